@@ -1,0 +1,100 @@
+//! Errors of the store. `Display` is the Japanese message shown to staff; each
+//! message names the file concerned and says what to do.
+
+use std::path::PathBuf;
+
+/// Why the database could not be opened or used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The configured data folder does not exist (an unmounted drive, a typo).
+    #[error(
+        "データフォルダが見つかりません: {0}\nフォルダの場所（OKUSURI_DATA_DIR）を確認してください。新しいフォルダは作成していません。"
+    )]
+    DataDirMissing(PathBuf),
+
+    /// The database file is gone but its journal files are still there:
+    /// the file was moved or deleted, and a new one would hide the loss.
+    #[error(
+        "データベースファイルが見つかりません: {0}\n同じフォルダに作業ファイル（-wal / -shm）が残っています。ファイルが移動・削除された可能性があります。バックアップから復元するか、管理者に連絡してください。新しいデータベースは作成していません。"
+    )]
+    DatabaseMissing(PathBuf),
+
+    /// The file is not an SQLite database, is empty, or is damaged.
+    #[error(
+        "データベースファイルが壊れています: {0}\nファイルはそのまま残してあります。バックアップから復元するか、管理者に連絡してください。"
+    )]
+    Corrupt(PathBuf),
+
+    /// Another program holds a lock on the database longer than we wait.
+    #[error(
+        "データベースが他のプログラムで使用中です: {0}\nしばらく待ってから再度お試しください。解消しない場合は、このファイルを開いている他のプログラムを終了してください。"
+    )]
+    Locked(PathBuf),
+
+    /// The database was written by a newer version of the app.
+    #[error(
+        "このデータベースは新しいバージョンのOkusuri Deskで更新されています: {0}\nアプリを最新版に更新してください。"
+    )]
+    NewerSchema(PathBuf),
+
+    /// The file cannot be read or written (permissions, a read-only share).
+    #[error(
+        "データベースファイルを開けません: {path}\n（{reason}）\nファイルとフォルダへのアクセス権限を確認してください。"
+    )]
+    Inaccessible {
+        /// The database file.
+        path: PathBuf,
+        /// The operating system's reason, for the administrator.
+        reason: String,
+    },
+
+    /// No platform data folder could be determined.
+    #[error("データフォルダの場所を決められません。OKUSURI_DATA_DIR を設定してください。")]
+    NoDataDir,
+
+    /// Any other database failure.
+    #[error("データベースの処理に失敗しました: {0}")]
+    Database(String),
+}
+
+/// The SQLite primary result codes we map to specific messages.
+pub(crate) mod sqlite_code {
+    pub const BUSY: i64 = 5;
+    pub const LOCKED: i64 = 6;
+    pub const READONLY: i64 = 8;
+    pub const CORRUPT: i64 = 11;
+    pub const CANTOPEN: i64 = 14;
+    pub const NOTADB: i64 = 26;
+    pub const PERM: i64 = 3;
+}
+
+impl StoreError {
+    /// Classifies an sqlx error that happened while using the file at `path`.
+    pub(crate) fn from_sqlx(err: sqlx::Error, path: &std::path::Path) -> Self {
+        let path = path.to_path_buf();
+        match &err {
+            sqlx::Error::Database(db) => {
+                let primary = db
+                    .code()
+                    .and_then(|c| c.parse::<i64>().ok())
+                    .map(|c| c & 0xff);
+                match primary {
+                    Some(sqlite_code::NOTADB | sqlite_code::CORRUPT) => StoreError::Corrupt(path),
+                    Some(sqlite_code::BUSY | sqlite_code::LOCKED) => StoreError::Locked(path),
+                    Some(sqlite_code::CANTOPEN | sqlite_code::READONLY | sqlite_code::PERM) => {
+                        StoreError::Inaccessible {
+                            path,
+                            reason: db.message().to_string(),
+                        }
+                    }
+                    _ => StoreError::Database(err.to_string()),
+                }
+            }
+            sqlx::Error::Io(io) => StoreError::Inaccessible {
+                path,
+                reason: io.to_string(),
+            },
+            _ => StoreError::Database(err.to_string()),
+        }
+    }
+}

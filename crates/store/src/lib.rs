@@ -1,0 +1,41 @@
+//! Okusuri Desk's local store: one SQLite file (WAL, foreign keys, embedded
+//! migrations) that keeps working with the network unplugged.
+//!
+//! Every message in a returned error is the Japanese text shown to staff.
+
+pub mod access_log;
+pub mod accounts;
+pub mod database;
+pub mod error;
+pub mod password;
+pub mod patient_list;
+pub mod settings;
+pub mod stats;
+
+pub use access_log::{AccessEvent, AccessLogEntry, AccessRecord};
+pub use accounts::{AccountError, Facility, FacilitySetup, NewStaff, Role, Staff};
+pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions};
+pub use error::StoreError;
+pub use patient_list::{PatientListDay, PatientListRow};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// An open database. Cheap to clone; all clones share one connection pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: sqlx::SqlitePool,
+    path: std::path::PathBuf,
+    pc_name: String,
+}
+
+/// How times are stored: UTC RFC 3339 with milliseconds, which sorts as text.
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Reads a stored time back.
+pub(crate) fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
