@@ -1,0 +1,92 @@
+//! `okusuri db …`: create or migrate the database and describe it.
+
+use clap::Subcommand;
+use okusuri_store::{DataDir, OpenOptions, Store};
+use serde::Serialize;
+
+/// Database subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Print the path, schema version and row counts (never creates a database).
+    Info {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Serialize)]
+struct Info {
+    path: String,
+    schema_version: i64,
+    known_version: i64,
+    facility: Option<okusuri_store::Facility>,
+    counts: okusuri_store::stats::Counts,
+}
+
+/// Runs a database subcommand; `Ok` is what to print, `Err` the message.
+pub async fn run(command: DbCommand, dir: DataDir) -> Result<String, String> {
+    match command {
+        DbCommand::Migrate => {
+            let store = Store::open_in(&dir, OpenOptions::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            let (applied, _) = store.schema_version().await.map_err(|e| e.to_string())?;
+            store.close().await;
+            Ok(format!(
+                "{}: スキーマ {applied} まで適用済みです。\n",
+                store.path().display()
+            ))
+        }
+        DbCommand::Info { json } => {
+            let file = dir.database_file();
+            if !file.exists() {
+                return Err(format!(
+                    "データベースはまだありません: {}\nアプリを起動するか `okusuri db migrate` で作成してください。",
+                    file.display()
+                ));
+            }
+            let store = Store::open_in(&dir, OpenOptions::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            let (schema_version, known_version) =
+                store.schema_version().await.map_err(|e| e.to_string())?;
+            let info = Info {
+                path: file.display().to_string(),
+                schema_version,
+                known_version,
+                facility: store.facility().await.map_err(|e| e.to_string())?,
+                counts: store.counts().await.map_err(|e| e.to_string())?,
+            };
+            store.close().await;
+            if json {
+                serde_json::to_string_pretty(&info)
+                    .map(|s| s + "\n")
+                    .map_err(|e| e.to_string())
+            } else {
+                Ok(text(&info))
+            }
+        }
+    }
+}
+
+fn text(info: &Info) -> String {
+    let facility = info
+        .facility
+        .as_ref()
+        .map(|f| format!("{} ({})", f.name, f.code))
+        .unwrap_or_else(|| "未設定".into());
+    format!(
+        "データベース: {}\nスキーマ: {} (このバージョンの最新: {})\n施設: {}\nスタッフ: {}\n患者: {}\n来局: {}\nアクセスログ: {}\n",
+        info.path,
+        info.schema_version,
+        info.known_version,
+        facility,
+        info.counts.staff,
+        info.counts.patients,
+        info.counts.visits,
+        info.counts.access_log
+    )
+}

@@ -1,0 +1,72 @@
+//! Runs the real `okusuri` binary against real data folders.
+
+use std::process::Command;
+
+fn okusuri(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_okusuri"))
+        .args(args)
+        .env_remove("OKUSURI_DATA_DIR")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let (ok, out, _) = okusuri(&["--version"]);
+    assert!(ok);
+    assert_eq!(out.trim(), format!("okusuri {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn migrate_then_info_reports_schema_and_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let (ok, _, err) = okusuri(&["--data-dir", dir, "db", "info"]);
+    assert!(!ok);
+    assert!(err.contains("データベースはまだありません"), "{err}");
+    assert!(!tmp.path().join("okusuri.db").exists(), "info never creates");
+
+    let (ok, out, err) = okusuri(&["--data-dir", dir, "db", "migrate"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("スキーマ 1 まで適用済み"), "{out}");
+
+    let (ok, out, _) = okusuri(&["--data-dir", dir, "db", "info", "--json"]);
+    assert!(ok);
+    let info: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(info["schema_version"], 1);
+    assert_eq!(info["known_version"], 1);
+    assert_eq!(info["facility"], serde_json::Value::Null);
+    assert_eq!(info["counts"]["staff"], 0);
+    assert!(info["path"].as_str().unwrap().ends_with("okusuri.db"));
+
+    let (ok, out, _) = okusuri(&["--data-dir", dir, "db", "info"]);
+    assert!(ok);
+    assert!(out.contains("施設: 未設定"), "{out}");
+}
+
+#[test]
+fn a_corrupt_database_exits_1_with_the_message_and_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("okusuri.db");
+    std::fs::write(&file, b"this is not a database, it is a text file\n".repeat(200)).unwrap();
+    let before = std::fs::read(&file).unwrap();
+    let (ok, _, err) = okusuri(&["--data-dir", tmp.path().to_str().unwrap(), "db", "migrate"]);
+    assert!(!ok);
+    assert!(err.contains("データベースファイルが壊れています"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+#[test]
+fn a_missing_named_folder_is_not_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("unmounted");
+    let (ok, _, err) = okusuri(&["--data-dir", missing.to_str().unwrap(), "db", "migrate"]);
+    assert!(!ok);
+    assert!(err.contains("データフォルダが見つかりません"), "{err}");
+    assert!(!missing.exists());
+}

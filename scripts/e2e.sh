@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests against the built app (npm run app:build), under
+# Xvfb and a D-Bus session unless a display is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${DISPLAY:-}" ]; then
+  exec xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- bash "$0" "$@"
+fi
+export WEBKIT_DISABLE_COMPOSITING_MODE=1
+node --test --test-concurrency=1 --test-reporter=spec tests/e2e/*.test.mjs

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what Okusuri Desk needs to build, run and test on Debian 12.
+# Idempotent: fast when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # building the Tauri app
+  build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev
+  # Node for the UI (skipped below when node is already installed)
+  # end-to-end tests: the real app in WebKit under Xvfb
+  webkit2gtk-driver xvfb xauth dbus dbus-x11 sqlite3
+  # keeping the Windows build compiling
+  gcc-mingw-w64-x86-64
+)
+TAURI_DRIVER_VERSION=2.1.0
+SQLX_CLI_VERSION=0.9.0
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+command -v node >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: Rust is missing. Install it with rustup (https://rustup.rs), then run this again." >&2
+  exit 1
+fi
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+rustup target list --installed | grep -q x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+
+cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+if ! "$cargo_bin/tauri-driver" --help >/dev/null 2>&1; then
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+fi
+if ! "$cargo_bin/sqlx" --version 2>/dev/null | grep -q "$SQLX_CLI_VERSION"; then
+  cargo install sqlx-cli --version "$SQLX_CLI_VERSION" --locked --no-default-features --features sqlite,rustls
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+echo "setup: done"

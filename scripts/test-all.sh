@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every check and test, fastest first: what CI runs (through `npm test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n==> %s\n' "$*"; }
+start=$(date +%s)
+
+step "rustfmt";            cargo fmt --all --check
+step "TypeScript";         npm run --silent typecheck
+step "UI unit tests";      npm run --silent test:ui
+step "clippy";             cargo clippy --workspace --all-targets -- -D warnings
+step "Rust tests";         cargo test --workspace
+step ".sqlx is current";   npm run --silent sqlx:check
+step "Windows build";      cargo check --target x86_64-pc-windows-gnu -p okusuri-desk
+step "app build";          npm run --silent app:build
+step "end-to-end tests";   bash scripts/e2e.sh
+
+printf '\nall checks passed in %ss\n' "$(( $(date +%s) - start ))"

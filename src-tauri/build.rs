@@ -1,0 +1,17 @@
+//! Generates the permission set for our own commands: each command must be
+//! granted in `capabilities/` or the webview cannot call it.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_status",
+        "set_up_facility",
+        "sign_in",
+        "sign_out",
+        "change_password",
+        "add_staff",
+        "list_staff",
+        "patient_list",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
+}

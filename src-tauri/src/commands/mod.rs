@@ -1,0 +1,6 @@
+//! The commands the webview may call, one module per screen area. Each is a
+//! few lines that call a crate; errors are the Japanese message to show.
+
+pub mod account;
+pub mod app;
+pub mod patients;

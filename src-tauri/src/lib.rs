@@ -1,0 +1,47 @@
+//! Okusuri Desk's Tauri shell: opens the store, registers the commands and
+//! starts the window. Business rules live in the crates under `crates/`.
+
+pub mod commands;
+pub mod state;
+
+use okusuri_store::{DataDir, OpenOptions, Store};
+
+use crate::state::AppState;
+
+/// Opens the store in the configured data folder; `Err` is the message the
+/// window shows instead of the sign-in screen.
+async fn open_store() -> Result<Store, String> {
+    let dir = DataDir::resolve().map_err(|e| e.to_string())?;
+    Store::open_in(&dir, OpenOptions::default()).await.map_err(|e| e.to_string())
+}
+
+/// Starts the app; returns when the last window closes.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let store = tauri::async_runtime::block_on(open_store());
+    if let Err(message) = &store {
+        tracing::error!("{message}");
+    }
+    let result = tauri::Builder::default()
+        .manage(AppState::new(store))
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_status,
+            commands::account::set_up_facility,
+            commands::account::sign_in,
+            commands::account::sign_out,
+            commands::account::change_password,
+            commands::account::add_staff,
+            commands::account::list_staff,
+            commands::patients::patient_list,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!("the window could not be started: {e}");
+        std::process::exit(1);
+    }
+}

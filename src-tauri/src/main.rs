@@ -1,0 +1,8 @@
+//! The Okusuri Desk executable.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    okusuri_desk::run();
+}

@@ -1,0 +1,59 @@
+// A small element builder: no framework, no innerHTML (all text is set as
+// text, so patient names can never inject markup).
+
+type Attrs = Record<string, string | boolean | undefined>;
+type Child = Node | string | null | undefined | false;
+
+/** Creates `<tag attrs…>children…</tag>`; `on*` handlers go through `on`. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    el.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child);
+  }
+  return el;
+}
+
+/** Replaces the contents of `root` with `children`. */
+export function mount(root: HTMLElement, ...children: Node[]): void {
+  root.replaceChildren(...children);
+}
+
+/** Reads a named input of a form as trimmed-or-raw text. */
+export function field(form: HTMLFormElement, name: string): string {
+  const el = form.elements.namedItem(name);
+  return el instanceof HTMLInputElement || el instanceof HTMLSelectElement ? el.value : "";
+}
+
+/** An alert area for messages; empty until `show` is called. */
+export function messageArea(id: string): { el: HTMLElement; show: (text: string) => void; clear: () => void } {
+  const el = h("p", { id, class: "message", role: "alert" });
+  return {
+    el,
+    show: (text) => {
+      el.textContent = text;
+    },
+    clear: () => {
+      el.textContent = "";
+    },
+  };
+}
+
+/** A labelled input row. */
+export function inputRow(label: string, name: string, type = "text", extra: Attrs = {}): HTMLElement {
+  const id = `f-${name}`;
+  return h(
+    "div",
+    { class: "row" },
+    h("label", { for: id }, label),
+    h("input", { id, name, type, autocomplete: "off", ...extra }),
+  );
+}

@@ -1,0 +1,35 @@
+// The header of signed-in screens: facility name, who is signed in, and the
+// account menu (パスワード変更, スタッフ管理 for admins, ログアウト).
+import type { Context } from "../app";
+import { h } from "../dom";
+
+export function header(ctx: Context): HTMLElement {
+  const staff = ctx.status.staff;
+  const signOut = h("button", { type: "button", id: "signout", class: "link" }, "ログアウト");
+  signOut.addEventListener("click", () => {
+    void ctx.api
+      .signOut()
+      .catch(() => undefined)
+      .finally(() => ctx.go("signIn"));
+  });
+  const password = h("button", { type: "button", id: "open-password", class: "link" }, "パスワード変更");
+  password.addEventListener("click", () => ctx.go("passwordChange"));
+  const staffButton =
+    staff?.role === "admin" ? h("button", { type: "button", id: "open-staff", class: "link" }, "スタッフ管理") : null;
+  staffButton?.addEventListener("click", () => ctx.go("staff"));
+  const home = h("button", { type: "button", id: "home", class: "title" }, ctx.status.facility?.name ?? "");
+  home.addEventListener("click", () => ctx.go("patientList"));
+  return h(
+    "header",
+    { class: "app-header" },
+    h("h1", { id: "facility-name" }, home),
+    h(
+      "nav",
+      { class: "account" },
+      h("span", { id: "staff-name" }, staff ? `${staff.display_name} さん` : ""),
+      staffButton,
+      password,
+      signOut,
+    ),
+  );
+}
