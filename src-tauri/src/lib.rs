@@ -12,7 +12,9 @@ use crate::state::AppState;
 /// window shows instead of the sign-in screen.
 async fn open_store() -> Result<Store, String> {
     let dir = DataDir::resolve().map_err(|e| e.to_string())?;
-    Store::open_in(&dir, OpenOptions::default()).await.map_err(|e| e.to_string())
+    Store::open_in(&dir, OpenOptions::default())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Starts the app; returns when the last window closes.

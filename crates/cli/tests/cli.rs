@@ -1,5 +1,7 @@
 //! Runs the real `okusuri` binary against real data folders.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 
 fn okusuri(args: &[&str]) -> (bool, String, String) {
@@ -29,7 +31,10 @@ fn migrate_then_info_reports_schema_and_counts() {
     let (ok, _, err) = okusuri(&["--data-dir", dir, "db", "info"]);
     assert!(!ok);
     assert!(err.contains("データベースはまだありません"), "{err}");
-    assert!(!tmp.path().join("okusuri.db").exists(), "info never creates");
+    assert!(
+        !tmp.path().join("okusuri.db").exists(),
+        "info never creates"
+    );
 
     let (ok, out, err) = okusuri(&["--data-dir", dir, "db", "migrate"]);
     assert!(ok, "{err}");
@@ -53,7 +58,11 @@ fn migrate_then_info_reports_schema_and_counts() {
 fn a_corrupt_database_exits_1_with_the_message_and_is_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("okusuri.db");
-    std::fs::write(&file, b"this is not a database, it is a text file\n".repeat(200)).unwrap();
+    std::fs::write(
+        &file,
+        b"this is not a database, it is a text file\n".repeat(200),
+    )
+    .unwrap();
     let before = std::fs::read(&file).unwrap();
     let (ok, _, err) = okusuri(&["--data-dir", tmp.path().to_str().unwrap(), "db", "migrate"]);
     assert!(!ok);

@@ -212,7 +212,10 @@ struct StaffRow {
 impl StaffRow {
     fn staff(&self) -> Result<Staff, AccountError> {
         let role = Role::parse(&self.role).ok_or_else(|| {
-            AccountError::Store(StoreError::Database(format!("unknown role {:?}", self.role)))
+            AccountError::Store(StoreError::Database(format!(
+                "unknown role {:?}",
+                self.role
+            )))
         })?;
         Ok(Staff {
             id: self.id,
@@ -340,15 +343,29 @@ impl Store {
             _ => {
                 // Same work and same answer as a wrong password.
                 verify_password(password, password::decoy_hash()).await;
-                self.log_attempt(AccessEvent::SignInFailed, None, login_id, "unknown facility or staff ID", now)
-                    .await?;
-                return Err(AccountError::InvalidCredentials { attempts_left: None });
+                self.log_attempt(
+                    AccessEvent::SignInFailed,
+                    None,
+                    login_id,
+                    "unknown facility or staff ID",
+                    now,
+                )
+                .await?;
+                return Err(AccountError::InvalidCredentials {
+                    attempts_left: None,
+                });
             }
         };
         if let Some(until) = row.locked_until.as_deref().and_then(parse_timestamp) {
             if until > now {
-                self.log_attempt(AccessEvent::SignInWhileLocked, Some(row.id), login_id, "locked", now)
-                    .await?;
+                self.log_attempt(
+                    AccessEvent::SignInWhileLocked,
+                    Some(row.id),
+                    login_id,
+                    "locked",
+                    now,
+                )
+                .await?;
                 return Err(AccountError::LockedOut {
                     minutes_left: minutes_until(now, until),
                 });
@@ -362,7 +379,8 @@ impl Store {
             .execute(&self.pool)
             .await
             .map_err(|e| self.fail(e))?;
-            self.log_attempt(AccessEvent::SignIn, Some(row.id), login_id, "", now).await?;
+            self.log_attempt(AccessEvent::SignIn, Some(row.id), login_id, "", now)
+                .await?;
             return row.staff();
         }
         let failures = sqlx::query_scalar!(
@@ -382,14 +400,26 @@ impl Store {
             .execute(&self.pool)
             .await
             .map_err(|e| self.fail(e))?;
-            self.log_attempt(AccessEvent::LockedOut, Some(row.id), login_id, "5 failures", now)
-                .await?;
+            self.log_attempt(
+                AccessEvent::LockedOut,
+                Some(row.id),
+                login_id,
+                "5 failures",
+                now,
+            )
+            .await?;
             return Err(AccountError::LockedOut {
                 minutes_left: LOCKOUT_MINUTES,
             });
         }
-        self.log_attempt(AccessEvent::SignInFailed, Some(row.id), login_id, "wrong password", now)
-            .await?;
+        self.log_attempt(
+            AccessEvent::SignInFailed,
+            Some(row.id),
+            login_id,
+            "wrong password",
+            now,
+        )
+        .await?;
         Err(AccountError::InvalidCredentials {
             attempts_left: Some(MAX_FAILED_ATTEMPTS - failures),
         })
@@ -418,8 +448,14 @@ impl Store {
 
     /// Logs a sign-out.
     pub async fn sign_out(&self, staff: &Staff, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.log_attempt(AccessEvent::SignOut, Some(staff.id), &staff.login_id, "", now)
-            .await
+        self.log_attempt(
+            AccessEvent::SignOut,
+            Some(staff.id),
+            &staff.login_id,
+            "",
+            now,
+        )
+        .await
     }
 
     /// Changes a staff member's own password after checking the current one.
@@ -454,8 +490,14 @@ impl Store {
         .execute(&self.pool)
         .await
         .map_err(|e| self.fail(e))?;
-        self.log_attempt(AccessEvent::PasswordChanged, Some(staff.id), &staff.login_id, "", now)
-            .await?;
+        self.log_attempt(
+            AccessEvent::PasswordChanged,
+            Some(staff.id),
+            &staff.login_id,
+            "",
+            now,
+        )
+        .await?;
         Ok(())
     }
 
@@ -496,8 +538,14 @@ impl Store {
         .await
         .map_err(|e| self.fail(e))?;
         let detail = format!("added {login_id} as {role}");
-        self.log_attempt(AccessEvent::StaffAdded, Some(actor.id), &actor.login_id, &detail, now)
-            .await?;
+        self.log_attempt(
+            AccessEvent::StaffAdded,
+            Some(actor.id),
+            &actor.login_id,
+            &detail,
+            now,
+        )
+        .await?;
         Ok(Staff {
             id,
             login_id: login_id.to_string(),

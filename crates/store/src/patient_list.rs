@@ -211,7 +211,10 @@ mod tests {
     #[test]
     fn labels_match_the_seed_list() {
         let today = d("2021-07-05");
-        assert_eq!(birth_label(Some("1990-01-01"), today), "1990年01月01日 (31歳)");
+        assert_eq!(
+            birth_label(Some("1990-01-01"), today),
+            "1990年01月01日 (31歳)"
+        );
         assert_eq!(birth_label(None, today), "不明");
         assert_eq!(birth_label(Some("1990-13-01"), today), "不明");
         assert_eq!(day_label(today, today), "本日");

@@ -1,5 +1,7 @@
 //! Staff accounts and sign-in (P10) on a real database file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use chrono::Duration;
@@ -28,13 +30,23 @@ async fn setup_enforces_the_password_and_id_rules() {
     let store = open(tmp.path()).await;
     let mut short = setup();
     short.password = "1234567".into();
-    let err = store.set_up_facility(&short, at(2026, 11, 1, 0, 0)).await.unwrap_err();
+    let err = store
+        .set_up_facility(&short, at(2026, 11, 1, 0, 0))
+        .await
+        .unwrap_err();
     assert_eq!(err.to_string(), "パスワードは8文字以上で入力してください。");
     let mut bad_id = setup();
     bad_id.facility_code = "薬局 1".into();
-    let err = store.set_up_facility(&bad_id, at(2026, 11, 1, 0, 0)).await.unwrap_err();
+    let err = store
+        .set_up_facility(&bad_id, at(2026, 11, 1, 0, 0))
+        .await
+        .unwrap_err();
     assert!(err.to_string().starts_with("施設IDは半角英数字"), "{err}");
-    assert_eq!(store.facility().await.unwrap(), None, "nothing half-created");
+    assert_eq!(
+        store.facility().await.unwrap(),
+        None,
+        "nothing half-created"
+    );
 }
 
 #[tokio::test]
@@ -43,7 +55,10 @@ async fn sign_in_succeeds_and_is_logged_with_pc_name() {
     let store = open(tmp.path()).await;
     set_up(&store).await;
     let now = at(2026, 11, 2, 0, 0);
-    let staff = store.sign_in(" ph0001 ", "admin", "first-pass-1", now).await.unwrap();
+    let staff = store
+        .sign_in(" ph0001 ", "admin", "first-pass-1", now)
+        .await
+        .unwrap();
     assert_eq!(staff.display_name, "管理 太郎");
     store.sign_out(&staff, now).await.unwrap();
     let log = store.recent_access_log(2).await.unwrap();
@@ -60,11 +75,20 @@ async fn wrong_id_facility_or_password_give_the_same_message() {
     set_up(&store).await;
     let now = at(2026, 11, 2, 0, 0);
     let base = "施設ID、スタッフID、パスワードのいずれかが正しくありません。";
-    let unknown = store.sign_in("PH0001", "nobody", "first-pass-1", now).await.unwrap_err();
+    let unknown = store
+        .sign_in("PH0001", "nobody", "first-pass-1", now)
+        .await
+        .unwrap_err();
     assert_eq!(unknown.to_string(), base);
-    let facility = store.sign_in("PH9999", "admin", "first-pass-1", now).await.unwrap_err();
+    let facility = store
+        .sign_in("PH9999", "admin", "first-pass-1", now)
+        .await
+        .unwrap_err();
     assert_eq!(facility.to_string(), base);
-    let wrong = store.sign_in("PH0001", "admin", "wrong-pass", now).await.unwrap_err();
+    let wrong = store
+        .sign_in("PH0001", "admin", "wrong-pass", now)
+        .await
+        .unwrap_err();
     assert_eq!(
         wrong.to_string(),
         format!("{base}あと4回失敗すると、5分間ログインできなくなります。")
@@ -81,18 +105,32 @@ async fn five_failures_lock_for_five_minutes_even_with_the_right_password() {
     set_up(&store).await;
     let t0 = at(2026, 11, 2, 9, 0);
     for n in 1..=4 {
-        let err = store.sign_in("PH0001", "admin", "nope-nope", t0).await.unwrap_err();
-        assert!(matches!(err, AccountError::InvalidCredentials { attempts_left: Some(left) } if left == 5 - n));
+        let err = store
+            .sign_in("PH0001", "admin", "nope-nope", t0)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AccountError::InvalidCredentials { attempts_left: Some(left) } if left == 5 - n)
+        );
     }
-    let fifth = store.sign_in("PH0001", "admin", "nope-nope", t0).await.unwrap_err();
-    assert!(matches!(fifth, AccountError::LockedOut { minutes_left: 5 }), "{fifth:?}");
+    let fifth = store
+        .sign_in("PH0001", "admin", "nope-nope", t0)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(fifth, AccountError::LockedOut { minutes_left: 5 }),
+        "{fifth:?}"
+    );
     assert!(fifth.to_string().contains("ロックされています"));
 
     let during = store
         .sign_in("PH0001", "admin", "first-pass-1", t0 + Duration::minutes(3))
         .await
         .unwrap_err();
-    assert!(matches!(during, AccountError::LockedOut { minutes_left: 2 }), "{during:?}");
+    assert!(
+        matches!(during, AccountError::LockedOut { minutes_left: 2 }),
+        "{during:?}"
+    );
     assert!(during.to_string().contains("あと2分"));
 
     let after = store
@@ -106,7 +144,10 @@ async fn five_failures_lock_for_five_minutes_even_with_the_right_password() {
         .into_iter()
         .map(|e| e.event)
         .collect();
-    assert_eq!(&events[..3], ["sign_in", "sign_in_while_locked", "locked_out"]);
+    assert_eq!(
+        &events[..3],
+        ["sign_in", "sign_in_while_locked", "locked_out"]
+    );
 }
 
 #[tokio::test]
@@ -116,11 +157,25 @@ async fn a_success_resets_the_failure_count() {
     set_up(&store).await;
     let t0 = at(2026, 11, 2, 9, 0);
     for _ in 0..4 {
-        store.sign_in("PH0001", "admin", "nope-nope", t0).await.unwrap_err();
+        store
+            .sign_in("PH0001", "admin", "nope-nope", t0)
+            .await
+            .unwrap_err();
     }
-    store.sign_in("PH0001", "admin", "first-pass-1", t0).await.unwrap();
-    let err = store.sign_in("PH0001", "admin", "nope-nope", t0).await.unwrap_err();
-    assert!(matches!(err, AccountError::InvalidCredentials { attempts_left: Some(4) }));
+    store
+        .sign_in("PH0001", "admin", "first-pass-1", t0)
+        .await
+        .unwrap();
+    let err = store
+        .sign_in("PH0001", "admin", "nope-nope", t0)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        AccountError::InvalidCredentials {
+            attempts_left: Some(4)
+        }
+    ));
 }
 
 #[tokio::test]
@@ -129,13 +184,30 @@ async fn password_change_needs_the_current_password() {
     let store = open(tmp.path()).await;
     let admin = set_up(&store).await;
     let now = at(2026, 11, 2, 0, 0);
-    let wrong = store.change_password(&admin, "not-it-at-all", "second-pass-2", now).await;
+    let wrong = store
+        .change_password(&admin, "not-it-at-all", "second-pass-2", now)
+        .await;
     assert!(matches!(wrong, Err(AccountError::WrongCurrentPassword)));
-    let short = store.change_password(&admin, "first-pass-1", "short", now).await;
+    let short = store
+        .change_password(&admin, "first-pass-1", "short", now)
+        .await;
     assert!(matches!(short, Err(AccountError::Invalid(_))));
-    store.change_password(&admin, "first-pass-1", "second-pass-2", now).await.unwrap();
-    assert!(store.sign_in("PH0001", "admin", "first-pass-1", now).await.is_err());
-    assert!(store.sign_in("PH0001", "admin", "second-pass-2", now).await.is_ok());
+    store
+        .change_password(&admin, "first-pass-1", "second-pass-2", now)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .sign_in("PH0001", "admin", "first-pass-1", now)
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .sign_in("PH0001", "admin", "second-pass-2", now)
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -153,7 +225,10 @@ async fn only_admins_add_staff_and_ids_are_unique() {
     let pharmacist = store.add_staff(&admin, &new, now).await.unwrap();
     assert_eq!(pharmacist.role, Role::Pharmacist);
     let dup = store.add_staff(&admin, &new, now).await.unwrap_err();
-    assert_eq!(dup.to_string(), "スタッフID「yamada」はすでに使われています。");
+    assert_eq!(
+        dup.to_string(),
+        "スタッフID「yamada」はすでに使われています。"
+    );
 
     let by_pharmacist = NewStaff {
         login_id: "sato".into(),
@@ -171,11 +246,16 @@ async fn only_admins_add_staff_and_ids_are_unique() {
         Err(AccountError::NotAllowed)
     ));
 
-    let signed_in = store.sign_in("PH0001", "yamada", "pharm-pass-1", now).await.unwrap();
+    let signed_in = store
+        .sign_in("PH0001", "yamada", "pharm-pass-1", now)
+        .await
+        .unwrap();
     assert_eq!(signed_in, pharmacist);
     let all = store.list_staff(&admin).await.unwrap();
     assert_eq!(all.len(), 2);
     let log = store.recent_access_log(5).await.unwrap();
-    assert!(log.iter().any(|e| e.event == "staff_added"
-        && e.detail.as_deref() == Some("added yamada as pharmacist")));
+    assert!(
+        log.iter().any(|e| e.event == "staff_added"
+            && e.detail.as_deref() == Some("added yamada as pharmacist"))
+    );
 }

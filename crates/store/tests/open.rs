@@ -1,5 +1,7 @@
 //! Opening the database: first run, reopen, and every way the file can be bad.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;
@@ -17,8 +19,14 @@ async fn first_open_creates_the_schema_and_reopen_keeps_data() {
     store.close().await;
 
     let again = open(tmp.path()).await;
-    assert_eq!(again.facility().await.unwrap().unwrap().name, "さくら薬局 本店");
-    assert_eq!(again.setting("theme").await.unwrap().as_deref(), Some("light"));
+    assert_eq!(
+        again.facility().await.unwrap().unwrap().name,
+        "さくら薬局 本店"
+    );
+    assert_eq!(
+        again.setting("theme").await.unwrap().as_deref(),
+        Some("light")
+    );
     assert_eq!(again.counts().await.unwrap().staff, 1);
 }
 
@@ -26,10 +34,15 @@ async fn first_open_creates_the_schema_and_reopen_keeps_data() {
 async fn the_platform_default_folder_is_created_but_a_named_one_is_not() {
     let tmp = tempfile::tempdir().unwrap();
     let named = tmp.path().join("share/okusuri");
-    let err = Store::open_in(&dir_of(&named), options()).await.unwrap_err();
+    let err = Store::open_in(&dir_of(&named), options())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::DataDirMissing(_)));
     let message = err.to_string();
-    assert!(message.contains("データフォルダが見つかりません"), "{message}");
+    assert!(
+        message.contains("データフォルダが見つかりません"),
+        "{message}"
+    );
     assert!(message.contains("share/okusuri"), "{message}");
     assert!(!named.exists(), "a named folder must not be created");
 
@@ -48,11 +61,19 @@ async fn a_missing_file_with_leftover_journal_is_not_replaced() {
     set_up(&store).await;
     // Keep the pool open so the -wal/-shm files exist, then lose the main file.
     std::fs::remove_file(tmp.path().join("okusuri.db")).unwrap();
-    let err = Store::open_in(&dir_of(tmp.path()), options()).await.unwrap_err();
+    let err = Store::open_in(&dir_of(tmp.path()), options())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::DatabaseMissing(_)), "{err:?}");
-    assert!(err.to_string().contains("データベースファイルが見つかりません"));
+    assert!(
+        err.to_string()
+            .contains("データベースファイルが見つかりません")
+    );
     assert!(err.to_string().contains("バックアップから復元"));
-    assert!(!tmp.path().join("okusuri.db").exists(), "no new empty database");
+    assert!(
+        !tmp.path().join("okusuri.db").exists(),
+        "no new empty database"
+    );
 }
 
 #[tokio::test]
@@ -61,10 +82,15 @@ async fn a_corrupt_file_is_reported_and_left_untouched() {
     let file = tmp.path().join("okusuri.db");
     let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(&file, &garbage).unwrap();
-    let err = Store::open_in(&dir_of(tmp.path()), options()).await.unwrap_err();
+    let err = Store::open_in(&dir_of(tmp.path()), options())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
     let message = err.to_string();
-    assert!(message.contains("データベースファイルが壊れています"), "{message}");
+    assert!(
+        message.contains("データベースファイルが壊れています"),
+        "{message}"
+    );
     assert!(message.contains(&file.display().to_string()), "{message}");
     assert_eq!(std::fs::read(&file).unwrap(), garbage, "bytes unchanged");
 }
@@ -80,7 +106,9 @@ async fn a_damaged_real_database_is_reported_and_left_untouched() {
     // Overwrite the header's magic string, as a bad copy or disk error would.
     bytes[..16].copy_from_slice(b"NOT SQLITE DATA!");
     std::fs::write(&file, &bytes).unwrap();
-    let err = Store::open_in(&dir_of(tmp.path()), options()).await.unwrap_err();
+    let err = Store::open_in(&dir_of(tmp.path()), options())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
     assert_eq!(std::fs::read(&file).unwrap(), bytes);
 }
@@ -90,7 +118,9 @@ async fn an_empty_file_is_refused_not_filled() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("okusuri.db");
     std::fs::write(&file, b"").unwrap();
-    let err = Store::open_in(&dir_of(tmp.path()), options()).await.unwrap_err();
+    let err = Store::open_in(&dir_of(tmp.path()), options())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
     assert_eq!(std::fs::metadata(&file).unwrap().len(), 0);
 }
@@ -104,14 +134,19 @@ async fn a_database_locked_by_another_program_gives_a_clear_message() {
     store.close().await;
 
     let mut other = raw(tmp.path()).await;
-    other.execute("PRAGMA locking_mode = EXCLUSIVE").await.unwrap();
+    other
+        .execute("PRAGMA locking_mode = EXCLUSIVE")
+        .await
+        .unwrap();
     other.execute("BEGIN EXCLUSIVE").await.unwrap();
     other
         .execute("INSERT INTO settings (key, value) VALUES ('held', 'yes')")
         .await
         .unwrap();
 
-    let err = Store::open_in(&dir_of(tmp.path()), options()).await.unwrap_err();
+    let err = Store::open_in(&dir_of(tmp.path()), options())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Locked(_)), "{err:?}");
     assert!(err.to_string().contains("他のプログラムで使用中"));
 
@@ -137,7 +172,9 @@ async fn a_database_from_a_newer_app_is_refused() {
         .await
         .unwrap();
     drop(other);
-    let err = Store::open_in(&dir_of(tmp.path()), options()).await.unwrap_err();
+    let err = Store::open_in(&dir_of(tmp.path()), options())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::NewerSchema(_)), "{err:?}");
     assert!(err.to_string().contains("アプリを最新版に更新"));
 }

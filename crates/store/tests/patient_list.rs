@@ -1,5 +1,7 @@
 //! The patient list (P1) read from real visit rows.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use chrono::{FixedOffset, NaiveDate};
@@ -18,7 +20,10 @@ fn day(s: &str) -> NaiveDate {
 async fn an_empty_store_lists_every_day_with_no_patients() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;
-    let list = store.patient_list(day("2025-07-05"), jst(), 7).await.unwrap();
+    let list = store
+        .patient_list(day("2025-07-05"), jst(), 7)
+        .await
+        .unwrap();
     assert_eq!(list.len(), 7);
     assert_eq!(list[0].label, "本日");
     assert_eq!(list[0].date, "2025-07-05");
@@ -42,18 +47,39 @@ async fn visits_group_by_local_day_newest_first_once_per_patient() {
     .await
     .unwrap();
     // 2025-07-05 09:00 JST = 00:00 UTC.
-    store.record_visit(1, at(2025, 7, 5, 0, 10), "card").await.unwrap();
-    store.record_visit(2, at(2025, 7, 5, 6, 20), "card").await.unwrap();
-    store.record_visit(1, at(2025, 7, 5, 6, 25), "card").await.unwrap(); // touched again
+    store
+        .record_visit(1, at(2025, 7, 5, 0, 10), "card")
+        .await
+        .unwrap();
+    store
+        .record_visit(2, at(2025, 7, 5, 6, 20), "card")
+        .await
+        .unwrap();
+    store
+        .record_visit(1, at(2025, 7, 5, 6, 25), "card")
+        .await
+        .unwrap(); // touched again
     // 2025-07-02 23:30 JST is the evening of the 2nd, not the 3rd.
-    store.record_visit(3, at(2025, 7, 2, 14, 30), "card").await.unwrap();
+    store
+        .record_visit(3, at(2025, 7, 2, 14, 30), "card")
+        .await
+        .unwrap();
     // Older than the window: not listed.
-    store.record_visit(2, at(2025, 6, 1, 0, 0), "card").await.unwrap();
+    store
+        .record_visit(2, at(2025, 6, 1, 0, 0), "card")
+        .await
+        .unwrap();
 
-    let list = store.patient_list(day("2025-07-05"), jst(), 7).await.unwrap();
+    let list = store
+        .patient_list(day("2025-07-05"), jst(), 7)
+        .await
+        .unwrap();
     let today = &list[0];
     assert_eq!(today.patients.len(), 2, "a second touch does not duplicate");
-    assert_eq!(today.patients[0].patient_id, 1, "the latest touch is on top");
+    assert_eq!(
+        today.patients[0].patient_id, 1,
+        "the latest touch is on top"
+    );
     assert_eq!(today.patients[0].time, "15:25");
     assert_eq!(today.patients[0].kana, "ハルモ ハナコ");
     assert_eq!(today.patients[0].sex, "女性");

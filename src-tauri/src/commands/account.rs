@@ -8,9 +8,15 @@ use crate::state::AppState;
 
 /// First run: creates the facility and its administrator, and signs them in.
 #[tauri::command]
-pub async fn set_up_facility(setup: FacilitySetup, state: State<'_, AppState>) -> Result<Staff, String> {
+pub async fn set_up_facility(
+    setup: FacilitySetup,
+    state: State<'_, AppState>,
+) -> Result<Staff, String> {
     let store = state.store()?;
-    let admin = store.set_up_facility(&setup, Utc::now()).await.map_err(|e| e.to_string())?;
+    let admin = store
+        .set_up_facility(&setup, Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
     state.set_current(Some(admin.clone()));
     Ok(admin)
 }
@@ -37,14 +43,22 @@ pub async fn sign_in(
 pub async fn sign_out(state: State<'_, AppState>) -> Result<(), String> {
     if let Some(staff) = state.current() {
         state.set_current(None);
-        state.store()?.sign_out(&staff, Utc::now()).await.map_err(|e| e.to_string())?;
+        state
+            .store()?
+            .sign_out(&staff, Utc::now())
+            .await
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
 
 /// Changes the signed-in staff member's password.
 #[tauri::command]
-pub async fn change_password(current: String, new: String, state: State<'_, AppState>) -> Result<(), String> {
+pub async fn change_password(
+    current: String,
+    new: String,
+    state: State<'_, AppState>,
+) -> Result<(), String> {
     let staff = state.staff()?;
     state
         .store()?
@@ -57,12 +71,20 @@ pub async fn change_password(current: String, new: String, state: State<'_, AppS
 #[tauri::command]
 pub async fn add_staff(staff: NewStaff, state: State<'_, AppState>) -> Result<Staff, String> {
     let actor = state.staff()?;
-    state.store()?.add_staff(&actor, &staff, Utc::now()).await.map_err(|e| e.to_string())
+    state
+        .store()?
+        .add_staff(&actor, &staff, Utc::now())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// An administrator lists the staff.
 #[tauri::command]
 pub async fn list_staff(state: State<'_, AppState>) -> Result<Vec<Staff>, String> {
     let actor = state.staff()?;
-    state.store()?.list_staff(&actor).await.map_err(|e| e.to_string())
+    state
+        .store()?
+        .list_staff(&actor)
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -21,14 +21,27 @@ pub struct AppStatus {
 
 /// Reports version, startup error, facility and session.
 #[tauri::command]
-pub async fn app_status(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<AppStatus, String> {
+pub async fn app_status(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<AppStatus, String> {
     let version = app.package_info().version.to_string();
     let store = match state.store() {
         Ok(store) => store,
         Err(message) => {
-            return Ok(AppStatus { version, startup_error: Some(message), facility: None, staff: None });
+            return Ok(AppStatus {
+                version,
+                startup_error: Some(message),
+                facility: None,
+                staff: None,
+            });
         }
     };
     let facility = store.facility().await.map_err(|e| e.to_string())?;
-    Ok(AppStatus { version, startup_error: None, facility, staff: state.current() })
+    Ok(AppStatus {
+        version,
+        startup_error: None,
+        facility,
+        staff: state.current(),
+    })
 }

@@ -1,5 +1,6 @@
 //! Helpers shared by the store's integration tests: real files in temp folders.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code, missing_docs)]
 
 use std::path::Path;
@@ -41,7 +42,10 @@ pub fn setup() -> FacilitySetup {
 }
 
 pub async fn set_up(store: &Store) -> Staff {
-    store.set_up_facility(&setup(), at(2026, 11, 1, 0, 0)).await.unwrap()
+    store
+        .set_up_facility(&setup(), at(2026, 11, 1, 0, 0))
+        .await
+        .unwrap()
 }
 
 /// A second, independent connection to the same file, for writing rows no
