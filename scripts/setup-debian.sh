@@ -11,6 +11,8 @@ APT_PACKAGES=(
   # Node for the UI (skipped below when node is already installed)
   # end-to-end tests: the real app in WebKit under Xvfb
   webkit2gtk-driver xvfb xauth dbus dbus-x11 sqlite3
+  # reading our QR codes back with an independent decoder
+  zbar-tools
   # keeping the Windows build compiling
   gcc-mingw-w64-x86-64
 )
