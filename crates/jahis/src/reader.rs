@@ -47,7 +47,7 @@ pub fn read(bytes: &[u8], mode: Mode) -> Result<Document, ReadError> {
     }
     let decoded = text::decode(bytes);
     let mut reader = Reader::new(decoded.encoding, mode);
-    reader.run(&decoded.text)?;
+    reader.run(&decoded.text, decoded.had_errors)?;
     let doc = reader.finish();
     if mode == Mode::Strict && !doc.issues.is_empty() {
         return Err(ReadError::Invalid(Box::new(doc)));
@@ -55,9 +55,17 @@ pub fn read(bytes: &[u8], mode: Mode) -> Result<Document, ReadError> {
     Ok(doc)
 }
 
+/// Splits a line into trimmed fields, into `out` (reused between lines).
+fn fields_into<'a>(line: &'a str, out: &mut Vec<&'a str>) {
+    out.clear();
+    out.extend(line.split(',').map(|f| f.trim_matches(' ')));
+}
+
 /// Splits a line into trimmed fields.
 fn fields(line: &str) -> Vec<&str> {
-    line.split(',').map(|f| f.trim_matches(' ')).collect()
+    let mut out = Vec::new();
+    fields_into(line, &mut out);
+    out
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -65,31 +73,31 @@ fn opt(s: &str) -> Option<String> {
 }
 
 /// Where a record may stand among the top-level records.
-fn top_rank(record: &str) -> Option<u8> {
-    Some(match record {
-        "1" => 1,
-        "2" => 2,
-        "3" | "31" => 3,
-        "4" => 4,
-        "5" => 5,
-        "701" => 6,
-        "911" => 7,
+fn top_rank(id: u16) -> Option<u8> {
+    Some(match id {
+        1 => 1,
+        2 => 2,
+        3 | 31 => 3,
+        4 => 4,
+        5 => 5,
+        701 => 6,
+        911 => 7,
         _ => return None,
     })
 }
 
 /// Where a record may stand inside a dispensing group.
-fn group_rank(record: &str) -> Option<u8> {
-    Some(match record {
-        "11" => 1,
-        "15" => 2,
-        "51" => 3,
-        "55" | "201" | "281" | "291" | "301" | "311" | "391" => 4,
-        "401" => 5,
-        "411" => 6,
-        "421" => 7,
-        "501" => 8,
-        "601" => 9,
+fn group_rank(id: u16) -> Option<u8> {
+    Some(match id {
+        11 => 1,
+        15 => 2,
+        51 => 3,
+        55 | 201 | 281 | 291 | 301 | 311 | 391 => 4,
+        401 => 5,
+        411 => 6,
+        421 => 7,
+        501 => 8,
+        601 => 9,
         _ => return None,
     })
 }
@@ -144,17 +152,18 @@ impl Reader {
         });
     }
 
-    fn run(&mut self, text: &str) -> Result<(), ReadError> {
+    fn run(&mut self, text: &str, had_errors: bool) -> Result<(), ReadError> {
         let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
         let header = lines.next().unwrap_or_default();
         self.line = 1;
         self.header(header)?;
+        let mut buf = Vec::with_capacity(16);
         for (index, line) in lines.enumerate() {
             self.line = index + 2;
             if line.trim().is_empty() {
                 continue;
             }
-            if line.contains('\u{FFFD}') {
+            if had_errors && line.contains('\u{FFFD}') {
                 self.issue(
                     Severity::Error,
                     None,
@@ -163,7 +172,8 @@ impl Reader {
                     "文字コードを読み取れないバイトがあります（文字化けしている可能性があります）。".into(),
                 );
             }
-            self.record(&fields(line));
+            fields_into(line, &mut buf);
+            self.record(&buf);
         }
         Ok(())
     }
@@ -195,12 +205,12 @@ impl Reader {
     }
 
     /// Checks a record against its layout and returns its extra fields.
-    fn check_fields(&mut self, record: &str, f: &[&str]) -> Vec<String> {
-        let Some(layout) = schema::layout(record) else {
+    fn check_fields(&mut self, record: &str, id: u16, f: &[&str]) -> Vec<String> {
+        let Some(layout) = schema::layout(id) else {
             return Vec::new();
         };
         let provider = self.doc.output_category == Some(1);
-        let name = schema::record_name(record);
+        let name = schema::record_name(id);
         for (i, spec) in layout.iter().enumerate() {
             let value = f.get(i + 1).copied().unwrap_or_default();
             let pos = Some(i + 1);
@@ -304,16 +314,16 @@ impl Reader {
                 "field.not_a_number",
                 format!(
                     "{}（{record}）の{pos}番目の項目が数値ではないため読み取れません: 「{value}」",
-                    schema::record_name(record)
+                    schema::record_name(schema::record_id(record))
                 ),
             );
         }
         parsed
     }
 
-    fn check_order(&mut self, record: &str) {
-        let name = schema::record_name(record);
-        if let Some(rank) = top_rank(record) {
+    fn check_order(&mut self, record: &str, id: u16) {
+        let name = schema::record_name(id);
+        if let Some(rank) = top_rank(id) {
             if rank < self.top_rank {
                 self.issue(
                     Severity::Warning,
@@ -327,7 +337,7 @@ impl Reader {
             if rank == 5 {
                 self.group_rank = 0;
             }
-        } else if let Some(rank) = group_rank(record) {
+        } else if let Some(rank) = group_rank(id) {
             if rank < self.group_rank {
                 self.issue(
                     Severity::Warning,
@@ -343,15 +353,16 @@ impl Reader {
 
     fn record(&mut self, f: &[&str]) {
         let record = f[0];
-        let extra = self.check_fields(record, f);
-        self.check_order(record);
+        let id = schema::record_id(record);
+        let extra = self.check_fields(record, id, f);
+        self.check_order(record, id);
         let s = |i: usize| opt(f.get(i).copied().unwrap_or_default());
         let d = |i: usize| {
             let t = f.get(i).copied().unwrap_or_default();
             (date::to_iso(t), opt(t))
         };
-        match record {
-            "1" => {
+        match id {
+            1 => {
                 if self.doc.patient.is_some() {
                     self.issue(
                         Severity::Error,
@@ -381,7 +392,7 @@ impl Reader {
                     extra,
                 });
             }
-            "2" => {
+            2 => {
                 let kind = self.num(record, f, 1);
                 let author = self.num(record, f, 3);
                 self.doc.notes.push(PatientNote {
@@ -391,7 +402,7 @@ impl Reader {
                     extra,
                 });
             }
-            "3" => {
+            3 => {
                 let (start_date, start_date_text) = d(2);
                 let (end_date, end_date_text) = d(3);
                 let author = self.num(record, f, 4);
@@ -409,8 +420,8 @@ impl Reader {
                     extra,
                 });
             }
-            "31" => self.otc_component(f, extra),
-            "4" => {
+            31 => self.otc_component(f, extra),
+            4 => {
                 let (date, date_text) = d(2);
                 let author = self.num(record, f, 3);
                 self.doc.memos.push(Memo {
@@ -421,7 +432,7 @@ impl Reader {
                     extra,
                 });
             }
-            "5" => {
+            5 => {
                 self.end_group();
                 let (date, date_text) = d(1);
                 let author = self.num(record, f, 2);
@@ -435,7 +446,7 @@ impl Reader {
                 self.doctor = None;
                 self.in_group = true;
             }
-            "701" => {
+            701 => {
                 self.end_group();
                 let (start_date, start_date_text) = d(4);
                 let (end_date, end_date_text) = d(5);
@@ -452,7 +463,7 @@ impl Reader {
                     extra,
                 });
             }
-            "911" => {
+            911 => {
                 self.end_group();
                 let count = self.num(record, f, 2);
                 let seq = self.num(record, f, 3);
@@ -462,7 +473,7 @@ impl Reader {
                     seq: seq.unwrap_or(0),
                 });
             }
-            _ if group_rank(record).is_some() => self.group_record(f, extra),
+            _ if group_rank(id).is_some() => self.group_record(f, id, extra),
             _ => self.keep_unknown(f),
         }
     }
@@ -517,7 +528,7 @@ impl Reader {
         }
     }
 
-    fn group_record(&mut self, f: &[&str], extra: Vec<String>) {
+    fn group_record(&mut self, f: &[&str], id: u16, extra: Vec<String>) {
         let record = f[0];
         if self.doc.dispensings.is_empty() || !self.in_group {
             self.issue(
@@ -525,16 +536,16 @@ impl Reader {
                 Some(record),
                 None,
                 "dispensing.without_date",
-                format!("{}（{record}）の前に調剤等年月日（5）がありません。日付のない調剤として読み取ります。", schema::record_name(record)),
+                format!("{}（{record}）の前に調剤等年月日（5）がありません。日付のない調剤として読み取ります。", schema::record_name(schema::record_id(record))),
             );
             self.doc.dispensings.push(Dispensing::default());
             self.doctor = None;
             self.in_group = true;
         }
         let s = |i: usize| opt(f.get(i).copied().unwrap_or_default());
-        match record {
-            "11" | "51" => {
-                let is_11 = record == "11";
+        match id {
+            11 | 51 => {
+                let is_11 = id == 11;
                 let author = self.num(record, f, if is_11 { 8 } else { 5 });
                 let inst = Institution {
                     name: s(1),
@@ -562,7 +573,7 @@ impl Reader {
                     *slot = Some(inst);
                 }
             }
-            "15" => {
+            15 => {
                 let author = self.num(record, f, 3);
                 let person = Person {
                     name: s(1),
@@ -579,7 +590,7 @@ impl Reader {
                     group.pharmacist = Some(person);
                 }
             }
-            "55" => {
+            55 => {
                 let author = self.num(record, f, 3);
                 self.doctor = Some(Doctor {
                     name: s(1),
@@ -588,11 +599,11 @@ impl Reader {
                     extra,
                 });
             }
-            "201" => self.drug(f, extra),
-            "281" | "291" => self.drug_detail(f, extra),
-            "301" => self.usage(f, extra),
-            "311" | "391" => self.rp_detail(f, extra),
-            "401" | "421" | "501" => {
+            201 => self.drug(f, extra),
+            281 | 291 => self.drug_detail(f, extra),
+            301 => self.usage(f, extra),
+            311 | 391 => self.rp_detail(f, extra),
+            401 | 421 | 501 => {
                 let author = self.num(record, f, 2);
                 let text = Text {
                     text: s(1),
@@ -602,13 +613,13 @@ impl Reader {
                 let Some(group) = self.doc.dispensings.last_mut() else {
                     return;
                 };
-                match record {
-                    "401" => group.cautions.push(text),
-                    "421" => group.leftover.push(text),
+                match id {
+                    401 => group.cautions.push(text),
+                    421 => group.leftover.push(text),
                     _ => group.remarks.push(text),
                 }
             }
-            "411" => {
+            411 => {
                 let kind = self.num(record, f, 2);
                 let author = self.num(record, f, 3);
                 if let Some(group) = self.doc.dispensings.last_mut() {
@@ -620,7 +631,7 @@ impl Reader {
                     });
                 }
             }
-            "601" => {
+            601 => {
                 let t = f.get(2).copied().unwrap_or_default();
                 if let Some(group) = self.doc.dispensings.last_mut() {
                     group.patient_entries.push(PatientEntry {
@@ -642,7 +653,7 @@ impl Reader {
             Some(record),
             None,
             "dispensing.duplicate_record",
-            format!("1つの調剤に{}（{record}）が2つ以上あります。2つ目は不明なレコードとして保持します。", schema::record_name(record)),
+            format!("1つの調剤に{}（{record}）が2つ以上あります。2つ目は不明なレコードとして保持します。", schema::record_name(schema::record_id(record))),
         );
         self.keep_unknown(f);
     }
@@ -752,7 +763,7 @@ impl Reader {
                     Some(record),
                     Some(1),
                     "drug.detail_without_drug",
-                    format!("{}（{record}）の前に同じRP番号の薬品（201）がありません。不明なレコードとして保持します。", schema::record_name(record)),
+                    format!("{}（{record}）の前に同じRP番号の薬品（201）がありません。不明なレコードとして保持します。", schema::record_name(schema::record_id(record))),
                 );
                 self.keep_unknown(f);
             }
@@ -836,7 +847,7 @@ impl Reader {
                     Some(record),
                     Some(1),
                     "usage.detail_without_usage",
-                    format!("{}（{record}）に対応するRP（201/301）がありません。不明なレコードとして保持します。", schema::record_name(record)),
+                    format!("{}（{record}）に対応するRP（201/301）がありません。不明なレコードとして保持します。", schema::record_name(schema::record_id(record))),
                 );
                 self.keep_unknown(f);
             }

@@ -206,60 +206,69 @@ const SPLIT: &[Field] = &[
     f("データ連番", Digits, 3, Both),
 ];
 
+/// The numeric record number of the text before the first comma, or 0 when
+/// it is not a number (an unknown record).
+pub fn record_id(record: &str) -> u16 {
+    if record.is_empty() || record.len() > 4 || !record.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    record.parse().unwrap_or(0)
+}
+
 /// The layout of a known record, or `None` for an unknown record number.
-pub fn layout(record: &str) -> Option<&'static [Field]> {
-    Some(match record {
-        "1" => PATIENT,
-        "2" => NOTE,
-        "3" => OTC,
-        "31" => OTC_COMPONENT,
-        "4" => MEMO,
-        "5" => DATE,
-        "11" => DISPENSED_AT,
-        "15" => PHARMACIST,
-        "51" => PRESCRIBED_AT,
-        "55" => DOCTOR,
-        "201" => DRUG,
-        "281" => DRUG_NOTE,
-        "291" => DRUG_CAUTION,
-        "301" => USAGE,
-        "311" => USAGE_NOTE,
-        "391" => RP_CAUTION,
-        "401" | "421" | "501" => TEXT_400,
-        "411" => PROVIDED,
-        "601" => PATIENT_ENTRY,
-        "701" => FAMILY_PHARMACIST,
-        "911" => SPLIT,
+pub fn layout(id: u16) -> Option<&'static [Field]> {
+    Some(match id {
+        1 => PATIENT,
+        2 => NOTE,
+        3 => OTC,
+        31 => OTC_COMPONENT,
+        4 => MEMO,
+        5 => DATE,
+        11 => DISPENSED_AT,
+        15 => PHARMACIST,
+        51 => PRESCRIBED_AT,
+        55 => DOCTOR,
+        201 => DRUG,
+        281 => DRUG_NOTE,
+        291 => DRUG_CAUTION,
+        301 => USAGE,
+        311 => USAGE_NOTE,
+        391 => RP_CAUTION,
+        401 | 421 | 501 => TEXT_400,
+        411 => PROVIDED,
+        601 => PATIENT_ENTRY,
+        701 => FAMILY_PHARMACIST,
+        911 => SPLIT,
         _ => return None,
     })
 }
 
 /// The Japanese name of a record, for messages.
-pub fn record_name(record: &str) -> &'static str {
-    match record {
-        "1" => "患者情報",
-        "2" => "患者特記",
-        "3" => "一般用医薬品服用",
-        "31" => "一般用医薬品成分",
-        "4" => "手帳メモ",
-        "5" => "調剤等年月日",
-        "11" => "調剤－医療機関等",
-        "15" => "調剤－医師・薬剤師",
-        "51" => "処方－医療機関",
-        "55" => "処方－医師",
-        "201" => "薬品",
-        "281" => "薬品補足",
-        "291" => "薬品服用注意",
-        "301" => "用法",
-        "311" => "用法補足",
-        "391" => "処方服用注意",
-        "401" => "服用注意",
-        "411" => "医療機関等提供情報",
-        "421" => "残薬確認",
-        "501" => "備考",
-        "601" => "患者等記入",
-        "701" => "かかりつけ薬剤師",
-        "911" => "分割制御",
+pub fn record_name(id: u16) -> &'static str {
+    match id {
+        1 => "患者情報",
+        2 => "患者特記",
+        3 => "一般用医薬品服用",
+        31 => "一般用医薬品成分",
+        4 => "手帳メモ",
+        5 => "調剤等年月日",
+        11 => "調剤－医療機関等",
+        15 => "調剤－医師・薬剤師",
+        51 => "処方－医療機関",
+        55 => "処方－医師",
+        201 => "薬品",
+        281 => "薬品補足",
+        291 => "薬品服用注意",
+        301 => "用法",
+        311 => "用法補足",
+        391 => "処方服用注意",
+        401 => "服用注意",
+        411 => "医療機関等提供情報",
+        421 => "残薬確認",
+        501 => "備考",
+        601 => "患者等記入",
+        701 => "かかりつけ薬剤師",
+        911 => "分割制御",
         _ => "不明なレコード",
     }
 }

@@ -1,6 +1,9 @@
 //! The text layer: detecting and decoding the bytes, Shift_JIS byte lengths,
 //! and encoding back to CP932.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 /// How a document's bytes were (or are to be) encoded.
@@ -22,9 +25,10 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decoded text and what was wrong with the bytes, if anything.
 #[derive(Debug)]
-pub struct Decoded {
-    /// The text (unmappable bytes become U+FFFD).
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The text (unmappable bytes become U+FFFD); borrowed when the input
+    /// was already UTF-8.
+    pub text: Cow<'a, str>,
     /// The encoding used.
     pub encoding: Encoding,
     /// True when some bytes could not be decoded.
@@ -33,11 +37,11 @@ pub struct Decoded {
 
 /// Decodes bytes: a UTF-8 BOM or valid UTF-8 with non-ASCII text is UTF-8,
 /// anything else is CP932. Never fails; bad bytes are reported.
-pub fn decode(bytes: &[u8]) -> Decoded {
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(rest) = bytes.strip_prefix(BOM) {
         let (text, had_errors) = match std::str::from_utf8(rest) {
-            Ok(s) => (s.to_owned(), false),
-            Err(_) => (String::from_utf8_lossy(rest).into_owned(), true),
+            Ok(s) => (Cow::Borrowed(s), false),
+            Err(_) => (String::from_utf8_lossy(rest), true),
         };
         return Decoded {
             text,
@@ -48,7 +52,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     if !bytes.is_ascii() {
         if let Ok(s) = std::str::from_utf8(bytes) {
             return Decoded {
-                text: s.to_owned(),
+                text: Cow::Borrowed(s),
                 encoding: Encoding::Utf8,
                 had_errors: false,
             };
@@ -56,7 +60,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     }
     let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: Encoding::Cp932,
         had_errors,
     }
@@ -76,20 +80,60 @@ pub fn sjis_len(text: &str) -> usize {
         .sum()
 }
 
-/// Encodes text as CP932, or returns the first character CP932 cannot hold.
+/// CP932 codes of the BMP characters with a two-byte code (0: none), built
+/// once from encoding_rs's own encoder so that it agrees with it exactly.
+/// encoding_rs keeps no reverse table for legacy CJK (it saves size), which
+/// makes its encoder about ten times slower than its decoder.
+fn reverse_table() -> &'static [u16] {
+    static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = vec![0u16; 0x1_0000];
+        let leads = (0x81u8..=0x9F).chain(0xE0..=0xFC);
+        for lead in leads {
+            for trail in (0x40u8..=0x7E).chain(0x80..=0xFC) {
+                let pair = [lead, trail];
+                let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&pair);
+                let Some(c) = text.chars().next().filter(|_| !bad) else {
+                    continue;
+                };
+                let mut buf = [0u8; 4];
+                let (bytes, _, bad) = encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut buf));
+                if let (false, [hi, lo]) = (bad, bytes.as_ref()) {
+                    if let Some(slot) = table.get_mut(c as usize) {
+                        *slot = u16::from_be_bytes([*hi, *lo]);
+                    }
+                }
+            }
+        }
+        table
+    })
+}
+
+/// Encodes text as CP932 (exactly as encoding_rs does, faster), or returns
+/// the first character CP932 cannot hold.
 pub fn encode_cp932(text: &str) -> Result<Vec<u8>, char> {
-    let (bytes, _, had_errors) = encoding_rs::SHIFT_JIS.encode(text);
-    if !had_errors {
-        return Ok(bytes.into_owned());
-    }
-    let bad = text
-        .chars()
-        .find(|c| {
+    let table = reverse_table();
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let code = c as usize;
+        if code < 0x80 {
+            out.push(code as u8);
+        } else if (0xFF61..=0xFF9F).contains(&code) {
+            out.push((code - 0xFF61 + 0xA1) as u8);
+        } else if let Some(&two) = table.get(code).filter(|t| **t != 0) {
+            out.extend_from_slice(&two.to_be_bytes());
+        } else {
+            // Rare mappings (e.g. U+00A5, U+2212) and unmappable characters:
+            // ask encoding_rs itself.
             let mut buf = [0u8; 4];
-            encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut buf)).2
-        })
-        .unwrap_or('\u{FFFD}');
-    Err(bad)
+            let (bytes, _, bad) = encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut buf));
+            if bad {
+                return Err(c);
+            }
+            out.extend_from_slice(&bytes);
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -126,6 +170,24 @@ mod tests {
         let d = decode(b"1,\x82");
         assert!(d.had_errors);
         assert_eq!(encode_cp932("a😀b"), Err('😀'));
+    }
+
+    #[test]
+    fn the_fast_encoder_agrees_with_encoding_rs_on_every_character() {
+        let mut all = String::new();
+        for c in (1u32..0x3_0000).filter_map(char::from_u32) {
+            all.push(c);
+            let mut buf = [0u8; 4];
+            let (expected, _, bad) = encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut buf));
+            let mut buf2 = [0u8; 4];
+            match encode_cp932(c.encode_utf8(&mut buf2)) {
+                Ok(bytes) => {
+                    assert_eq!((bytes.as_slice(), false), (expected.as_ref(), bad), "{c:?}")
+                }
+                Err(e) => assert!(bad && e == c, "{c:?}"),
+            }
+        }
+        assert!(encode_cp932(&all).is_err());
     }
 
     #[test]

@@ -286,7 +286,7 @@ impl Lines {
         let mut out = String::with_capacity(64);
         for (i, field) in fields
             .iter()
-            .map(|f| *f)
+            .copied()
             .chain(extra.iter().map(String::as_str))
             .enumerate()
         {
