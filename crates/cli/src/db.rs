@@ -1,5 +1,7 @@
 //! `okusuri db …`: create or migrate the database and describe it.
 
+use std::process::ExitCode;
+
 use clap::Subcommand;
 use okusuri_store::{DataDir, OpenOptions, Store};
 use serde::Serialize;
@@ -26,8 +28,14 @@ struct Info {
     counts: okusuri_store::stats::Counts,
 }
 
-/// Runs a database subcommand; `Ok` is what to print, `Err` the message.
-pub async fn run(command: DbCommand, dir: DataDir) -> Result<String, String> {
+/// Runs a database subcommand, printing its result; `Err` is the message.
+pub async fn run(command: DbCommand, dir: DataDir) -> Result<ExitCode, String> {
+    let output = describe(command, dir).await?;
+    print!("{output}");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn describe(command: DbCommand, dir: DataDir) -> Result<String, String> {
     match command {
         DbCommand::Migrate => {
             let store = Store::open_in(&dir, OpenOptions::default())

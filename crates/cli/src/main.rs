@@ -2,12 +2,18 @@
 //! scripting and tests. Errors are printed in Japanese and exit with status 1.
 
 mod db;
+mod jahis;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use okusuri_store::DataDir;
+
+// Reading large JAHIS files makes millions of small strings; mimalloc
+// handles them several times faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Okusuri Desk command line.
 #[derive(Debug, Parser)]
@@ -26,42 +32,43 @@ enum Command {
     /// The database: migrations and information.
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// JAHIS お薬手帳 data: parse, validate, write, split, merge, QR.
+    #[command(subcommand)]
+    Jahis(jahis::JahisCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("起動に失敗しました: {e}");
-            return ExitCode::FAILURE;
+    let result = match cli.command {
+        Command::Jahis(cmd) => jahis::run(cmd),
+        Command::Db(cmd) => {
+            let data_dir = match cli.data_dir {
+                Some(path) => Ok(DataDir {
+                    path,
+                    create_if_missing: false,
+                }),
+                None => DataDir::resolve(),
+            };
+            match (data_dir, runtime()) {
+                (Ok(dir), Ok(rt)) => rt.block_on(db::run(cmd, dir)),
+                (Err(e), _) => Err(e.to_string()),
+                (_, Err(e)) => Err(e),
+            }
         }
-    };
-    let data_dir = match cli.data_dir {
-        Some(path) => Ok(DataDir {
-            path,
-            create_if_missing: false,
-        }),
-        None => DataDir::resolve(),
-    };
-    let result = match data_dir {
-        Ok(dir) => runtime.block_on(match cli.command {
-            Command::Db(cmd) => db::run(cmd, dir),
-        }),
-        Err(e) => Err(e.to_string()),
     };
     match result {
-        Ok(output) => {
-            print!("{output}");
-            ExitCode::SUCCESS
-        }
+        Ok(code) => code,
         Err(message) => {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("起動に失敗しました: {e}"))
 }
