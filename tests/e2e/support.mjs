@@ -9,7 +9,10 @@ import net from "node:net";
 import { remote } from "webdriverio";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const APP = process.env.OKUSURI_E2E_APP ?? join(ROOT, "target/debug/okusuri-desk");
+/** The app binary: OKUSURI_E2E_APP, else the debug build. */
+export function appPath() {
+  return process.env.OKUSURI_E2E_APP ?? join(ROOT, "target/debug/okusuri-desk");
+}
 export const CLI = join(ROOT, "target/debug/okusuri");
 const DRIVER = process.env.TAURI_DRIVER ?? join(process.env.HOME ?? "", ".cargo/bin/tauri-driver");
 const PORT = 4444;
@@ -62,7 +65,7 @@ export async function launch(dataDir) {
     port: PORT,
     logLevel: "warn",
     connectionRetryCount: 0,
-    capabilities: { "tauri:options": { application: APP } },
+    capabilities: { "tauri:options": { application: appPath() } },
   });
   return {
     browser,

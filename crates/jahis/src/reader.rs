@@ -55,10 +55,11 @@ pub fn read(bytes: &[u8], mode: Mode) -> Result<Document, ReadError> {
     Ok(doc)
 }
 
-/// Splits a line into trimmed fields, into `out` (reused between lines).
+/// Splits a line into fields, into `out` (reused between lines). Fields are
+/// trimmed of spaces and of stray CRs (files with `LF CR` line ends exist).
 fn fields_into<'a>(line: &'a str, out: &mut Vec<&'a str>) {
     out.clear();
-    out.extend(line.split(',').map(|f| f.trim_matches(' ')));
+    out.extend(line.split(',').map(|f| f.trim_matches([' ', '\r'])));
 }
 
 /// Splits a line into trimmed fields.

@@ -35,8 +35,14 @@ pub struct Decoded<'a> {
     pub had_errors: bool,
 }
 
-/// Decodes bytes: a UTF-8 BOM or valid UTF-8 with non-ASCII text is UTF-8,
-/// anything else is CP932. Never fails; bad bytes are reported.
+/// Decodes bytes: a UTF-8 BOM, or valid UTF-8 holding Japanese text, is
+/// UTF-8; anything else is CP932. Never fails; bad bytes are reported.
+///
+/// "Japanese text" matters: CP932 half-width katakana are single bytes
+/// 0xA1–0xDF, and pairs of them can form valid two-byte UTF-8 (`ﾂｱ` is
+/// `C2 B1`, UTF-8 for `±`). Japanese characters are all three bytes in
+/// UTF-8, so valid UTF-8 with only two-byte characters is taken as CP932
+/// when it decodes cleanly as CP932.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(rest) = bytes.strip_prefix(BOM) {
         let (text, had_errors) = match std::str::from_utf8(rest) {
@@ -50,7 +56,10 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         };
     }
     if !bytes.is_ascii() {
-        if let Ok(s) = std::str::from_utf8(bytes) {
+        if let Ok(s) = std::str::from_utf8(bytes)
+            && (s.chars().any(|c| u32::from(c) >= 0x800)
+                || encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes).1)
+        {
             return Decoded {
                 text: Cow::Borrowed(s),
                 encoding: Encoding::Utf8,
@@ -159,6 +168,13 @@ mod tests {
 
         let d = decode(b"JAHISTC08,1");
         assert_eq!(d.encoding, Encoding::Cp932, "ASCII is read as CP932");
+
+        // Half-width katakana that happen to be valid UTF-8 (`±`).
+        let d = decode(b"1,\xC2\xB1");
+        assert_eq!((d.encoding, d.text.as_ref()), (Encoding::Cp932, "1,ﾂｱ"));
+        // Real UTF-8 Latin text that is not valid CP932 stays UTF-8.
+        let d = decode("1,±\u{A0}".as_bytes());
+        assert_eq!(d.encoding, Encoding::Utf8);
     }
 
     #[test]

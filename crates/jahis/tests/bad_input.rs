@@ -139,3 +139,23 @@ fn a_20_mb_file_and_a_1_mb_line() {
     assert!(codes(&doc).contains(&"field.too_long"));
     assert_eq!(doc.memos[0].text.as_ref().unwrap().chars().count(), 500_000);
 }
+
+#[test]
+fn lf_cr_line_ends_read_like_crlf() {
+    // Found by the fuzzer: a stray CR at the start of a record made it an
+    // unknown record, which wrote back as a new dispensing.
+    let crlf = cp932("v26-example-04.txt");
+    let lfcr: Vec<u8> = String::from_utf8(utf8("v26-example-04.txt"))
+        .unwrap()
+        .replace("\r\n", "\n\r")
+        .into_bytes();
+    let a = read(&crlf, Mode::Strict).unwrap();
+    let b = read(&lfcr, Mode::Strict).unwrap();
+    assert_eq!(a.without_issues().dispensings, b.dispensings);
+    let again = read(
+        &okusuri_jahis::write(&b, okusuri_jahis::Encoding::Cp932).unwrap(),
+        Mode::Strict,
+    )
+    .unwrap();
+    assert_eq!(again.dispensings, b.dispensings);
+}
