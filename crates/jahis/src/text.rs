@@ -55,17 +55,16 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             had_errors,
         };
     }
-    if !bytes.is_ascii() {
-        if let Ok(s) = std::str::from_utf8(bytes)
-            && (s.chars().any(|c| u32::from(c) >= 0x800)
-                || encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes).1)
-        {
-            return Decoded {
-                text: Cow::Borrowed(s),
-                encoding: Encoding::Utf8,
-                had_errors: false,
-            };
-        }
+    if !bytes.is_ascii()
+        && let Ok(s) = std::str::from_utf8(bytes)
+        && (s.chars().any(|c| u32::from(c) >= 0x800)
+            || encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes).1)
+    {
+        return Decoded {
+            text: Cow::Borrowed(s),
+            encoding: Encoding::Utf8,
+            had_errors: false,
+        };
     }
     let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
     Decoded {
