@@ -2,6 +2,7 @@
 //! scripting and tests. Errors are printed in Japanese and exit with status 1.
 
 mod db;
+mod history;
 mod jahis;
 
 use std::path::PathBuf;
@@ -35,13 +36,21 @@ enum Command {
     /// JAHIS お薬手帳 data: parse, validate, write, split, merge, QR.
     #[command(subcommand)]
     Jahis(jahis::JahisCommand),
+    /// Import JAHIS files into the store (each file in one transaction).
+    Import(history::ImportArgs),
+    /// List or search patients.
+    Patients(history::PatientsArgs),
+    /// A patient's medication history.
+    History(history::HistoryArgs),
+    /// Print what コピー puts on the clipboard for a dispensing (or one drug).
+    Copy(history::CopyArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Jahis(cmd) => jahis::run(cmd),
-        Command::Db(cmd) => {
+        command => {
             let data_dir = match cli.data_dir {
                 Some(path) => Ok(DataDir {
                     path,
@@ -50,7 +59,16 @@ fn main() -> ExitCode {
                 None => DataDir::resolve(),
             };
             match (data_dir, runtime()) {
-                (Ok(dir), Ok(rt)) => rt.block_on(db::run(cmd, dir)),
+                (Ok(dir), Ok(rt)) => rt.block_on(async move {
+                    match command {
+                        Command::Db(cmd) => db::run(cmd, dir).await,
+                        Command::Import(args) => history::import(args, dir).await,
+                        Command::Patients(args) => history::patients(args, dir).await,
+                        Command::History(args) => history::history(args, dir).await,
+                        Command::Copy(args) => history::copy(args, dir).await,
+                        Command::Jahis(cmd) => jahis::run(cmd),
+                    }
+                }),
                 (Err(e), _) => Err(e.to_string()),
                 (_, Err(e)) => Err(e),
             }

@@ -38,13 +38,13 @@ fn migrate_then_info_reports_schema_and_counts() {
 
     let (ok, out, err) = okusuri(&["--data-dir", dir, "db", "migrate"]);
     assert!(ok, "{err}");
-    assert!(out.contains("スキーマ 1 まで適用済み"), "{out}");
+    assert!(out.contains("スキーマ 2 まで適用済み"), "{out}");
 
     let (ok, out, _) = okusuri(&["--data-dir", dir, "db", "info", "--json"]);
     assert!(ok);
     let info: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(info["schema_version"], 1);
-    assert_eq!(info["known_version"], 1);
+    assert_eq!(info["schema_version"], 2);
+    assert_eq!(info["known_version"], 2);
     assert_eq!(info["facility"], serde_json::Value::Null);
     assert_eq!(info["counts"]["staff"], 0);
     assert!(info["path"].as_str().unwrap().ends_with("okusuri.db"));

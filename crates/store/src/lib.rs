@@ -7,8 +7,12 @@ pub mod access_log;
 pub mod accounts;
 pub mod database;
 pub mod error;
+pub mod history;
+pub mod import;
+pub mod medication;
 pub mod password;
 pub mod patient_list;
+pub mod patients;
 pub mod settings;
 pub mod stats;
 
@@ -16,6 +20,8 @@ pub use access_log::{AccessEvent, AccessLogEntry, AccessRecord};
 pub use accounts::{AccountError, Facility, FacilitySetup, NewStaff, Role, Staff};
 pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions};
 pub use error::StoreError;
+pub use history::{Cursor, FacilityCodes, HistoryFilter, HistoryPage};
+pub use import::{ImportError, ImportSource, ImportSummary};
 pub use patient_list::{PatientListDay, PatientListRow};
 
 use chrono::{DateTime, SecondsFormat, Utc};

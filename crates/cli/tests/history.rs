@@ -1,0 +1,114 @@
+//! `okusuri import | patients | history | copy` on a real data folder.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../jahis/tests/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn okusuri(dir: &str, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_okusuri"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn import_search_history_and_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let (code, out, err) = okusuri(
+        dir,
+        &[
+            "import",
+            &fixture("tc-multi-dispensing.txt"),
+            &fixture("v26-example-11.txt"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "tc-multi-dispensing.txt: 患者 1（新規） 調剤 2件追加（0件は登録済み） 薬品 2行"
+        ),
+        "{out}"
+    );
+    let (_, again, _) = okusuri(dir, &["import", &fixture("tc-multi-dispensing.txt")]);
+    assert!(again.contains("調剤 0件追加（2件は登録済み）"), "{again}");
+
+    let (code, out, _) = okusuri(dir, &["patients", "--search", "ヤマダ", "--json"]);
+    assert_eq!(code, 0);
+    let found: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["name"], "山田 太郎");
+
+    let (code, out, _) = okusuri(dir, &["history", "1", "--as-of", "2026-03-13", "--json"]);
+    assert_eq!(code, 0);
+    let history: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let drug = &history[0]["rps"][0]["drugs"][0];
+    assert_eq!(drug["usage_line"], "1日1錠 3日分");
+    assert_eq!(drug["taking"], true);
+    assert_eq!(drug["remaining"], "1錠");
+    let dispensing = history[0]["id"].as_i64().unwrap().to_string();
+
+    let (code, out, _) = okusuri(dir, &["copy", "1", &dispensing]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "処方日：2026年3月12日\nノルバスク錠２．５ｍｇ\n1日1錠 3日分\n"
+    );
+    let (code, out, _) = okusuri(dir, &["copy", "1", &dispensing, "--drug", "1"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "処方日：2026年3月12日\nノルバスク錠２．５ｍｇ\n1日1錠 3日分\n"
+    );
+    let (code, _, err) = okusuri(dir, &["copy", "2", &dispensing]);
+    assert_eq!(code, 1, "another patient's dispensing");
+    assert!(err.contains("この患者のものではありません"), "{err}");
+
+    let (code, out, _) = okusuri(dir, &["history", "2", "--filter", "otc"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("ﾊﾞﾌｧﾘﾝ") && out.contains("イブプロフェン、アセトアミノフェン、無水カフェイン"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_bad_file_is_reported_and_the_others_still_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let junk = tmp.path().join("junk.txt");
+    std::fs::write(&junk, b"not jahis").unwrap();
+    let (code, out, err) = okusuri(
+        dir,
+        &[
+            "import",
+            junk.to_str().unwrap(),
+            &fixture("v26-example-01.txt"),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("junk.txt: JAHIS形式のデータではありません"),
+        "{err}"
+    );
+    assert!(
+        out.contains("v26-example-01.txt: 患者 1（新規） 調剤 1件追加"),
+        "{out}"
+    );
+}

@@ -1,0 +1,460 @@
+//! A patient's medication history (P4): pages of dispensings, newest first,
+//! with their RPs, drugs, notes and the 服薬期間中 / 残量 rules applied; OTC
+//! use; and the facility's own codes that tell "this facility" from others.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::medication::{self, Supply};
+use crate::{Store, StoreError};
+
+/// Settings keys of the facility's own 医療機関等 codes.
+const PREFECTURE_KEY: &str = "facility.prefecture";
+const TABLE_KEY: &str = "facility.table";
+const CODE_KEY: &str = "facility.code";
+
+/// Which dispensings to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryFilter {
+    /// すべての調剤薬 (OTC excluded).
+    All,
+    /// 他施設での調剤薬: dispensed somewhere other than this facility.
+    Other,
+}
+
+/// This facility's 都道府県 + 点数表 + 医療機関等コード.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub struct FacilityCodes {
+    /// 都道府県 (01–47).
+    pub prefecture: String,
+    /// 点数表 (4 for a pharmacy).
+    pub table: String,
+    /// 7-digit 医療機関等コード.
+    pub code: String,
+}
+
+/// Where the next page starts: after this dispensing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Cursor {
+    /// Its date (`''` when unknown).
+    pub date: String,
+    /// Its ID.
+    pub id: i64,
+}
+
+/// One page of history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryPage {
+    /// Dispensings, newest first.
+    pub dispensings: Vec<HistoryDispensing>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<Cursor>,
+}
+
+/// A dispensing as the history screen shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryDispensing {
+    /// Its ID.
+    pub id: i64,
+    /// ISO date, `None` when unknown.
+    pub date: Option<String>,
+    /// `2023年4月25日`, or `日付不明`.
+    pub date_label: String,
+    /// Where it was dispensed.
+    pub place: Option<String>,
+    /// True when dispensed at this facility.
+    pub this_facility: bool,
+    /// The prescribing institution.
+    pub prescriber: Option<String>,
+    /// The pharmacist.
+    pub pharmacist: Option<String>,
+    /// Its RPs.
+    pub rps: Vec<HistoryRp>,
+    /// 401 服用注意, 411 提供情報, 421 残薬確認, 501 備考, 601 患者等記入.
+    pub notes: Vec<Note>,
+}
+
+/// An RP.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRp {
+    /// Its row ID (internal: groups the query's lines).
+    #[serde(skip)]
+    rp_id: i64,
+    /// RP番号.
+    pub rp_no: Option<i64>,
+    /// The prescribing doctor and department.
+    pub doctor: Option<String>,
+    /// 用法名称.
+    pub usage_name: Option<String>,
+    /// 剤形.
+    pub form: Option<i64>,
+    /// Its drugs.
+    pub drugs: Vec<HistoryDrug>,
+    /// 311 用法の補足 and 391 処方服薬注意.
+    pub notes: Vec<Note>,
+}
+
+/// A drug line.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryDrug {
+    /// Its ID.
+    pub id: i64,
+    /// 薬品名称.
+    pub name: String,
+    /// 用法・用量 (see `medication::usage_line`).
+    pub usage_line: String,
+    /// 服薬期間中 and 残量(目安).
+    #[serde(flatten)]
+    pub supply: Supply,
+    /// 281 補足 and 291 服薬注意.
+    pub notes: Vec<Note>,
+}
+
+/// A note with the record it came from and its Japanese label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// The JAHIS record number.
+    pub record: i64,
+    /// 補足, 服薬注意, 用法の補足, 処方服薬注意, 服用注意, 提供情報, 残薬確認, 備考, 患者等記入.
+    pub label: &'static str,
+    /// The text.
+    pub text: String,
+}
+
+fn note(record: i64, text: String) -> Note {
+    let label = match record {
+        281 => "補足",
+        291 => "服薬注意",
+        311 => "用法の補足",
+        391 => "処方服薬注意",
+        401 => "服用注意",
+        411 => "提供情報",
+        421 => "残薬確認",
+        501 => "備考",
+        _ => "患者等記入",
+    };
+    Note {
+        record,
+        label,
+        text,
+    }
+}
+
+/// An OTC use (市販薬).
+#[derive(Debug, Clone, Serialize)]
+pub struct OtcEntry {
+    /// Its ID.
+    pub id: i64,
+    /// 薬品名称.
+    pub name: Option<String>,
+    /// 服用開始日.
+    pub start_on: Option<String>,
+    /// 服用終了日.
+    pub end_on: Option<String>,
+    /// 成分名, joined with "、".
+    pub components: Option<String>,
+}
+
+struct DispensingRow {
+    id: i64,
+    dispensed_on: String,
+    place_name: Option<String>,
+    place_prefecture: Option<String>,
+    place_table: Option<String>,
+    place_code: Option<String>,
+    pharmacist_name: Option<String>,
+    prescriber_name: Option<String>,
+}
+
+struct LineRow {
+    dispensing_id: i64,
+    rp_id: i64,
+    rp_no: Option<i64>,
+    doctor_name: Option<String>,
+    doctor_department: Option<String>,
+    usage_name: Option<String>,
+    quantity: Option<i64>,
+    usage_unit: Option<String>,
+    form: Option<i64>,
+    drug_id: Option<i64>,
+    name: Option<String>,
+    dose: Option<String>,
+    unit: Option<String>,
+}
+
+struct NoteRow {
+    owner: i64,
+    drug_id: Option<i64>,
+    record: i64,
+    text: String,
+}
+
+impl Store {
+    /// This facility's codes, if set.
+    pub async fn facility_codes(&self) -> Result<Option<FacilityCodes>, StoreError> {
+        let (p, t, c) = (
+            self.setting(PREFECTURE_KEY).await?,
+            self.setting(TABLE_KEY).await?,
+            self.setting(CODE_KEY).await?,
+        );
+        Ok(match (p, t, c) {
+            (Some(prefecture), Some(table), Some(code)) => Some(FacilityCodes {
+                prefecture,
+                table,
+                code,
+            }),
+            _ => None,
+        })
+    }
+
+    /// Sets this facility's codes.
+    pub async fn set_facility_codes(&self, codes: &FacilityCodes) -> Result<(), StoreError> {
+        self.set_setting(PREFECTURE_KEY, &codes.prefecture).await?;
+        self.set_setting(TABLE_KEY, &codes.table).await?;
+        self.set_setting(CODE_KEY, &codes.code).await
+    }
+
+    /// One page of a patient's dispensings, newest first, starting after
+    /// `after`; the 服薬期間中 / 残量 rules are applied as of `as_of`.
+    pub async fn history(
+        &self,
+        patient_id: i64,
+        filter: HistoryFilter,
+        after: Option<&Cursor>,
+        limit: i64,
+        as_of: NaiveDate,
+    ) -> Result<HistoryPage, StoreError> {
+        let codes = self.facility_codes().await?.unwrap_or_default();
+        let other_only = filter == HistoryFilter::Other;
+        // Past the end of any date: the first page starts at the top.
+        let (after_date, after_id) = after.map_or(("9999-99-99".to_string(), i64::MAX), |c| {
+            (c.date.clone(), c.id)
+        });
+        let fetch = limit + 1;
+        let mut rows = sqlx::query_as!(
+            DispensingRow,
+            r#"SELECT id AS "id!: i64", dispensed_on, place_name, place_prefecture, place_table, place_code,
+                      pharmacist_name, prescriber_name
+               FROM dispensing
+               WHERE patient_id = ? AND (dispensed_on, id) < (?, ?)
+                 AND (? = 0 OR NOT (COALESCE(place_prefecture, '') = ? AND COALESCE(place_table, '') = ?
+                                    AND COALESCE(place_code, '') = ?))
+               ORDER BY dispensed_on DESC, id DESC
+               LIMIT ?"#,
+            patient_id,
+            after_date,
+            after_id,
+            other_only,
+            codes.prefecture,
+            codes.table,
+            codes.code,
+            fetch
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let next = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| Cursor {
+                date: r.dispensed_on.clone(),
+                id: r.id,
+            })
+        } else {
+            None
+        };
+        let ids = serde_json::to_string(&rows.iter().map(|r| r.id).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let lines = sqlx::query_as!(
+            LineRow,
+            r#"SELECT r.dispensing_id AS "dispensing_id!: i64", r.id AS "rp_id!: i64", r.rp_no, r.doctor_name,
+                      r.doctor_department, r.usage_name, r.quantity, r.usage_unit, r.form,
+                      d.id AS "drug_id?: i64", d.name AS "name?", d.dose AS "dose?", d.unit AS "unit?"
+               FROM rp r LEFT JOIN drug d ON d.rp_id = r.id
+               WHERE r.dispensing_id IN (SELECT value FROM json_each(?))
+               ORDER BY r.dispensing_id, r.seq, d.seq"#,
+            ids
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let rp_notes = sqlx::query_as!(
+            NoteRow,
+            r#"SELECT n.rp_id AS "owner!: i64", n.drug_id, n.record, n.text
+               FROM rp_note n JOIN rp r ON r.id = n.rp_id
+               WHERE r.dispensing_id IN (SELECT value FROM json_each(?))
+               ORDER BY n.id"#,
+            ids
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let dispensing_notes = sqlx::query_as!(
+            NoteRow,
+            r#"SELECT dispensing_id AS "owner!: i64", NULL AS "drug_id?: i64", record, text
+               FROM dispensing_note WHERE dispensing_id IN (SELECT value FROM json_each(?))
+               ORDER BY id"#,
+            ids
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+
+        let mut out: Vec<HistoryDispensing> = rows
+            .into_iter()
+            .map(|r| {
+                let this_facility = !codes.code.is_empty()
+                    && r.place_prefecture.as_deref() == Some(codes.prefecture.as_str())
+                    && r.place_table.as_deref() == Some(codes.table.as_str())
+                    && r.place_code.as_deref() == Some(codes.code.as_str());
+                let date = (!r.dispensed_on.is_empty()).then_some(r.dispensed_on);
+                HistoryDispensing {
+                    id: r.id,
+                    date_label: date
+                        .as_deref()
+                        .and_then(medication::date_label)
+                        .unwrap_or_else(|| "日付不明".into()),
+                    date,
+                    place: r.place_name,
+                    this_facility,
+                    prescriber: r.prescriber_name,
+                    pharmacist: r.pharmacist_name,
+                    rps: Vec::new(),
+                    notes: dispensing_notes
+                        .iter()
+                        .filter(|n| n.owner == r.id)
+                        .map(|n| note(n.record, n.text.clone()))
+                        .collect(),
+                }
+            })
+            .collect();
+        for line in lines {
+            let Some(d) = out.iter_mut().find(|d| d.id == line.dispensing_id) else {
+                continue;
+            };
+            let dispensed_on = d
+                .date
+                .as_deref()
+                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+            if d.rps.last().map(|rp| rp.rp_id) != Some(line.rp_id) {
+                d.rps.push(HistoryRp {
+                    rp_id: line.rp_id,
+                    rp_no: line.rp_no,
+                    doctor: line
+                        .doctor_name
+                        .clone()
+                        .map(|n| match &line.doctor_department {
+                            Some(dept) => format!("{n}（{dept}）"),
+                            None => n,
+                        }),
+                    usage_name: line.usage_name.clone(),
+                    form: line.form,
+                    drugs: Vec::new(),
+                    notes: rp_notes
+                        .iter()
+                        .filter(|n| n.owner == line.rp_id && n.drug_id.is_none())
+                        .map(|n| note(n.record, n.text.clone()))
+                        .collect(),
+                });
+            }
+            let (Some(rp), Some(drug_id)) = (d.rps.last_mut(), line.drug_id) else {
+                continue;
+            };
+            rp.drugs.push(HistoryDrug {
+                id: drug_id,
+                name: line.name.clone().unwrap_or_default(),
+                usage_line: medication::usage_line(
+                    line.form,
+                    line.dose.as_deref(),
+                    line.unit.as_deref(),
+                    line.quantity,
+                    line.usage_unit.as_deref(),
+                ),
+                supply: medication::supply(
+                    line.form,
+                    line.usage_unit.as_deref(),
+                    line.quantity,
+                    dispensed_on,
+                    line.dose.as_deref(),
+                    line.unit.as_deref(),
+                    as_of,
+                ),
+                notes: rp_notes
+                    .iter()
+                    .filter(|n| n.drug_id == Some(drug_id))
+                    .map(|n| note(n.record, n.text.clone()))
+                    .collect(),
+            });
+        }
+        Ok(HistoryPage {
+            dispensings: out,
+            next,
+        })
+    }
+}
+
+struct CopyRow {
+    name: Option<String>,
+    dose: Option<String>,
+    unit: Option<String>,
+    form: Option<i64>,
+    quantity: Option<i64>,
+    usage_unit: Option<String>,
+}
+
+impl Store {
+    /// What コピー puts on the clipboard for one dispensing of a patient, or
+    /// for one drug of it (`drug`: 1-based, in display order); `None` when
+    /// the dispensing or drug is not the patient's.
+    pub async fn copy_text(
+        &self,
+        patient_id: i64,
+        dispensing_id: i64,
+        drug: Option<usize>,
+    ) -> Result<Option<String>, StoreError> {
+        let date = sqlx::query_scalar!(
+            "SELECT dispensed_on FROM dispensing WHERE id = ? AND patient_id = ?",
+            dispensing_id,
+            patient_id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let Some(date) = date else { return Ok(None) };
+        let rows = sqlx::query_as!(
+            CopyRow,
+            "SELECT d.name, d.dose, d.unit, r.form, r.quantity, r.usage_unit
+             FROM drug d JOIN rp r ON r.id = d.rp_id
+             WHERE r.dispensing_id = ? ORDER BY r.seq, d.seq",
+            dispensing_id
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let lines: Vec<(String, String)> = rows
+            .iter()
+            .map(|r| {
+                let usage = medication::usage_line(
+                    r.form,
+                    r.dose.as_deref(),
+                    r.unit.as_deref(),
+                    r.quantity,
+                    r.usage_unit.as_deref(),
+                );
+                (r.name.clone().unwrap_or_default(), usage)
+            })
+            .collect();
+        let chosen: Vec<&(String, String)> = match drug {
+            Some(n) => match n.checked_sub(1).and_then(|i| lines.get(i)) {
+                Some(line) => vec![line],
+                None => return Ok(None),
+            },
+            None => lines.iter().collect(),
+        };
+        let date = (!date.is_empty()).then_some(date);
+        Ok(Some(medication::copy_text(
+            date.as_deref(),
+            chosen.iter().map(|(n, u)| (n.as_str(), u.as_str())),
+        )))
+    }
+}
