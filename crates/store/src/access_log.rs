@@ -26,6 +26,12 @@ pub enum AccessEvent {
     PasswordChanged,
     /// An administrator added a staff member.
     StaffAdded,
+    /// A staff member opened a patient's record.
+    PatientOpened,
+    /// A staff member added body information or a memo.
+    PatientNoteAdded,
+    /// A staff member withdrew body information or a memo.
+    PatientNoteWithdrawn,
 }
 
 impl AccessEvent {
@@ -40,6 +46,9 @@ impl AccessEvent {
             AccessEvent::SignOut => "sign_out",
             AccessEvent::PasswordChanged => "password_changed",
             AccessEvent::StaffAdded => "staff_added",
+            AccessEvent::PatientOpened => "patient_opened",
+            AccessEvent::PatientNoteAdded => "patient_note_added",
+            AccessEvent::PatientNoteWithdrawn => "patient_note_withdrawn",
         }
     }
 }

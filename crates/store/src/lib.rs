@@ -5,6 +5,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod body;
 pub mod database;
 pub mod error;
 pub mod history;
@@ -18,6 +19,7 @@ pub mod stats;
 
 pub use access_log::{AccessEvent, AccessLogEntry, AccessRecord};
 pub use accounts::{AccountError, Facility, FacilitySetup, NewStaff, Role, Staff};
+pub use body::{BodyKind, NoteError, PatientNoteEntry};
 pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions};
 pub use error::StoreError;
 pub use history::{Cursor, FacilityCodes, HistoryFilter, HistoryPage};

@@ -275,3 +275,101 @@ async fn notes_search_and_otc() {
     assert_eq!(otc[0].name.as_deref(), Some("イブA錠"));
     assert_eq!(otc[0].components.as_deref(), Some("イブプロフェン"));
 }
+
+#[tokio::test]
+async fn body_information_and_memos_are_withdrawn_never_deleted() {
+    use okusuri_store::BodyKind;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    let admin = set_up(&store).await;
+    let s = import(&store, &fixture("v26-example-11.txt"), &source("a")).await;
+    let now = at(2026, 11, 2, 1, 0);
+    let id = store
+        .add_patient_note(
+            &admin,
+            s.patient_id,
+            Some(BodyKind::Allergy),
+            "  ペニシリン  ",
+            now,
+        )
+        .await
+        .unwrap();
+    let memo = store
+        .add_patient_note(&admin, s.patient_id, None, "粉砕希望", now)
+        .await
+        .unwrap();
+    let err = store
+        .add_patient_note(&admin, s.patient_id, None, "   ", now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "内容を入力してください。");
+
+    let notes = store.patient_notes(s.patient_id).await.unwrap();
+    assert_eq!(
+        notes.len(),
+        8,
+        "4 imported body entries, 2 imported memos, 2 new"
+    );
+    let added = notes
+        .iter()
+        .find(|n| n.id == id && n.kind == "allergy")
+        .unwrap();
+    assert_eq!(
+        (
+            added.text.as_str(),
+            added.source.as_str(),
+            added.author.as_deref()
+        ),
+        ("ペニシリン", "facility", Some("管理 太郎"))
+    );
+    let imported = notes
+        .iter()
+        .find(|n| n.kind == "allergy" && n.source == "import")
+        .unwrap();
+    assert_eq!(imported.text, "乳製品");
+
+    let no_reason = store
+        .withdraw_patient_note(&admin, s.patient_id, "allergy", id, " ", now)
+        .await
+        .unwrap_err();
+    assert_eq!(no_reason.to_string(), "取り消す理由を入力してください。");
+    store
+        .withdraw_patient_note(&admin, s.patient_id, "allergy", id, "別の患者に入力", now)
+        .await
+        .unwrap();
+    store
+        .withdraw_patient_note(&admin, s.patient_id, "memo", memo, "重複", now)
+        .await
+        .unwrap();
+    let twice = store
+        .withdraw_patient_note(&admin, s.patient_id, "memo", memo, "重複", now)
+        .await
+        .unwrap_err();
+    assert!(matches!(twice, okusuri_store::NoteError::NotFound));
+
+    let notes = store.patient_notes(s.patient_id).await.unwrap();
+    assert_eq!(notes.len(), 8, "nothing deleted");
+    let withdrawn = notes
+        .iter()
+        .find(|n| n.id == id && n.kind == "allergy")
+        .unwrap();
+    assert_eq!(
+        withdrawn.withdrawn_reason.as_deref(),
+        Some("別の患者に入力")
+    );
+    let log: Vec<String> = store
+        .recent_access_log(3)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    assert_eq!(
+        log,
+        [
+            "patient_note_withdrawn",
+            "patient_note_withdrawn",
+            "patient_note_added"
+        ]
+    );
+}
