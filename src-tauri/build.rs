@@ -11,6 +11,15 @@ fn main() {
         "add_staff",
         "list_staff",
         "patient_list",
+        "search_patients",
+        "open_patient",
+        "patient_history",
+        "patient_otc",
+        "copy_text",
+        "patient_notes",
+        "add_patient_note",
+        "withdraw_patient_note",
+        "import_jahis",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -40,6 +40,15 @@ pub fn run() {
             commands::account::add_staff,
             commands::account::list_staff,
             commands::patients::patient_list,
+            commands::patient::search_patients,
+            commands::patient::open_patient,
+            commands::patient::patient_history,
+            commands::patient::patient_otc,
+            commands::patient::copy_text,
+            commands::patient::patient_notes,
+            commands::patient::add_patient_note,
+            commands::patient::withdraw_patient_note,
+            commands::patient::import_jahis,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -55,6 +55,103 @@ export interface PatientListDay {
   patients: PatientListRow[];
 }
 
+export interface PatientSummary {
+  id: number;
+  name: string;
+  kana: string;
+  sex: string;
+  birth_date: string | null;
+  birth: string;
+  auto_registration: boolean;
+}
+
+export type HistoryFilter = "all" | "other" | "this";
+
+export interface Cursor {
+  date: string;
+  id: number;
+}
+
+export interface Note {
+  record: number;
+  label: string;
+  text: string;
+}
+
+export interface HistoryDrug {
+  id: number;
+  name: string;
+  usage_line: string;
+  taking: boolean;
+  remaining: string | null;
+  notes: Note[];
+}
+
+export interface HistoryRp {
+  rp_no: number | null;
+  doctor: string | null;
+  usage_name: string | null;
+  form: number | null;
+  drugs: HistoryDrug[];
+  notes: Note[];
+}
+
+export interface HistoryDispensing {
+  id: number;
+  date: string | null;
+  date_label: string;
+  place: string | null;
+  this_facility: boolean;
+  prescriber: string | null;
+  pharmacist: string | null;
+  rps: HistoryRp[];
+  notes: Note[];
+}
+
+export interface HistoryPage {
+  dispensings: HistoryDispensing[];
+  next: Cursor | null;
+}
+
+export interface OtcEntry {
+  id: number;
+  name: string | null;
+  start_on: string | null;
+  end_on: string | null;
+  components: string | null;
+}
+
+export type BodyKind = "allergy" | "side_effect" | "past_illness" | "other";
+
+export interface PatientNoteEntry {
+  id: number;
+  kind: BodyKind | "memo";
+  text: string;
+  source: "facility" | "import";
+  author: string | null;
+  created_at: string;
+  withdrawn_at: string | null;
+  withdrawn_reason: string | null;
+}
+
+export interface ImportSummary {
+  patient_id: number;
+  patient_created: boolean;
+  dispensings_added: number;
+  dispensings_skipped: number;
+  drugs_added: number;
+  otc_added: number;
+  notes_added: number;
+}
+
+/** Japanese labels of body-information kinds. */
+export const BODY_LABELS: Record<BodyKind, string> = {
+  allergy: "アレルギー歴",
+  side_effect: "副作用歴",
+  past_illness: "既往歴",
+  other: "その他",
+};
+
 /** A command failed; `message` is the Japanese text for the user. */
 export class ApiError extends Error {
   constructor(message: string) {
@@ -92,6 +189,19 @@ export const api = {
   addStaff: (staff: NewStaff) => call<Staff>("add_staff", { staff }),
   listStaff: () => call<Staff[]>("list_staff"),
   patientList: () => call<PatientListDay[]>("patient_list"),
+  searchPatients: (query: string) => call<PatientSummary[]>("search_patients", { query }),
+  openPatient: (patientId: number) => call<PatientSummary>("open_patient", { patientId }),
+  patientHistory: (patientId: number, filter: HistoryFilter, after: Cursor | null) =>
+    call<HistoryPage>("patient_history", { patientId, filter, after }),
+  patientOtc: (patientId: number) => call<OtcEntry[]>("patient_otc", { patientId }),
+  copyText: (patientId: number, dispensingId: number, drug: number | null) =>
+    call<string>("copy_text", { patientId, dispensingId, drug }),
+  patientNotes: (patientId: number) => call<PatientNoteEntry[]>("patient_notes", { patientId }),
+  addPatientNote: (patientId: number, kind: BodyKind | null, text: string) =>
+    call<number>("add_patient_note", { patientId, kind, text }),
+  withdrawPatientNote: (patientId: number, kind: string, id: number, reason: string) =>
+    call<void>("withdraw_patient_note", { patientId, kind, id, reason }),
+  importJahis: (fileName: string, bytes: number[]) => call<ImportSummary>("import_jahis", { fileName, bytes }),
 };
 
 export type Api = typeof api;

@@ -8,8 +8,10 @@ import { renderSignIn } from "./screens/signIn";
 import { renderPatientList } from "./screens/patientList";
 import { renderPasswordChange } from "./screens/passwordChange";
 import { renderStaff } from "./screens/staff";
+import { renderPatient } from "./screens/patient";
+import { renderImport } from "./screens/import";
 
-export type Screen = "signIn" | "patientList" | "passwordChange" | "staff";
+export type Screen = "signIn" | "patientList" | "passwordChange" | "staff" | "patient" | "import";
 
 export interface Context {
   api: Api;
@@ -18,8 +20,8 @@ export interface Context {
   main: HTMLElement;
   /** Called after a successful sign-in or setup. */
   signedIn: (staff: Staff) => void;
-  /** Moves to another screen. */
-  go: (screen: Screen) => void;
+  /** Moves to another screen (`patient` takes the patient's ID). */
+  go: (screen: Screen, patientId?: number) => void;
 }
 
 /** Starts the UI in `root`; resolves once the first screen is drawn. */
@@ -44,7 +46,7 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
       ctx.status = { ...ctx.status, staff };
       ctx.go("patientList");
     },
-    go: (screen) => {
+    go: (screen, patientId) => {
       document.body.dataset.screen = screen;
       switch (screen) {
         case "signIn":
@@ -59,6 +61,12 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
           break;
         case "staff":
           void renderStaff(ctx);
+          break;
+        case "patient":
+          if (patientId !== undefined) void renderPatient(ctx, patientId);
+          break;
+        case "import":
+          renderImport(ctx);
           break;
       }
     },

@@ -32,6 +32,8 @@ pub enum AccessEvent {
     PatientNoteAdded,
     /// A staff member withdrew body information or a memo.
     PatientNoteWithdrawn,
+    /// An administrator imported a JAHIS document.
+    JahisImported,
 }
 
 impl AccessEvent {
@@ -49,6 +51,7 @@ impl AccessEvent {
             AccessEvent::PatientOpened => "patient_opened",
             AccessEvent::PatientNoteAdded => "patient_note_added",
             AccessEvent::PatientNoteWithdrawn => "patient_note_withdrawn",
+            AccessEvent::JahisImported => "jahis_imported",
         }
     }
 }

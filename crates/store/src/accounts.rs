@@ -570,7 +570,7 @@ impl Store {
 
     /// Checks against the database (not the caller's copy) that `actor` is an
     /// active administrator.
-    async fn require_admin(&self, actor: &Staff) -> Result<(), AccountError> {
+    pub(crate) async fn require_admin(&self, actor: &Staff) -> Result<(), AccountError> {
         match self.staff_row_by_id(actor.id).await? {
             Some(row) if row.role == Role::Admin.as_str() => Ok(()),
             _ => Err(AccountError::NotAllowed),

@@ -21,6 +21,8 @@ pub enum HistoryFilter {
     All,
     /// 他施設での調剤薬: dispensed somewhere other than this facility.
     Other,
+    /// Dispensed at this facility (今回のお薬 is its newest).
+    This,
 }
 
 /// This facility's 都道府県 + 点数表 + 医療機関等コード.
@@ -226,7 +228,12 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<HistoryPage, StoreError> {
         let codes = self.facility_codes().await?.unwrap_or_default();
-        let other_only = filter == HistoryFilter::Other;
+        // 0: all, 1: other facilities only, 2: this facility only.
+        let mode: i64 = match filter {
+            HistoryFilter::All => 0,
+            HistoryFilter::Other => 1,
+            HistoryFilter::This => 2,
+        };
         // Past the end of any date: the first page starts at the top.
         let (after_date, after_id) = after.map_or(("9999-99-99".to_string(), i64::MAX), |c| {
             (c.date.clone(), c.id)
@@ -237,15 +244,15 @@ impl Store {
             r#"SELECT id AS "id!: i64", dispensed_on, place_name, place_prefecture, place_table, place_code,
                       pharmacist_name, prescriber_name
                FROM dispensing
-               WHERE patient_id = ? AND (dispensed_on, id) < (?, ?)
-                 AND (? = 0 OR NOT (COALESCE(place_prefecture, '') = ? AND COALESCE(place_table, '') = ?
-                                    AND COALESCE(place_code, '') = ?))
+               WHERE patient_id = ?1 AND (dispensed_on, id) < (?2, ?3)
+                 AND (?4 = 0 OR (?4 = 2) = (COALESCE(place_prefecture, '') = ?5 AND COALESCE(place_table, '') = ?6
+                                            AND COALESCE(place_code, '') = ?7 AND ?7 <> ''))
                ORDER BY dispensed_on DESC, id DESC
-               LIMIT ?"#,
+               LIMIT ?8"#,
             patient_id,
             after_date,
             after_id,
-            other_only,
+            mode,
             codes.prefecture,
             codes.table,
             codes.code,

@@ -65,6 +65,9 @@ pub enum ImportError {
     /// The patient record lacks the name.
     #[error("患者の氏名がないため取り込めません。")]
     NoName,
+    /// Only administrators import from the app.
+    #[error("取込は管理者だけが行えます。")]
+    NotAllowed,
     /// The database failed; nothing of this document was stored.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -205,6 +208,37 @@ impl Store {
             summary.notes_added += r.rows_affected() as usize;
         }
         tx.commit().await.map_err(|e| self.fail(e))?;
+        Ok(summary)
+    }
+
+    /// An administrator imports a document from the app: checked, then
+    /// imported and written to the access log.
+    pub async fn import_jahis_as(
+        &self,
+        actor: &crate::Staff,
+        doc: &Document,
+        source: &ImportSource,
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary, ImportError> {
+        self.require_admin(actor)
+            .await
+            .map_err(|_| ImportError::NotAllowed)?;
+        let summary = self.import_jahis(doc, source, now).await?;
+        let detail = format!(
+            "{}: {} added, {} skipped",
+            source.label, summary.dispensings_added, summary.dispensings_skipped
+        );
+        self.log_access(
+            crate::AccessRecord {
+                event: crate::AccessEvent::JahisImported,
+                staff_id: Some(actor.id),
+                login_id: &actor.login_id,
+                patient_id: Some(summary.patient_id),
+                detail: Some(&detail),
+            },
+            now,
+        )
+        .await?;
         Ok(summary)
     }
 

@@ -373,3 +373,34 @@ async fn body_information_and_memos_are_withdrawn_never_deleted() {
         ]
     );
 }
+
+#[tokio::test]
+async fn this_facility_filter_finds_the_current_dispensing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    let s = import(&store, &fixture("tc-multi-dispensing.txt"), &source("a")).await;
+    let as_of = day("2026-03-13");
+    // Without the facility's codes nothing is "this facility".
+    let none = store
+        .history(s.patient_id, HistoryFilter::This, None, 1, as_of)
+        .await
+        .unwrap();
+    assert!(none.dispensings.is_empty());
+    store
+        .set_facility_codes(&FacilityCodes {
+            prefecture: "13".into(),
+            table: "4".into(),
+            code: "7654321".into(),
+        })
+        .await
+        .unwrap();
+    let current = store
+        .history(s.patient_id, HistoryFilter::This, None, 1, as_of)
+        .await
+        .unwrap();
+    assert_eq!(
+        current.dispensings[0].place.as_deref(),
+        Some("株式会社 工業会薬局 南店")
+    );
+    assert!(current.dispensings[0].this_facility);
+}

@@ -3,4 +3,5 @@
 
 pub mod account;
 pub mod app;
+pub mod patient;
 pub mod patients;

@@ -17,6 +17,9 @@ export function header(ctx: Context): HTMLElement {
   const staffButton =
     staff?.role === "admin" ? h("button", { type: "button", id: "open-staff", class: "link" }, "スタッフ管理") : null;
   staffButton?.addEventListener("click", () => ctx.go("staff"));
+  const importButton =
+    staff?.role === "admin" ? h("button", { type: "button", id: "open-import", class: "link" }, "取込") : null;
+  importButton?.addEventListener("click", () => ctx.go("import"));
   const home = h("button", { type: "button", id: "home", class: "title" }, ctx.status.facility?.name ?? "");
   home.addEventListener("click", () => ctx.go("patientList"));
   return h(
@@ -27,6 +30,7 @@ export function header(ctx: Context): HTMLElement {
       "nav",
       { class: "account" },
       h("span", { id: "staff-name" }, staff ? `${staff.display_name} さん` : ""),
+      importButton,
       staffButton,
       password,
       signOut,

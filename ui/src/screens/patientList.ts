@@ -1,6 +1,6 @@
 // 患者リスト (P1): patients who presented their notebook, by day, newest first.
 import type { Context } from "../app";
-import type { PatientListDay } from "../api";
+import type { PatientListDay, PatientSummary } from "../api";
 import { h, mount } from "../dom";
 import { header } from "./header";
 
@@ -51,17 +51,62 @@ export function listTable(days: PatientListDay[]): HTMLTableElement {
   );
 }
 
+/** Search results: one row per patient. */
+export function searchTable(found: PatientSummary[]): HTMLElement {
+  if (!found.length) return h("p", { id: "search-empty", class: "empty" }, "該当する患者様はいません");
+  return h(
+    "table",
+    { id: "search-results", class: "patient-list" },
+    h("thead", {}, h("tr", {}, ...["氏名 (カナ)", "性別", "生年月日 (年齢)", "お薬自動登録"].map((c) => h("th", { scope: "col" }, c)))),
+    h(
+      "tbody",
+      {},
+      ...found.map((p) =>
+        h(
+          "tr",
+          { class: "patient", "data-patient-id": String(p.id) },
+          h("td", { class: "name" }, h("span", { class: "kana" }, p.kana), " ", h("span", { class: "kanji" }, p.name)),
+          h("td", {}, p.sex),
+          h("td", {}, p.birth),
+          h("td", {}, h("span", { class: p.auto_registration ? "badge set" : "badge unset" }, p.auto_registration ? "設定済" : "未設定")),
+        ),
+      ),
+    ),
+  );
+}
+
 export async function renderPatientList(ctx: Context): Promise<void> {
   const listArea = h("div", { class: "list-area" }, h("p", { class: "loading" }, "読み込み中…"));
+  // A click on any patient row opens the patient.
+  listArea.addEventListener("click", (event) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>("tr.patient");
+    const id = row?.dataset.patientId;
+    if (id) ctx.go("patient", Number(id));
+  });
+  const query = h("input", { id: "search-query", name: "query", type: "search", placeholder: "カナ・漢字・生年月日（例: 19800101）", autocomplete: "off" });
+  const search = h("form", { id: "search-form", class: "search" }, query, h("button", { type: "submit", id: "search-submit" }, "検索"));
   const reader = h(
     "div",
     { id: "reader-status", class: "reader" },
     h("span", { class: "reader-label" }, "カードリーダー"),
     h("span", { class: "reader-state off" }, "未接続"),
   );
-  mount(ctx.main, header(ctx), h("section", { class: "patients" }, listArea), h("div", { class: "bottom-bar" }, reader));
+  mount(ctx.main, header(ctx), h("section", { class: "patients" }, search, listArea), h("div", { class: "bottom-bar" }, reader));
 
+  search.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = query.value.trim();
+    if (!text) {
+      void load();
+      return;
+    }
+    void ctx.api
+      .searchPatients(text)
+      .then((found) => mount(listArea, searchTable(found)))
+      .catch((e: unknown) => mount(listArea, h("p", { class: "message", role: "alert" }, e instanceof Error ? e.message : String(e))));
+  });
   const load = async () => {
+    if (query.value.trim()) return; // showing search results
     try {
       const days = await ctx.api.patientList();
       mount(listArea, listTable(days));
