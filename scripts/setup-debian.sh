@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev
   # Node for the UI (skipped below when node is already installed)
   # end-to-end tests: the real app in WebKit under Xvfb
-  webkit2gtk-driver xvfb xauth dbus dbus-x11 sqlite3
+  webkit2gtk-driver xvfb xauth dbus dbus-x11 sqlite3 xclip
   # reading our QR codes back with an independent decoder
   zbar-tools
   # keeping the Windows build compiling

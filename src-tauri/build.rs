@@ -15,7 +15,6 @@ fn main() {
         "open_patient",
         "patient_history",
         "patient_otc",
-        "copy_text",
         "patient_notes",
         "add_patient_note",
         "withdraw_patient_note",

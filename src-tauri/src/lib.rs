@@ -44,7 +44,6 @@ pub fn run() {
             commands::patient::open_patient,
             commands::patient::patient_history,
             commands::patient::patient_otc,
-            commands::patient::copy_text,
             commands::patient::patient_notes,
             commands::patient::add_patient_note,
             commands::patient::withdraw_patient_note,

@@ -85,6 +85,7 @@ export interface HistoryDrug {
   taking: boolean;
   remaining: string | null;
   notes: Note[];
+  copy_text: string;
 }
 
 export interface HistoryRp {
@@ -106,6 +107,7 @@ export interface HistoryDispensing {
   pharmacist: string | null;
   rps: HistoryRp[];
   notes: Note[];
+  copy_text: string;
 }
 
 export interface HistoryPage {
@@ -194,8 +196,6 @@ export const api = {
   patientHistory: (patientId: number, filter: HistoryFilter, after: Cursor | null) =>
     call<HistoryPage>("patient_history", { patientId, filter, after }),
   patientOtc: (patientId: number) => call<OtcEntry[]>("patient_otc", { patientId }),
-  copyText: (patientId: number, dispensingId: number, drug: number | null) =>
-    call<string>("copy_text", { patientId, dispensingId, drug }),
   patientNotes: (patientId: number) => call<PatientNoteEntry[]>("patient_notes", { patientId }),
   addPatientNote: (patientId: number, kind: BodyKind | null, text: string) =>
     call<number>("add_patient_note", { patientId, kind, text }),

@@ -1,22 +1,24 @@
-// Writing text to the clipboard from a click: the async Clipboard API where
-// the webview offers it, else a selected hidden textarea and "copy".
+// Writing text to the clipboard from a click. WebKitGTK allows it only
+// while the click is being handled, so this must be called synchronously
+// from the handler (the text is already in the page: see copy_text in the
+// history). A selected hidden textarea and "copy" first, then the async
+// Clipboard API where the webview offers it.
 
-export async function writeClipboard(text: string): Promise<void> {
-  if (navigator.clipboard?.writeText) {
-    try {
-      await navigator.clipboard.writeText(text);
-      return;
-    } catch {
-      // fall through to the textarea route
-    }
-  }
+export function writeClipboard(text: string): Promise<void> {
   const area = document.createElement("textarea");
   area.value = text;
   area.setAttribute("readonly", "");
   area.className = "offscreen";
   document.body.append(area);
   area.select();
-  const ok = document.execCommand("copy");
+  let ok = false;
+  try {
+    ok = document.execCommand("copy");
+  } catch {
+    ok = false;
+  }
   area.remove();
-  if (!ok) throw new Error("クリップボードにコピーできませんでした。");
+  if (ok) return Promise.resolve();
+  if (navigator.clipboard?.writeText) return navigator.clipboard.writeText(text);
+  return Promise.reject(new Error("クリップボードにコピーできませんでした。"));
 }

@@ -14,6 +14,7 @@ const dispensing: HistoryDispensing = {
   prescriber: "工業会病院",
   pharmacist: "工業会 次郎",
   notes: [{ record: 501, label: "備考", text: "初回" }],
+  copy_text: "all drugs",
   rps: [
     {
       rp_no: 1,
@@ -22,8 +23,8 @@ const dispensing: HistoryDispensing = {
       form: 1,
       notes: [],
       drugs: [
-        { id: 1, name: "ノルバスク錠", usage_line: "1日1錠 3日分", taking: true, remaining: "1錠", notes: [{ record: 281, label: "補足", text: "朝1錠" }] },
-        { id: 2, name: "リンデロン軟膏", usage_line: "10g", taking: false, remaining: null, notes: [] },
+        { id: 1, name: "ノルバスク錠", usage_line: "1日1錠 3日分", taking: true, remaining: "1錠", notes: [{ record: 281, label: "補足", text: "朝1錠" }], copy_text: "drug 1" },
+        { id: 2, name: "リンデロン軟膏", usage_line: "10g", taking: false, remaining: null, notes: [], copy_text: "drug 2" },
       ],
     },
   ],
@@ -46,12 +47,12 @@ describe("dispensing card", () => {
     expect(card.querySelector(".dispensing-notes")?.textContent).toBe("備考初回");
   });
 
-  it("copies the whole dispensing or the n-th drug", () => {
-    const copied: (number | null)[] = [];
-    const card = dispensingCard(dispensing, (drug) => copied.push(drug));
+  it("copies the whole dispensing or one drug", () => {
+    const copied: string[] = [];
+    const card = dispensingCard(dispensing, (text) => copied.push(text));
     card.querySelector<HTMLButtonElement>(".copy-dispensing")!.click();
     card.querySelectorAll<HTMLButtonElement>(".copy-drug")[1].click();
-    expect(copied).toEqual([null, 2]);
+    expect(copied).toEqual(["all drugs", "drug 2"]);
   });
 
   it("sends the history arguments under the names the commands take", async () => {
@@ -61,11 +62,9 @@ describe("dispensing card", () => {
       return cmd === "patient_history" ? { dispensings: [], next: null } : "";
     });
     await api.patientHistory(7, "other", { date: "2026-01-01", id: 3 });
-    await api.copyText(7, 42, 2);
     await api.withdrawPatientNote(7, "allergy", 5, "誤入力");
     expect(seen).toEqual([
       { cmd: "patient_history", args: { patientId: 7, filter: "other", after: { date: "2026-01-01", id: 3 } } },
-      { cmd: "copy_text", args: { patientId: 7, dispensingId: 42, drug: 2 } },
       { cmd: "withdraw_patient_note", args: { patientId: 7, kind: "allergy", id: 5, reason: "誤入力" } },
     ]);
   });

@@ -11,6 +11,15 @@ use serde::Serialize;
 pub enum DbCommand {
     /// Create the database if needed and apply pending migrations.
     Migrate,
+    /// Set this facility's 都道府県, 点数表 and 医療機関等コード (what counts as "this facility").
+    FacilityCodes {
+        /// 都道府県 (01–47).
+        prefecture: String,
+        /// 点数表 (4 for a pharmacy, 1 医科).
+        table: String,
+        /// 7-digit 医療機関等コード.
+        code: String,
+    },
     /// Print the path, schema version and row counts (never creates a database).
     Info {
         /// Print JSON instead of text.
@@ -46,6 +55,39 @@ async fn describe(command: DbCommand, dir: DataDir) -> Result<String, String> {
             Ok(format!(
                 "{}: スキーマ {applied} まで適用済みです。\n",
                 store.path().display()
+            ))
+        }
+        DbCommand::FacilityCodes {
+            prefecture,
+            table,
+            code,
+        } => {
+            let valid = prefecture.len() == 2
+                && prefecture
+                    .parse::<u8>()
+                    .is_ok_and(|p| (1..=47).contains(&p))
+                && matches!(table.as_str(), "1" | "3" | "4")
+                && code.len() == 7
+                && code.bytes().all(|b| b.is_ascii_digit());
+            if !valid {
+                return Err("都道府県は01～47、点数表は1・3・4、医療機関等コードは7桁の数字で指定してください。".into());
+            }
+            let store = Store::open_in(&dir, OpenOptions::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            let codes = okusuri_store::FacilityCodes {
+                prefecture,
+                table,
+                code,
+            };
+            store
+                .set_facility_codes(&codes)
+                .await
+                .map_err(|e| e.to_string())?;
+            store.close().await;
+            Ok(format!(
+                "施設コードを設定しました: {}-{}-{}\n",
+                codes.prefecture, codes.table, codes.code
             ))
         }
         DbCommand::Info { json } => {

@@ -75,6 +75,8 @@ pub struct HistoryDispensing {
     pub rps: Vec<HistoryRp>,
     /// 401 服用注意, 411 提供情報, 421 残薬確認, 501 備考, 601 患者等記入.
     pub notes: Vec<Note>,
+    /// What コピー puts on the clipboard for the whole prescription (P5).
+    pub copy_text: String,
 }
 
 /// An RP.
@@ -111,6 +113,8 @@ pub struct HistoryDrug {
     pub supply: Supply,
     /// 281 補足 and 291 服薬注意.
     pub notes: Vec<Note>,
+    /// What コピー puts on the clipboard for this drug alone (P5).
+    pub copy_text: String,
 }
 
 /// A note with the record it came from and its Japanese label.
@@ -327,6 +331,7 @@ impl Store {
                     prescriber: r.prescriber_name,
                     pharmacist: r.pharmacist_name,
                     rps: Vec::new(),
+                    copy_text: String::new(),
                     notes: dispensing_notes
                         .iter()
                         .filter(|n| n.owner == r.id)
@@ -367,16 +372,22 @@ impl Store {
             let (Some(rp), Some(drug_id)) = (d.rps.last_mut(), line.drug_id) else {
                 continue;
             };
+            let name = line.name.clone().unwrap_or_default();
+            let usage_line = medication::usage_line(
+                line.form,
+                line.dose.as_deref(),
+                line.unit.as_deref(),
+                line.quantity,
+                line.usage_unit.as_deref(),
+            );
             rp.drugs.push(HistoryDrug {
                 id: drug_id,
-                name: line.name.clone().unwrap_or_default(),
-                usage_line: medication::usage_line(
-                    line.form,
-                    line.dose.as_deref(),
-                    line.unit.as_deref(),
-                    line.quantity,
-                    line.usage_unit.as_deref(),
+                copy_text: medication::copy_text(
+                    d.date.as_deref(),
+                    [(name.as_str(), usage_line.as_str())],
                 ),
+                name,
+                usage_line,
                 supply: medication::supply(
                     line.form,
                     line.usage_unit.as_deref(),
@@ -392,6 +403,14 @@ impl Store {
                     .map(|n| note(n.record, n.text.clone()))
                     .collect(),
             });
+        }
+        for d in &mut out {
+            let drugs = d
+                .rps
+                .iter()
+                .flat_map(|rp| &rp.drugs)
+                .map(|g| (g.name.as_str(), g.usage_line.as_str()));
+            d.copy_text = medication::copy_text(d.date.as_deref(), drugs);
         }
         Ok(HistoryPage {
             dispensings: out,

@@ -184,6 +184,11 @@ async fn history_pages_filters_and_supply() {
     assert!(drug.supply.taking);
     assert_eq!(drug.supply.remaining.as_deref(), Some("1錠"));
     assert_eq!(newest.notes[0].label, "備考");
+    assert_eq!(
+        newest.copy_text,
+        "処方日：2026年3月12日\nノルバスク錠２．５ｍｇ\n1日1錠 3日分"
+    );
+    assert_eq!(drug.copy_text, newest.copy_text, "one drug: the same lines");
 
     let other = store
         .history(s.patient_id, HistoryFilter::Other, None, 10, as_of)

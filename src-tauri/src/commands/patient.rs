@@ -88,23 +88,6 @@ pub async fn patient_otc(
         .map_err(|e| e.to_string())
 }
 
-/// The text コピー puts on the clipboard.
-#[tauri::command]
-pub async fn copy_text(
-    patient_id: i64,
-    dispensing_id: i64,
-    drug: Option<usize>,
-    state: State<'_, AppState>,
-) -> Result<String, String> {
-    state.staff()?;
-    state
-        .store()?
-        .copy_text(patient_id, dispensing_id, drug)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| "コピーする調剤が見つかりません。".to_string())
-}
-
 /// からだの情報 and メモ.
 #[tauri::command]
 pub async fn patient_notes(

@@ -65,19 +65,15 @@ function drugRow(drug: HistoryDrug, onCopy: () => void): HTMLElement {
 }
 
 /** A dispensing card: date, where, prescriber, drugs, notes, コピー. */
-export function dispensingCard(d: HistoryDispensing, copy: (drug: number | null) => void): HTMLElement {
+export function dispensingCard(d: HistoryDispensing, copy: (text: string) => void): HTMLElement {
   const copyAll = h("button", { type: "button", class: "small copy-dispensing" }, "コピー");
-  copyAll.addEventListener("click", () => copy(null));
-  let index = 0;
+  copyAll.addEventListener("click", () => copy(d.copy_text));
   const rps = d.rps.map((rp) =>
     h(
       "div",
       { class: "rp" },
       rp.doctor ? h("div", { class: "rp-doctor" }, `処方医: ${rp.doctor}`) : null,
-      ...rp.drugs.map((drug) => {
-        const n = ++index;
-        return drugRow(drug, () => copy(n));
-      }),
+      ...rp.drugs.map((drug) => drugRow(drug, () => copy(drug.copy_text))),
       rp.notes.length ? notesBlock(rp.notes, "rp-notes") : null,
     ),
   );
@@ -150,11 +146,10 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
     body,
   );
 
-  const copy = (dispensingId: number, drug: number | null) => {
+  // Synchronous in the click: the webview only lets a click write the clipboard.
+  const copy = (text: string) => {
     status.clear();
-    void ctx.api
-      .copyText(patientId, dispensingId, drug)
-      .then((text) => writeClipboard(text))
+    writeClipboard(text)
       .then(() => status.show("コピーしました"))
       .catch((e: unknown) => status.show(errorText(e)));
   };
@@ -183,7 +178,7 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
       loading = true;
       try {
         const page = await ctx.api.patientHistory(patientId, view, cursor);
-        list.append(...page.dispensings.map((d) => dispensingCard(d, (drug) => copy(d.id, drug))));
+        list.append(...page.dispensings.map((d) => dispensingCard(d, copy)));
         if (!list.children.length) list.append(h("p", { class: "empty" }, "調剤の記録はありません"));
         cursor = page.next;
         more.hidden = !cursor;
@@ -211,7 +206,7 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
       mount(
         body,
         newest
-          ? dispensingCard(newest, (drug) => copy(newest.id, drug))
+          ? dispensingCard(newest, copy)
           : h("p", { class: "empty" }, "当施設での調剤の記録はありません"),
       );
     } catch (e) {
