@@ -62,6 +62,7 @@ for (const app of apps) {
     session = await launch(dataDir);
     await shown(session.browser, "#signin-form", 30_000);
     times.push(performance.now() - session.started);
+    console.error(`  launch ${i + 1}: ${times.at(-1).toFixed(0)} ms`);
     if (i === LAUNCHES - 1) {
       await new Promise((r) => setTimeout(r, 3000));
       const pid = Number(execFileSync("pgrep", ["-f", "-n", app], { encoding: "utf8" }).trim());
