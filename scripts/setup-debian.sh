@@ -48,6 +48,9 @@ if ! "$cargo_bin/sqlx" --version 2>/dev/null | grep -q "$SQLX_CLI_VERSION"; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # npm ci rejects lock files that list other platforms' optional packages without
+  # versions (as npm writes them with omit-lockfile-registry-resolved); install
+  # honours the lock all the same.
+  npm install --no-audit --no-fund
 fi
 echo "setup: done"

@@ -21,8 +21,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const PATIENTS: usize = 50_000;
 const DISPENSINGS_EACH: usize = 4;
 const BIG_PATIENT_DISPENSINGS: usize = 2_000;
-const KANA: &[&str] = &["ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ", "サ", "シ", "ス", "セ", "ソ", "タ", "チ", "ツ", "テ", "ト", "ナ", "ハ", "マ", "ヤ", "ラ", "ワ"];
-const KANJI: &[&str] = &["山", "田", "佐", "藤", "鈴", "木", "高", "橋", "伊", "渡", "辺", "中", "村", "小", "林", "加"];
+const KANA: &[&str] = &[
+    "ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ", "サ", "シ", "ス", "セ", "ソ", "タ",
+    "チ", "ツ", "テ", "ト", "ナ", "ハ", "マ", "ヤ", "ラ", "ワ",
+];
+const KANJI: &[&str] = &[
+    "山", "田", "佐", "藤", "鈴", "木", "高", "橋", "伊", "渡", "辺", "中", "村", "小", "林", "加",
+];
 
 fn name(i: usize, table: &[&str]) -> String {
     let mut n = i;
@@ -39,7 +44,11 @@ fn dispensing(i: usize, date: NaiveDate) -> Dispensing {
     let code = if i % 2 == 0 { "1234567" } else { "7654321" };
     let rp = |n: u32, drugs: &[(&str, &str, &str)], form: u8, days: u32| Rp {
         rp: Some(n),
-        doctor: Some(Doctor { name: Some("工業会 太郎".into()), department: Some("内科".into()), ..Doctor::default() }),
+        doctor: Some(Doctor {
+            name: Some("工業会 太郎".into()),
+            department: Some("内科".into()),
+            ..Doctor::default()
+        }),
         drugs: drugs
             .iter()
             .map(|(name, dose, unit)| Drug {
@@ -48,23 +57,69 @@ fn dispensing(i: usize, date: NaiveDate) -> Dispensing {
                 unit: Some((*unit).into()),
                 code_kind: Some(2),
                 code: Some(format!("6{:08}", i % 100_000_000)),
-                notes: vec![Text { text: Some("朝1錠、夕2錠".into()), author: Some(1), extra: vec![] }],
+                notes: vec![Text {
+                    text: Some("朝1錠、夕2錠".into()),
+                    author: Some(1),
+                    extra: vec![],
+                }],
                 ..Drug::default()
             })
             .collect(),
-        usage: Some(Usage { name: Some("毎食後服用".into()), quantity: Some(days), unit: Some("日分".into()), form: Some(form), code_kind: Some(1), ..Usage::default() }),
+        usage: Some(Usage {
+            name: Some("毎食後服用".into()),
+            quantity: Some(days),
+            unit: Some("日分".into()),
+            form: Some(form),
+            code_kind: Some(1),
+            ..Usage::default()
+        }),
         cautions: vec![],
     };
     Dispensing {
         date: Some(date.format("%Y-%m-%d").to_string()),
         author: Some(1),
-        dispensed_at: Some(Institution { name: Some(format!("工業会薬局 {code}")), prefecture: Some("13".into()), table: Some("4".into()), code: Some(code.into()), author: Some(1), ..Institution::default() }),
-        prescribed_at: Some(Institution { name: Some("医療法人 工業会病院".into()), prefecture: Some("13".into()), table: Some("1".into()), code: Some("1111111".into()), author: Some(1), ..Institution::default() }),
+        dispensed_at: Some(Institution {
+            name: Some(format!("工業会薬局 {code}")),
+            prefecture: Some("13".into()),
+            table: Some("4".into()),
+            code: Some(code.into()),
+            author: Some(1),
+            ..Institution::default()
+        }),
+        prescribed_at: Some(Institution {
+            name: Some("医療法人 工業会病院".into()),
+            prefecture: Some("13".into()),
+            table: Some("1".into()),
+            code: Some("1111111".into()),
+            author: Some(1),
+            ..Institution::default()
+        }),
         rps: vec![
-            rp(1, &[("ノルバスク錠２．５ｍｇ", "1", "錠"), ("ロキソニン錠６０ｍｇ", "3", "錠"), ("ムコスタ錠１００ｍｇ", "3", "錠")], 1, 14 + (i % 14) as u32),
-            rp(2, &[("マグミット錠３３０ｍｇ", "2", "錠"), ("リンデロン－ＶＧ軟膏", "10", "g")], 1, 7),
+            rp(
+                1,
+                &[
+                    ("ノルバスク錠２．５ｍｇ", "1", "錠"),
+                    ("ロキソニン錠６０ｍｇ", "3", "錠"),
+                    ("ムコスタ錠１００ｍｇ", "3", "錠"),
+                ],
+                1,
+                14 + (i % 14) as u32,
+            ),
+            rp(
+                2,
+                &[
+                    ("マグミット錠３３０ｍｇ", "2", "錠"),
+                    ("リンデロン－ＶＧ軟膏", "10", "g"),
+                ],
+                1,
+                7,
+            ),
         ],
-        remarks: vec![Text { text: Some(format!("備考 {i}")), author: Some(1), extra: vec![] }],
+        remarks: vec![Text {
+            text: Some(format!("備考 {i}")),
+            author: Some(1),
+            extra: vec![],
+        }],
         ..Dispensing::default()
     }
 }
@@ -79,10 +134,16 @@ fn patient_doc(i: usize, dispensings: usize) -> Document {
             name: Some(name(i, KANJI)),
             kana: Some(name(i, KANA)),
             sex: Some(1 + (i % 2) as u8),
-            birth_date: Some((start - chrono::Duration::days(10_000 + (i % 20_000) as i64)).format("%Y-%m-%d").to_string()),
+            birth_date: Some(
+                (start - chrono::Duration::days(10_000 + (i % 20_000) as i64))
+                    .format("%Y-%m-%d")
+                    .to_string(),
+            ),
             ..Patient::default()
         }),
-        dispensings: (0..dispensings).map(|k| dispensing(i * 7 + k, start + chrono::Duration::days((k * 3) as i64))).collect(),
+        dispensings: (0..dispensings)
+            .map(|k| dispensing(i * 7 + k, start + chrono::Duration::days((k * 3) as i64)))
+            .collect(),
         ..Document::default()
     }
 }
@@ -99,37 +160,73 @@ fn ms(d: Duration) -> String {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = DataDir { path: tmp.path().to_path_buf(), create_if_missing: false };
+    let dir = DataDir {
+        path: tmp.path().to_path_buf(),
+        create_if_missing: false,
+    };
     let store = Store::open_in(&dir, OpenOptions::default()).await.unwrap();
     store
-        .set_facility_codes(&FacilityCodes { prefecture: "13".into(), table: "4".into(), code: "1234567".into() })
+        .set_facility_codes(&FacilityCodes {
+            prefecture: "13".into(),
+            table: "4".into(),
+            code: "1234567".into(),
+        })
         .await
         .unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
-    let source = ImportSource { label: "bench".into(), external_id: None };
+    let source = ImportSource {
+        label: "bench".into(),
+        external_id: None,
+    };
 
-    println!("History benchmark: {PATIENTS} patients × {DISPENSINGS_EACH} dispensings × 5 drug lines, + 1 patient × {BIG_PATIENT_DISPENSINGS}");
+    println!(
+        "History benchmark: {PATIENTS} patients × {DISPENSINGS_EACH} dispensings × 5 drug lines, + 1 patient × {BIG_PATIENT_DISPENSINGS}"
+    );
     let started = Instant::now();
     let mut lines = 0usize;
     for i in 0..PATIENTS {
-        let s = store.import_jahis(&patient_doc(i, DISPENSINGS_EACH), &source, now).await.unwrap();
+        let s = store
+            .import_jahis(&patient_doc(i, DISPENSINGS_EACH), &source, now)
+            .await
+            .unwrap();
         lines += s.drugs_added;
     }
-    let big = store.import_jahis(&patient_doc(PATIENTS + 1, BIG_PATIENT_DISPENSINGS), &source, now).await.unwrap();
+    let big = store
+        .import_jahis(
+            &patient_doc(PATIENTS + 1, BIG_PATIENT_DISPENSINGS),
+            &source,
+            now,
+        )
+        .await
+        .unwrap();
     lines += big.drugs_added;
     let took = started.elapsed();
-    println!("import: {lines} drug lines in {:.1} s = {:.0} lines/s", took.as_secs_f64(), lines as f64 / took.as_secs_f64());
+    println!(
+        "import: {lines} drug lines in {:.1} s = {:.0} lines/s",
+        took.as_secs_f64(),
+        lines as f64 / took.as_secs_f64()
+    );
 
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-    for (label, filter) in [("history first page, すべて", HistoryFilter::All), ("history first page, 他施設", HistoryFilter::Other), ("history first page, 当施設", HistoryFilter::This)] {
+    for (label, filter) in [
+        ("history first page, すべて", HistoryFilter::All),
+        ("history first page, 他施設", HistoryFilter::Other),
+        ("history first page, 当施設", HistoryFilter::This),
+    ] {
         let mut times = Vec::with_capacity(200);
         for _ in 0..200 {
             let t = Instant::now();
-            let page = store.history(big.patient_id, filter, None, 20, as_of).await.unwrap();
+            let page = store
+                .history(big.patient_id, filter, None, 20, as_of)
+                .await
+                .unwrap();
             times.push(t.elapsed());
             assert!(!page.dispensings.is_empty());
         }
-        println!("{label:<28} median {} (200 runs, 20 dispensings ≈ 100 drug lines)", ms(median(times)));
+        println!(
+            "{label:<28} median {} (200 runs, 20 dispensings ≈ 100 drug lines)",
+            ms(median(times))
+        );
     }
     let mut times = Vec::with_capacity(200);
     for _ in 0..200 {
@@ -141,23 +238,50 @@ async fn main() {
     // Deep page: past half the big patient's history.
     let mut cursor = None;
     for _ in 0..50 {
-        cursor = store.history(big.patient_id, HistoryFilter::All, cursor.as_ref(), 20, as_of).await.unwrap().next;
+        cursor = store
+            .history(
+                big.patient_id,
+                HistoryFilter::All,
+                cursor.as_ref(),
+                20,
+                as_of,
+            )
+            .await
+            .unwrap()
+            .next;
     }
     let mut times = Vec::with_capacity(200);
     for _ in 0..200 {
         let t = Instant::now();
-        store.history(big.patient_id, HistoryFilter::All, cursor.as_ref(), 20, as_of).await.unwrap();
+        store
+            .history(
+                big.patient_id,
+                HistoryFilter::All,
+                cursor.as_ref(),
+                20,
+                as_of,
+            )
+            .await
+            .unwrap();
         times.push(t.elapsed());
     }
     println!("{:<28} median {}", "history page 51", ms(median(times)));
 
     let today = as_of;
-    for (label, query) in [("search kana (部分一致)", name(12_345, KANA)), ("search kanji", name(23_456, KANJI)), ("search birth date", "19870515".to_string())] {
+    for (label, query) in [
+        ("search kana (部分一致)", name(12_345, KANA)),
+        ("search kanji", name(23_456, KANJI)),
+        ("search birth date", "19870515".to_string()),
+    ] {
         let mut times = Vec::with_capacity(100);
         let mut found = 0;
         for _ in 0..100 {
             let t = Instant::now();
-            found = store.search_patients(&query, 100, today).await.unwrap().len();
+            found = store
+                .search_patients(&query, 100, today)
+                .await
+                .unwrap()
+                .len();
             times.push(t.elapsed());
         }
         println!("{label:<28} median {} ({found} found)", ms(median(times)));

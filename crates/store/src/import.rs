@@ -78,6 +78,18 @@ pub fn name_key(name: &str) -> String {
     name.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// The kana search key: [`name_key`] with hiragana folded to katakana, so
+/// that やまだ finds ヤマダ. Not used for identity.
+pub fn kana_key(kana: &str) -> String {
+    name_key(kana)
+        .chars()
+        .map(|c| match c {
+            '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -155,18 +167,12 @@ impl Store {
         summary.patient_id = patient_id;
         summary.patient_created = created;
 
-        for d in &doc.dispensings {
-            let identity = dispensing_identity(d);
-            let Some(dispensing_id) = self
-                .insert_dispensing(&mut tx, patient_id, &identity, d, &source.label, &at)
-                .await?
-            else {
-                summary.dispensings_skipped += 1;
-                continue;
-            };
-            summary.dispensings_added += 1;
-            summary.drugs_added += self.insert_rps(&mut tx, dispensing_id, d).await?;
-        }
+        let (added, skipped, drugs) = self
+            .insert_dispensings(&mut tx, patient_id, &doc.dispensings, &source.label, &at)
+            .await?;
+        summary.dispensings_added = added;
+        summary.dispensings_skipped = skipped;
+        summary.drugs_added = drugs;
         for o in &doc.otc {
             summary.otc_added += self
                 .insert_otc(&mut tx, patient_id, o, &source.label, &at)
@@ -295,7 +301,7 @@ impl Store {
             Some(id) => (id, false),
             None => {
                 let kana_text = kana.unwrap_or("");
-                let kana_key = name_key(kana_text);
+                let kana_key = kana_key(kana_text);
                 let id = sqlx::query_scalar!(
                     "INSERT INTO patient (name, kana, sex, birth_date, created_at, name_key, kana_key)
                      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -328,162 +334,127 @@ impl Store {
         Ok((patient_id, created))
     }
 
-    /// Inserts a dispensing; `None` when it is already stored.
-    async fn insert_dispensing(
+    /// Inserts a document's dispensings that are not stored yet, with their
+    /// RPs, drugs and notes: one `INSERT … SELECT … FROM json_each(?)` per
+    /// table, in document order (so row IDs follow the document), instead of
+    /// one statement per row. Returns (added, skipped, drug lines).
+    async fn insert_dispensings(
         &self,
         tx: &mut Tx<'_>,
         patient_id: i64,
-        identity: &str,
-        d: &Dispensing,
+        dispensings: &[Dispensing],
         source: &str,
         at: &str,
-    ) -> Result<Option<i64>, StoreError> {
-        let place = d.dispensed_at.clone().unwrap_or_default();
-        let prescriber = d.prescribed_at.clone().unwrap_or_default();
-        let pharmacist = d.pharmacist.as_ref().and_then(|p| p.name.clone());
-        let date = d.date.clone().unwrap_or_default();
-        sqlx::query_scalar!(
+    ) -> Result<(usize, usize, usize), StoreError> {
+        if dispensings.is_empty() {
+            return Ok((0, 0, 0));
+        }
+        let rows: Vec<bulk::DispensingRow> =
+            dispensings.iter().map(bulk::DispensingRow::new).collect();
+        let json = serde_json::to_string(&rows).map_err(|e| StoreError::Database(e.to_string()))?;
+        let inserted = sqlx::query!(
             r#"INSERT INTO dispensing (patient_id, identity, dispensed_on, place_name, place_prefecture, place_table,
                  place_code, pharmacist_name, prescriber_name, prescriber_prefecture, prescriber_table,
                  prescriber_code, source, imported_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               SELECT ?1, json_extract(value, '$.identity'), json_extract(value, '$.date'),
+                      json_extract(value, '$.place_name'), json_extract(value, '$.place_prefecture'),
+                      json_extract(value, '$.place_table'), json_extract(value, '$.place_code'),
+                      json_extract(value, '$.pharmacist_name'), json_extract(value, '$.prescriber_name'),
+                      json_extract(value, '$.prescriber_prefecture'), json_extract(value, '$.prescriber_table'),
+                      json_extract(value, '$.prescriber_code'), ?3, ?4
+               FROM json_each(?2) WHERE true ORDER BY key
                ON CONFLICT (patient_id, identity) DO NOTHING
-               RETURNING id AS "id!: i64""#,
+               RETURNING id AS "id!: i64", identity"#,
             patient_id,
-            identity,
-            date,
-            place.name,
-            place.prefecture,
-            place.table,
-            place.code,
-            pharmacist,
-            prescriber.name,
-            prescriber.prefecture,
-            prescriber.table,
-            prescriber.code,
+            json,
             source,
             at
         )
-        .fetch_optional(&mut **tx)
+        .fetch_all(&mut **tx)
         .await
-        .map_err(|e| self.fail(e))
-    }
-
-    /// Inserts the RPs, drugs and notes of a dispensing; returns the drug count.
-    async fn insert_rps(
-        &self,
-        tx: &mut Tx<'_>,
-        dispensing_id: i64,
-        d: &Dispensing,
-    ) -> Result<usize, StoreError> {
+        .map_err(|e| self.fail(e))?;
+        let mut added: Vec<bulk::Children<'_>> = Vec::with_capacity(inserted.len());
         let mut drugs = 0;
-        for (seq, rp) in d.rps.iter().enumerate() {
-            let seq = seq as i64;
-            let rp_no = rp.rp.map(i64::from);
-            let doctor = rp.doctor.clone().unwrap_or_default();
-            let usage = rp.usage.clone().unwrap_or_default();
-            let quantity = usage.quantity.map(i64::from);
-            let form = usage.form.map(i64::from);
-            let rp_id = sqlx::query_scalar!(
-                r#"INSERT INTO rp (dispensing_id, seq, rp_no, doctor_name, doctor_department, usage_name, quantity,
-                     usage_unit, form, usage_code)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
-                dispensing_id,
-                seq,
-                rp_no,
-                doctor.name,
-                doctor.department,
-                usage.name,
-                quantity,
-                usage.unit,
-                form,
-                usage.code
-            )
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
-            for (dseq, drug) in rp.drugs.iter().enumerate() {
-                let dseq = dseq as i64;
-                let code_kind = drug.code_kind.map(i64::from);
-                let drug_id = sqlx::query_scalar!(
-                    r#"INSERT INTO drug (rp_id, seq, name, dose, unit, code_kind, code, generic_name)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
-                    rp_id,
-                    dseq,
-                    drug.name,
-                    drug.dose,
-                    drug.unit,
-                    code_kind,
-                    drug.code,
-                    drug.generic_name
-                )
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(|e| self.fail(e))?;
-                drugs += 1;
-                let notes = drug
-                    .notes
+        for row in &inserted {
+            // Two identical dispensings in one document are stored once.
+            if let Some(i) = rows.iter().position(|r| r.identity == row.identity) {
+                drugs += dispensings[i]
+                    .rps
                     .iter()
-                    .map(|t| (281, t))
-                    .chain(drug.cautions.iter().map(|t| (291, t)));
-                for (record, t) in notes {
-                    self.insert_rp_note(tx, rp_id, Some(drug_id), record, t.text.as_deref())
-                        .await?;
-                }
-            }
-            let notes = usage
-                .notes
-                .iter()
-                .map(|t| (311, t))
-                .chain(rp.cautions.iter().map(|t| (391, t)));
-            for (record, t) in notes {
-                self.insert_rp_note(tx, rp_id, None, record, t.text.as_deref())
-                    .await?;
+                    .map(|rp| rp.drugs.len())
+                    .sum::<usize>();
+                added.push(bulk::Children::new(row.id, &dispensings[i]));
             }
         }
-        let notes = d
-            .cautions
-            .iter()
-            .map(|t| (401, t.text.as_deref()))
-            .chain(d.provided_info.iter().map(|p| (411, p.text.as_deref())))
-            .chain(d.leftover.iter().map(|t| (421, t.text.as_deref())))
-            .chain(d.remarks.iter().map(|t| (501, t.text.as_deref())))
-            .chain(d.patient_entries.iter().map(|e| (601, e.text.as_deref())));
-        for (record, text) in notes {
-            let Some(text) = text else { continue };
-            sqlx::query!(
-                "INSERT INTO dispensing_note (dispensing_id, record, text) VALUES (?, ?, ?)",
-                dispensing_id,
-                record,
-                text
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
+        let skipped = dispensings.len() - inserted.len();
+        if added.is_empty() {
+            return Ok((0, skipped, 0));
         }
-        Ok(drugs)
-    }
-
-    async fn insert_rp_note(
-        &self,
-        tx: &mut Tx<'_>,
-        rp_id: i64,
-        drug_id: Option<i64>,
-        record: i64,
-        text: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let Some(text) = text else { return Ok(()) };
+        let json =
+            serde_json::to_string(&added).map_err(|e| StoreError::Database(e.to_string()))?;
         sqlx::query!(
-            "INSERT INTO rp_note (rp_id, drug_id, record, text) VALUES (?, ?, ?, ?)",
-            rp_id,
-            drug_id,
-            record,
-            text
+            "INSERT INTO rp (dispensing_id, seq, rp_no, doctor_name, doctor_department, usage_name, quantity,
+                 usage_unit, form, usage_code)
+             SELECT json_extract(d.value, '$.id'), r.key, json_extract(r.value, '$.rp_no'),
+                    json_extract(r.value, '$.doctor_name'), json_extract(r.value, '$.doctor_department'),
+                    json_extract(r.value, '$.usage_name'), json_extract(r.value, '$.quantity'),
+                    json_extract(r.value, '$.usage_unit'), json_extract(r.value, '$.form'),
+                    json_extract(r.value, '$.usage_code')
+             FROM json_each(?1) d, json_each(d.value, '$.rps') r
+             ORDER BY d.key, r.key",
+            json
         )
         .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        Ok(())
+        sqlx::query!(
+            "INSERT INTO drug (rp_id, seq, name, dose, unit, code_kind, code, generic_name)
+             SELECT rp.id, g.key, json_extract(g.value, '$.name'), json_extract(g.value, '$.dose'),
+                    json_extract(g.value, '$.unit'), json_extract(g.value, '$.code_kind'),
+                    json_extract(g.value, '$.code'), json_extract(g.value, '$.generic_name')
+             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.drugs') g
+             JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
+             ORDER BY d.key, r.key, g.key",
+            json
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        sqlx::query!(
+            "INSERT INTO rp_note (rp_id, drug_id, record, text)
+             SELECT rp.id, drug.id, json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
+             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.drugs') g,
+                  json_each(g.value, '$.notes') n
+             JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
+             JOIN drug ON drug.rp_id = rp.id AND drug.seq = g.key
+             ORDER BY d.key, r.key, g.key, n.key",
+            json
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        sqlx::query!(
+            "INSERT INTO rp_note (rp_id, drug_id, record, text)
+             SELECT rp.id, NULL, json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
+             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.notes') n
+             JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
+             ORDER BY d.key, r.key, n.key",
+            json
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        sqlx::query!(
+            "INSERT INTO dispensing_note (dispensing_id, record, text)
+             SELECT json_extract(d.value, '$.id'), json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
+             FROM json_each(?1) d, json_each(d.value, '$.notes') n
+             ORDER BY d.key, n.key",
+            json
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok((added.len(), skipped, drugs))
     }
 
     async fn insert_otc(
@@ -518,5 +489,152 @@ impl Store {
         .await
         .map_err(|e| self.fail(e))?;
         Ok(r.rows_affected() as usize)
+    }
+}
+
+/// The JSON rows the bulk inserts read with `json_each`.
+mod bulk {
+    use okusuri_jahis::model::{Dispensing, Text};
+    use serde::Serialize;
+
+    /// A dispensing row.
+    #[derive(Serialize)]
+    pub struct DispensingRow<'a> {
+        pub identity: String,
+        date: &'a str,
+        place_name: Option<&'a str>,
+        place_prefecture: Option<&'a str>,
+        place_table: Option<&'a str>,
+        place_code: Option<&'a str>,
+        pharmacist_name: Option<&'a str>,
+        prescriber_name: Option<&'a str>,
+        prescriber_prefecture: Option<&'a str>,
+        prescriber_table: Option<&'a str>,
+        prescriber_code: Option<&'a str>,
+    }
+
+    impl<'a> DispensingRow<'a> {
+        pub fn new(d: &'a Dispensing) -> Self {
+            let place = d.dispensed_at.as_ref();
+            let prescriber = d.prescribed_at.as_ref();
+            DispensingRow {
+                identity: super::dispensing_identity(d),
+                date: d.date.as_deref().unwrap_or(""),
+                place_name: place.and_then(|p| p.name.as_deref()),
+                place_prefecture: place.and_then(|p| p.prefecture.as_deref()),
+                place_table: place.and_then(|p| p.table.as_deref()),
+                place_code: place.and_then(|p| p.code.as_deref()),
+                pharmacist_name: d.pharmacist.as_ref().and_then(|p| p.name.as_deref()),
+                prescriber_name: prescriber.and_then(|p| p.name.as_deref()),
+                prescriber_prefecture: prescriber.and_then(|p| p.prefecture.as_deref()),
+                prescriber_table: prescriber.and_then(|p| p.table.as_deref()),
+                prescriber_code: prescriber.and_then(|p| p.code.as_deref()),
+            }
+        }
+    }
+
+    /// A note with its record number.
+    #[derive(Serialize)]
+    pub struct NoteRow<'a> {
+        record: i64,
+        text: &'a str,
+    }
+
+    fn notes<'a>(items: impl Iterator<Item = (i64, Option<&'a str>)>) -> Vec<NoteRow<'a>> {
+        items
+            .filter_map(|(record, text)| text.map(|text| NoteRow { record, text }))
+            .collect()
+    }
+
+    fn texts<'a>(record: i64, list: &'a [Text]) -> impl Iterator<Item = (i64, Option<&'a str>)> {
+        list.iter().map(move |t| (record, t.text.as_deref()))
+    }
+
+    /// A stored dispensing's ID with its RPs, drugs and notes.
+    #[derive(Serialize)]
+    pub struct Children<'a> {
+        id: i64,
+        rps: Vec<RpRow<'a>>,
+        notes: Vec<NoteRow<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct RpRow<'a> {
+        rp_no: Option<u32>,
+        doctor_name: Option<&'a str>,
+        doctor_department: Option<&'a str>,
+        usage_name: Option<&'a str>,
+        quantity: Option<u32>,
+        usage_unit: Option<&'a str>,
+        form: Option<u8>,
+        usage_code: Option<&'a str>,
+        drugs: Vec<DrugRow<'a>>,
+        notes: Vec<NoteRow<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct DrugRow<'a> {
+        name: Option<&'a str>,
+        dose: Option<&'a str>,
+        unit: Option<&'a str>,
+        code_kind: Option<u8>,
+        code: Option<&'a str>,
+        generic_name: Option<&'a str>,
+        notes: Vec<NoteRow<'a>>,
+    }
+
+    impl<'a> Children<'a> {
+        pub fn new(id: i64, d: &'a Dispensing) -> Self {
+            let rps = d
+                .rps
+                .iter()
+                .map(|rp| {
+                    let usage = rp.usage.as_ref();
+                    RpRow {
+                        rp_no: rp.rp,
+                        doctor_name: rp.doctor.as_ref().and_then(|x| x.name.as_deref()),
+                        doctor_department: rp.doctor.as_ref().and_then(|x| x.department.as_deref()),
+                        usage_name: usage.and_then(|u| u.name.as_deref()),
+                        quantity: usage.and_then(|u| u.quantity),
+                        usage_unit: usage.and_then(|u| u.unit.as_deref()),
+                        form: usage.and_then(|u| u.form),
+                        usage_code: usage.and_then(|u| u.code.as_deref()),
+                        drugs: rp
+                            .drugs
+                            .iter()
+                            .map(|g| DrugRow {
+                                name: g.name.as_deref(),
+                                dose: g.dose.as_deref(),
+                                unit: g.unit.as_deref(),
+                                code_kind: g.code_kind,
+                                code: g.code.as_deref(),
+                                generic_name: g.generic_name.as_deref(),
+                                notes: notes(texts(281, &g.notes).chain(texts(291, &g.cautions))),
+                            })
+                            .collect(),
+                        notes: notes(
+                            usage
+                                .map(|u| u.notes.as_slice())
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|t| (311, t.text.as_deref()))
+                                .chain(texts(391, &rp.cautions)),
+                        ),
+                    }
+                })
+                .collect();
+            let dispensing_notes = notes(
+                texts(401, &d.cautions)
+                    .chain(d.provided_info.iter().map(|p| (411, p.text.as_deref())))
+                    .chain(texts(421, &d.leftover))
+                    .chain(texts(501, &d.remarks))
+                    .chain(d.patient_entries.iter().map(|e| (601, e.text.as_deref()))),
+            );
+            Children {
+                id,
+                rps,
+                notes: dispensing_notes,
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::history::OtcEntry;
-use crate::import::name_key;
+use crate::import::{kana_key, name_key};
 use crate::patient_list::{birth_label, sex_label};
 use crate::{Store, StoreError};
 
@@ -61,8 +61,9 @@ fn as_birth_date(query: &str) -> Option<String> {
 }
 
 impl Store {
-    /// Patients whose kana or kanji name contains `query` (NFKC, spaces
-    /// ignored), or who were born on the date it spells; at most `limit`.
+    /// Patients whose kana or kanji name starts with `query` (NFKC, spaces
+    /// ignored, hiragana = katakana for kana), or who were born on the date it
+    /// spells; at most `limit`. Prefix matching uses the indexes on the keys.
     pub async fn search_patients(
         &self,
         query: &str,
@@ -81,16 +82,22 @@ impl Store {
             .fetch_all(&self.pool)
             .await
         } else {
-            let key = name_key(query).replace(['%', '_'], "");
-            let pattern = format!("%{key}%");
+            // [key, key + U+10FFFF): every key starting with `key` (UTF-8 sorts by code point).
+            let name_from = name_key(query);
+            let name_to = format!("{name_from}\u{10FFFF}");
+            let kana_from = kana_key(query);
+            let kana_to = format!("{kana_from}\u{10FFFF}");
             sqlx::query_as!(
                 Row,
                 r#"SELECT p.id AS "id!: i64", p.name, p.kana, p.sex, p.birth_date,
                           EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = p.id) AS "linked!: i64"
-                   FROM patient p WHERE p.kana_key LIKE ? OR p.name_key LIKE ?
-                   ORDER BY p.kana_key, p.id LIMIT ?"#,
-                pattern,
-                pattern,
+                   FROM patient p
+                   WHERE (p.kana_key >= ?1 AND p.kana_key < ?2) OR (p.name_key >= ?3 AND p.name_key < ?4)
+                   ORDER BY p.kana_key, p.id LIMIT ?5"#,
+                kana_from,
+                kana_to,
+                name_from,
+                name_to,
                 limit
             )
             .fetch_all(&self.pool)

@@ -260,6 +260,8 @@ async fn notes_search_and_otc() {
     for query in [
         "ヤマダ",
         "ﾔﾏﾀﾞ",
+        "やまだ",
+        "山田 太",
         "山田太郎",
         "1980-01-01",
         "19800101",
@@ -275,6 +277,14 @@ async fn notes_search_and_otc() {
             .await
             .unwrap()
             .is_empty()
+    );
+    assert!(
+        store
+            .search_patients("タロウ", 20, today)
+            .await
+            .unwrap()
+            .is_empty(),
+        "prefix, not substring"
     );
     let otc = store.otc_history(s.patient_id).await.unwrap();
     assert_eq!(otc[0].name.as_deref(), Some("イブA錠"));
