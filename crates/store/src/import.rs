@@ -546,7 +546,7 @@ mod bulk {
             .collect()
     }
 
-    fn texts<'a>(record: i64, list: &'a [Text]) -> impl Iterator<Item = (i64, Option<&'a str>)> {
+    fn texts(record: i64, list: &[Text]) -> impl Iterator<Item = (i64, Option<&str>)> {
         list.iter().map(move |t| (record, t.text.as_deref()))
     }
 
