@@ -269,7 +269,7 @@ async fn main() {
 
     let today = as_of;
     for (label, query) in [
-        ("search kana (部分一致)", name(12_345, KANA)),
+        ("search kana (前方一致)", name(12_345, KANA)),
         ("search kanji", name(23_456, KANJI)),
         ("search birth date", "19870515".to_string()),
     ] {

@@ -335,7 +335,7 @@ impl Store {
     }
 
     /// Inserts a document's dispensings that are not stored yet, with their
-    /// RPs, drugs and notes: one `INSERT … SELECT … FROM json_each(?)` per
+    /// RPs, drugs and notes: one `INSERT … SELECT … FROM jsonb_each(?)` per
     /// table, in document order (so row IDs follow the document), instead of
     /// one statement per row. Returns (added, skipped, drug lines).
     async fn insert_dispensings(
@@ -362,7 +362,7 @@ impl Store {
                       json_extract(value, '$.pharmacist_name'), json_extract(value, '$.prescriber_name'),
                       json_extract(value, '$.prescriber_prefecture'), json_extract(value, '$.prescriber_table'),
                       json_extract(value, '$.prescriber_code'), ?3, ?4
-               FROM json_each(?2) WHERE true ORDER BY key
+               FROM jsonb_each(?2) WHERE true ORDER BY key
                ON CONFLICT (patient_id, identity) DO NOTHING
                RETURNING id AS "id!: i64", identity"#,
             patient_id,
@@ -400,7 +400,7 @@ impl Store {
                     json_extract(r.value, '$.usage_name'), json_extract(r.value, '$.quantity'),
                     json_extract(r.value, '$.usage_unit'), json_extract(r.value, '$.form'),
                     json_extract(r.value, '$.usage_code')
-             FROM json_each(?1) d, json_each(d.value, '$.rps') r
+             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.rps') r
              ORDER BY d.key, r.key",
             json
         )
@@ -412,7 +412,7 @@ impl Store {
              SELECT rp.id, g.key, json_extract(g.value, '$.name'), json_extract(g.value, '$.dose'),
                     json_extract(g.value, '$.unit'), json_extract(g.value, '$.code_kind'),
                     json_extract(g.value, '$.code'), json_extract(g.value, '$.generic_name')
-             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.drugs') g
+             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.rps') r, jsonb_each(r.value, '$.drugs') g
              JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
              ORDER BY d.key, r.key, g.key",
             json
@@ -423,8 +423,8 @@ impl Store {
         sqlx::query!(
             "INSERT INTO rp_note (rp_id, drug_id, record, text)
              SELECT rp.id, drug.id, json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
-             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.drugs') g,
-                  json_each(g.value, '$.notes') n
+             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.rps') r, jsonb_each(r.value, '$.drugs') g,
+                  jsonb_each(g.value, '$.notes') n
              JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
              JOIN drug ON drug.rp_id = rp.id AND drug.seq = g.key
              ORDER BY d.key, r.key, g.key, n.key",
@@ -436,7 +436,7 @@ impl Store {
         sqlx::query!(
             "INSERT INTO rp_note (rp_id, drug_id, record, text)
              SELECT rp.id, NULL, json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
-             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.notes') n
+             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.rps') r, jsonb_each(r.value, '$.notes') n
              JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
              ORDER BY d.key, r.key, n.key",
             json
@@ -447,7 +447,7 @@ impl Store {
         sqlx::query!(
             "INSERT INTO dispensing_note (dispensing_id, record, text)
              SELECT json_extract(d.value, '$.id'), json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
-             FROM json_each(?1) d, json_each(d.value, '$.notes') n
+             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.notes') n
              ORDER BY d.key, n.key",
             json
         )
@@ -492,7 +492,7 @@ impl Store {
     }
 }
 
-/// The JSON rows the bulk inserts read with `json_each`.
+/// The JSON rows the bulk inserts read with `jsonb_each` (parsed once per document).
 mod bulk {
     use okusuri_jahis::model::{Dispensing, Text};
     use serde::Serialize;
