@@ -1,6 +1,7 @@
 //! `okusuri`: Okusuri Desk's crates from the command line, for site diagnosis,
 //! scripting and tests. Errors are printed in Japanese and exit with status 1.
 
+mod audit;
 mod db;
 mod history;
 mod jahis;
@@ -44,6 +45,9 @@ enum Command {
     History(history::HistoryArgs),
     /// Print what コピー puts on the clipboard for a dispensing (or one drug).
     Copy(history::CopyArgs),
+    /// The access log.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
                         Command::Patients(args) => history::patients(args, dir).await,
                         Command::History(args) => history::history(args, dir).await,
                         Command::Copy(args) => history::copy(args, dir).await,
+                        Command::Audit(cmd) => audit::run(cmd, dir).await,
                         Command::Jahis(cmd) => jahis::run(cmd),
                     }
                 }),

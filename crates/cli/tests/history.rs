@@ -112,3 +112,47 @@ fn a_bad_file_is_reported_and_the_others_still_import() {
         "{out}"
     );
 }
+
+#[test]
+fn audit_verify_finds_an_edited_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    okusuri(dir, &["import", &fixture("v26-example-01.txt")]);
+    okusuri(dir, &["db", "facility-codes", "13", "4", "1234567"]);
+    // The CLI writes no access-log rows itself; add some through the store's own path.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = okusuri_store::Store::open_file(
+            &tmp.path().join("okusuri.db"),
+            okusuri_store::OpenOptions::default(),
+        )
+        .await
+        .unwrap();
+        for i in 0..3 {
+            let record = okusuri_store::AccessRecord {
+                event: okusuri_store::AccessEvent::PatientOpened,
+                staff_id: None,
+                login_id: "test",
+                patient_id: Some(1),
+                detail: Some(if i == 1 { "second" } else { "other" }),
+            };
+            store.log_access(record, chrono::Utc::now()).await.unwrap();
+        }
+        store.close().await;
+    });
+    let (code, out, _) = okusuri(dir, &["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("アクセスログ 3 件を確認しました。変更・削除は見つかりません。"),
+        "{out}"
+    );
+    let status = Command::new("sqlite3")
+        .arg(tmp.path().join("okusuri.db"))
+        .arg("UPDATE access_log SET detail = 'edited' WHERE id = 2")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (code, out, _) = okusuri(dir, &["audit", "verify"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("アクセスログの記録 2 が変更されたか"), "{out}");
+}

@@ -1,8 +1,13 @@
-//! The access log: who did what, when, on which PC (and, later, which patient
-//! they opened). Rows are only ever appended.
+//! The access log: who did what, when, on which PC, and which patient they
+//! opened. Rows are only ever appended, as a hash chain: each row's `hash` is
+//! SHA-256 over the previous row's hash and the row's own fields, so an
+//! edited or removed row breaks the chain from that row on
+//! ([`Store::verify_access_log`], `okusuri audit verify`). Removing the
+//! newest rows cannot be seen from the chain alone.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::{Store, StoreError, timestamp};
 
@@ -93,31 +98,122 @@ pub struct AccessRecord<'a> {
 }
 
 impl Store {
-    /// Appends one row to the access log.
+    /// Appends one row to the access log, chained to the row before it.
     pub async fn log_access(
         &self,
         record: AccessRecord<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let at = timestamp(now);
-        let event = record.event.as_str();
-        sqlx::query!(
-            "INSERT INTO access_log (at, event, staff_id, login_id, pc_name, patient_id, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            at,
-            event,
-            record.staff_id,
-            record.login_id,
-            self.pc_name,
-            record.patient_id,
-            record.detail,
+        let mut conn = self.pool.acquire().await.map_err(|e| self.fail(e))?;
+        // IMMEDIATE: no other writer may append between reading the last hash and inserting.
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| self.fail(e))?;
+        let appended = self.append_chained(&mut conn, record, now).await;
+        let end = if appended.is_ok() {
+            "COMMIT"
+        } else {
+            "ROLLBACK"
+        };
+        sqlx::query(end)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| self.fail(e))?;
+        appended
+    }
+
+    async fn append_chained(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        record: AccessRecord<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let last = sqlx::query!(
+            r#"SELECT id AS "id!: i64", hash FROM access_log ORDER BY id DESC LIMIT 1"#
         )
-        .execute(&self.pool)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let (id, prev) = last.map_or((1, String::new()), |r| (r.id + 1, r.hash));
+        let entry = AccessLogEntry {
+            id,
+            at: timestamp(now),
+            event: record.event.as_str().to_string(),
+            staff_id: record.staff_id,
+            login_id: record.login_id.to_string(),
+            pc_name: self.pc_name.clone(),
+            patient_id: record.patient_id,
+            detail: record.detail.map(str::to_string),
+        };
+        let hash = chain_hash(&prev, &entry);
+        sqlx::query!(
+            "INSERT INTO access_log (id, at, event, staff_id, login_id, pc_name, patient_id, detail, hash)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            entry.id,
+            entry.at,
+            entry.event,
+            entry.staff_id,
+            entry.login_id,
+            entry.pc_name,
+            entry.patient_id,
+            entry.detail,
+            hash
+        )
+        .execute(&mut *conn)
         .await
         .map_err(|e| self.fail(e))?;
         Ok(())
     }
 
+    /// Checks the whole chain, oldest first.
+    pub async fn verify_access_log(&self) -> Result<ChainReport, StoreError> {
+        const BATCH: i64 = 10_000;
+        let mut report = ChainReport::default();
+        let mut prev: Option<(i64, String)> = None;
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query!(
+                r#"SELECT id AS "id!: i64", at, event, staff_id, login_id, pc_name, patient_id, detail, hash
+                   FROM access_log WHERE id > ? ORDER BY id LIMIT ?"#,
+                after,
+                BATCH
+            )
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.fail(e))?;
+            let Some(last) = rows.last() else { break };
+            after = last.id;
+            for r in rows {
+                report.rows += 1;
+                if r.hash.is_empty() && prev.is_none() {
+                    report.unchained += 1; // written before the log was chained
+                    continue;
+                }
+                let entry = AccessLogEntry {
+                    id: r.id,
+                    at: r.at,
+                    event: r.event,
+                    staff_id: r.staff_id,
+                    login_id: r.login_id,
+                    pc_name: r.pc_name,
+                    patient_id: r.patient_id,
+                    detail: r.detail,
+                };
+                // The first chained row follows an empty hash; every later one its predecessor.
+                let (linked, prev_hash) = match &prev {
+                    Some((prev_id, hash)) => (entry.id == prev_id + 1, hash.as_str()),
+                    None => (true, ""),
+                };
+                if !linked || r.hash != chain_hash(prev_hash, &entry) {
+                    report.first_broken = Some(entry.id);
+                    return Ok(report);
+                }
+                prev = Some((entry.id, r.hash));
+            }
+        }
+        Ok(report)
+    }
     /// The newest `limit` rows of the access log, newest first.
     pub async fn recent_access_log(&self, limit: i64) -> Result<Vec<AccessLogEntry>, StoreError> {
         sqlx::query_as!(
@@ -130,4 +226,37 @@ impl Store {
         .await
         .map_err(|e| self.fail(e))
     }
+}
+
+/// What [`Store::verify_access_log`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    /// Rows read.
+    pub rows: u64,
+    /// Rows at the start written before the log was chained.
+    pub unchained: u64,
+    /// The first row whose link is broken (edited, or a row before it removed).
+    pub first_broken: Option<i64>,
+}
+
+/// SHA-256 (hex) over the previous hash and every field of the row, separated
+/// by U+001F so that no two rows serialise alike.
+fn chain_hash(prev: &str, e: &AccessLogEntry) -> String {
+    let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let text = [
+        prev,
+        &e.id.to_string(),
+        &e.at,
+        &e.event,
+        &opt(e.staff_id),
+        &e.login_id,
+        &e.pc_name,
+        &opt(e.patient_id),
+        e.detail.as_deref().unwrap_or("\u{0}"),
+    ]
+    .join("\u{1f}");
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

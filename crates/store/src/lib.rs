@@ -17,7 +17,7 @@ pub mod patients;
 pub mod settings;
 pub mod stats;
 
-pub use access_log::{AccessEvent, AccessLogEntry, AccessRecord};
+pub use access_log::{AccessEvent, AccessLogEntry, AccessRecord, ChainReport};
 pub use accounts::{AccountError, Facility, FacilitySetup, NewStaff, Role, Staff};
 pub use body::{BodyKind, NoteError, PatientNoteEntry};
 pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions};

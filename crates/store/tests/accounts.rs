@@ -259,3 +259,84 @@ async fn only_admins_add_staff_and_ids_are_unique() {
             && e.detail.as_deref() == Some("added yamada as pharmacist"))
     );
 }
+
+#[tokio::test]
+async fn the_access_log_is_a_hash_chain_that_shows_edits_and_removals() {
+    use sqlx::Executor;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    set_up(&store).await;
+    let t = at(2026, 11, 2, 9, 0);
+    for _ in 0..3 {
+        store
+            .sign_in("PH0001", "admin", "wrong-pass!", t)
+            .await
+            .unwrap_err();
+    }
+    store
+        .sign_in("PH0001", "admin", "first-pass-1", t)
+        .await
+        .unwrap();
+    let clean = store.verify_access_log().await.unwrap();
+    assert_eq!(
+        (clean.rows, clean.unchained, clean.first_broken),
+        (5, 0, None)
+    );
+
+    // Someone edits row 3 in the file: the chain breaks there.
+    let mut raw = raw(tmp.path()).await;
+    raw.execute("UPDATE access_log SET login_id = 'someone' WHERE id = 3")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.verify_access_log().await.unwrap().first_broken,
+        Some(3)
+    );
+    raw.execute("UPDATE access_log SET login_id = 'admin' WHERE id = 3")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.verify_access_log().await.unwrap().first_broken,
+        None,
+        "restored"
+    );
+
+    // Someone removes row 2: row 3 no longer follows.
+    raw.execute("DELETE FROM access_log WHERE id = 2")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.verify_access_log().await.unwrap().first_broken,
+        Some(3)
+    );
+}
+
+#[tokio::test]
+async fn rows_written_before_the_chain_are_reported_as_unchained() {
+    use sqlx::Executor;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    let mut raw = raw(tmp.path()).await;
+    raw.execute(
+        "INSERT INTO access_log (id, at, event, login_id, pc_name, hash) VALUES
+           (1, '2026-01-01T00:00:00.000Z', 'sign_in', 'old', 'PC', ''),
+           (2, '2026-01-01T00:01:00.000Z', 'sign_out', 'old', 'PC', '')",
+    )
+    .await
+    .unwrap();
+    set_up(&store).await; // the first chained row
+    let report = store.verify_access_log().await.unwrap();
+    assert_eq!(
+        (report.rows, report.unchained, report.first_broken),
+        (3, 2, None)
+    );
+    raw.execute("UPDATE access_log SET hash = '' WHERE id = 3")
+        .await
+        .unwrap();
+    let report = store.verify_access_log().await.unwrap();
+    assert_eq!(
+        report.first_broken, None,
+        "an emptied hash at the end reads as unchained"
+    );
+    assert_eq!(report.unchained, 3);
+}
