@@ -7,4 +7,6 @@ if [ -z "${DISPLAY:-}" ]; then
   exec xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- bash "$0" "$@"
 fi
 export WEBKIT_DISABLE_COMPOSITING_MODE=1
-node --test --test-concurrency=1 --test-reporter=spec tests/e2e/*.test.mjs
+# Each test has 5 minutes; the whole run 25. A stuck driver cannot hold CI.
+timeout 1500 node --test --test-concurrency=1 --test-timeout=300000 --test-force-exit \
+  --test-reporter=spec tests/e2e/*.test.mjs

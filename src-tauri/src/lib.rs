@@ -26,8 +26,21 @@ pub fn run() {
         )
         .init();
     let store = tauri::async_runtime::block_on(open_store());
-    if let Err(message) = &store {
-        tracing::error!("{message}");
+    match &store {
+        Err(message) => tracing::error!("{message}"),
+        // One backup a day, in the background so the window is not kept waiting.
+        Ok(store) => {
+            let store = store.clone();
+            tauri::async_runtime::spawn(async move {
+                match store.daily_backup(chrono::Utc::now()).await {
+                    Ok(Some(file)) => {
+                        tracing::info!(file = %file.display(), "daily backup written")
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::error!("daily backup failed: {e}"),
+                }
+            });
+        }
     }
     let result = tauri::Builder::default()
         .manage(AppState::new(store))

@@ -5,7 +5,6 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import net from "node:net";
 import { remote } from "webdriverio";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -16,6 +15,7 @@ export function appPath() {
 export const CLI = join(ROOT, "target/debug/okusuri");
 const DRIVER = process.env.TAURI_DRIVER ?? join(process.env.HOME ?? "", ".cargo/bin/tauri-driver");
 const PORT = 4444;
+const NATIVE_PORT = 4445;
 
 /** The workspace version, which the window must show. */
 export function workspaceVersion() {
@@ -30,23 +30,20 @@ export function freshDataDir() {
   return mkdtempSync(join(tmpdir(), "okusuri-e2e-"));
 }
 
-function waitForPort(port, timeoutMs) {
+/** Waits until a WebDriver server answers GET /status (a bare TCP probe upsets WebKitWebDriver). */
+async function waitForDriver(port, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
-  return new Promise((resolvePort, reject) => {
-    const attempt = () => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.end();
-        resolvePort();
-      });
-      socket.once("error", () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`tauri-driver did not listen on ${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/status`);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`no WebDriver answered on port ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /**
@@ -54,19 +51,34 @@ function waitForPort(port, timeoutMs) {
  * Returns the WebdriverIO browser, the time to the first screen, and close().
  */
 export async function launch(dataDir) {
-  const driver = spawn(DRIVER, ["--port", String(PORT)], {
+  const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(NATIVE_PORT)], {
     env: { ...process.env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  await waitForPort(PORT, 10_000);
-  const started = performance.now();
-  const browser = await remote({
-    hostname: "127.0.0.1",
-    port: PORT,
-    logLevel: "warn",
-    connectionRetryCount: 0,
-    capabilities: { "tauri:options": { application: appPath() } },
-  });
+  const stop = async () => {
+    if (driver.exitCode === null && driver.signalCode === null) {
+      driver.kill();
+      await new Promise((r) => driver.once("exit", r));
+    }
+  };
+  let browser;
+  let started;
+  try {
+    // tauri-driver listens at once; the WebKitWebDriver it starts takes longer.
+    await waitForDriver(NATIVE_PORT, 20_000);
+    await waitForDriver(PORT, 20_000);
+    started = performance.now();
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port: PORT,
+      logLevel: "warn",
+      connectionRetryCount: 2,
+      capabilities: { "tauri:options": { application: appPath() } },
+    });
+  } catch (e) {
+    await stop(); // never leave a driver behind: it would keep the test process alive
+    throw e;
+  }
   return {
     browser,
     started,
@@ -74,8 +86,7 @@ export async function launch(dataDir) {
       try {
         await browser.deleteSession();
       } finally {
-        driver.kill();
-        await new Promise((r) => driver.once("exit", r));
+        await stop();
       }
     },
   };

@@ -22,6 +22,7 @@ export interface AppStatus {
   startup_error: string | null;
   facility: Facility | null;
   staff: Staff | null;
+  last_backup: string | null;
 }
 
 export interface FacilitySetup {

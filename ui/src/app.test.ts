@@ -7,7 +7,7 @@ const facility = { code: "PH0001", name: "さくら薬局 本店" };
 const admin = { id: 1, login_id: "admin", display_name: "管理 太郎", role: "admin" };
 
 function status(overrides: Partial<AppStatus>): AppStatus {
-  return { version: "0.1.0", startup_error: null, facility, staff: null, ...overrides };
+  return { version: "0.1.0", startup_error: null, facility, staff: null, last_backup: null, ...overrides };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -64,6 +64,7 @@ describe("routing on app status", () => {
     );
     expect((form.elements.namedItem("password") as HTMLInputElement).value).toBe("");
     expect(el.querySelector("#app-version")?.textContent).toBe("バージョン 0.1.0");
+    expect(el.querySelector("#last-backup")?.textContent).toBe("最終バックアップ 未作成");
   });
 });
 

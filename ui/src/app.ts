@@ -36,7 +36,10 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
     renderStartupError(main, e instanceof Error ? e.message : String(e));
     return;
   }
-  footer.append(h("span", { id: "app-version", class: "version" }, `バージョン ${status.version}`));
+  footer.append(
+    h("span", { id: "last-backup" }, `最終バックアップ ${status.last_backup ?? "未作成"}`),
+    h("span", { id: "app-version", class: "version" }, `バージョン ${status.version}`),
+  );
 
   const ctx: Context = {
     api,

@@ -20,6 +20,20 @@ pub enum DbCommand {
         /// 7-digit 医療機関等コード.
         code: String,
     },
+    /// Write a dated, consistent backup (the app may stay open).
+    Backup {
+        /// The folder (default: `backups` beside the database).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+        /// How many backups to keep there.
+        #[arg(long, default_value_t = okusuri_store::backup::DEFAULT_KEEP)]
+        keep: usize,
+    },
+    /// Restore a backup (close the app first); the current database is kept aside.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+    },
     /// Print the path, schema version and row counts (never creates a database).
     Info {
         /// Print JSON instead of text.
@@ -55,6 +69,33 @@ async fn describe(command: DbCommand, dir: DataDir) -> Result<String, String> {
             Ok(format!(
                 "{}: スキーマ {applied} まで適用済みです。\n",
                 store.path().display()
+            ))
+        }
+        DbCommand::Backup { dir: folder, keep } => {
+            let store = Store::open_in(&dir, OpenOptions::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            let folder = folder.unwrap_or_else(|| store.default_backup_dir());
+            let file = store
+                .backup_to(&folder, keep, chrono::Utc::now())
+                .await
+                .map_err(|e| e.to_string())?;
+            store.close().await;
+            Ok(format!("バックアップを作成しました: {}\n", file.display()))
+        }
+        DbCommand::Restore { file } => {
+            let aside = okusuri_store::backup::restore(
+                &dir,
+                &file,
+                OpenOptions::default(),
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{} から復元しました。復元前のデータベースは {} に残してあります。\n",
+                file.display(),
+                aside.display()
             ))
         }
         DbCommand::FacilityCodes {

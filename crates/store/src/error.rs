@@ -48,6 +48,16 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// The backup folder named does not exist.
+    #[error("バックアップ先のフォルダが見つかりません: {0}\nフォルダの場所を確認してください。")]
+    BackupDirMissing(PathBuf),
+
+    /// A file given to restore is not a sound Okusuri Desk database.
+    #[error(
+        "このファイルからは復元できません: {0}\nOkusuri Deskのバックアップではないか、壊れています（整合性チェックに失敗）。現在のデータはそのままです。"
+    )]
+    BackupInvalid(PathBuf),
+
     /// No platform data folder could be determined.
     #[error("データフォルダの場所を決められません。OKUSURI_DATA_DIR を設定してください。")]
     NoDataDir,

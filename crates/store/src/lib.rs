@@ -5,6 +5,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod backup;
 pub mod body;
 pub mod database;
 pub mod error;

@@ -17,9 +17,11 @@ pub struct AppStatus {
     pub facility: Option<Facility>,
     /// The signed-in staff member.
     pub staff: Option<Staff>,
+    /// When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
+    pub last_backup: Option<String>,
 }
 
-/// Reports version, startup error, facility and session.
+/// Reports version, startup error, facility, session and last backup.
 #[tauri::command]
 pub async fn app_status(
     app: tauri::AppHandle,
@@ -34,14 +36,25 @@ pub async fn app_status(
                 startup_error: Some(message),
                 facility: None,
                 staff: None,
+                last_backup: None,
             });
         }
     };
     let facility = store.facility().await.map_err(|e| e.to_string())?;
+    let last_backup = store
+        .last_backup()
+        .await
+        .map_err(|e| e.to_string())?
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        });
     Ok(AppStatus {
         version,
         startup_error: None,
         facility,
         staff: state.current(),
+        last_backup,
     })
 }
