@@ -21,7 +21,7 @@ const dispensing: HistoryDispensing = {
       doctor: "工業会 太郎（内科）",
       usage_name: "毎食後服用",
       form: 1,
-      notes: [],
+      notes: [{ record: 391, label: "処方服薬注意", text: "眠気に注意" }],
       drugs: [
         { id: 1, name: "ノルバスク錠", usage_line: "1日1錠 3日分", taking: true, remaining: "1錠", notes: [{ record: 281, label: "補足", text: "朝1錠" }], copy_text: "drug 1" },
         { id: 2, name: "リンデロン軟膏", usage_line: "10g", taking: false, remaining: null, notes: [], copy_text: "drug 2" },
@@ -35,15 +35,17 @@ describe("dispensing card", () => {
     const card = dispensingCard(dispensing, () => undefined);
     const drugs = card.querySelectorAll(".drug");
     expect(drugs[0].querySelector(".badge.taking")?.textContent).toBe("服薬期間中");
-    expect(drugs[0].querySelector(".drug-remaining")?.textContent).toBe("1錠");
+    expect(drugs[0].querySelector(".drug-remaining .value")?.textContent).toBe("1錠");
     expect(drugs[1].querySelector(".badge")).toBeNull();
-    expect(drugs[1].querySelector(".drug-remaining")?.textContent).toBe("—");
+    expect(drugs[1].querySelector(".drug-remaining .value")?.textContent).toBe("—");
     const details = drugs[0].querySelector<HTMLElement>(".drug-notes")!;
     expect(details.hidden).toBe(true);
     drugs[0].querySelector<HTMLButtonElement>(".toggle-details")!.click();
     expect(details.hidden).toBe(false);
-    expect(details.textContent).toBe("補足朝1錠");
-    expect(drugs[1].querySelector(".toggle-details")).toBeNull();
+    expect(details.textContent).toBe("補足朝1錠処方服薬注意眠気に注意");
+    // The RP's notes are on demand too, under each of its drugs.
+    expect(drugs[1].querySelector(".drug-notes")?.textContent).toBe("処方服薬注意眠気に注意");
+    expect(card.querySelector(".rp-notes")).toBeNull();
     expect(card.querySelector(".dispensing-notes")?.textContent).toBe("備考初回");
   });
 

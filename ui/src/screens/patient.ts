@@ -44,9 +44,11 @@ function notesBlock(notes: Note[], className: string): HTMLElement {
   );
 }
 
-/** One drug line, with its details on demand and its own コピー. */
-function drugRow(drug: HistoryDrug, onCopy: () => void): HTMLElement {
-  const details = drug.notes.length ? notesBlock(drug.notes, "drug-notes") : null;
+/** One drug line, with its own コピー and, on demand, its details: the drug's
+ * 補足 / 服薬注意 and its RP's 用法の補足 / 処方服薬注意. */
+function drugRow(drug: HistoryDrug, rpNotes: Note[], onCopy: () => void): HTMLElement {
+  const all = [...drug.notes, ...rpNotes];
+  const details = all.length ? notesBlock(all, "drug-notes") : null;
   details?.setAttribute("hidden", "");
   const toggle = details ? h("button", { type: "button", class: "small toggle-details" }, "詳細") : null;
   toggle?.addEventListener("click", () => details?.toggleAttribute("hidden"));
@@ -58,7 +60,7 @@ function drugRow(drug: HistoryDrug, onCopy: () => void): HTMLElement {
     h("div", { class: "drug-name" }, drug.name),
     h("div", { class: "drug-usage" }, drug.usage_line),
     h("div", { class: "drug-taking" }, drug.taking ? h("span", { class: "badge taking" }, "服薬期間中") : ""),
-    h("div", { class: "drug-remaining", title: "残量(目安)" }, drug.remaining ?? "—"),
+    h("div", { class: "drug-remaining" }, h("span", { class: "label" }, "残量(目安) "), h("span", { class: "value" }, drug.remaining ?? "—")),
     h("div", { class: "drug-actions" }, toggle, copy),
     details,
   );
@@ -73,8 +75,7 @@ export function dispensingCard(d: HistoryDispensing, copy: (text: string) => voi
       "div",
       { class: "rp" },
       rp.doctor ? h("div", { class: "rp-doctor" }, `処方医: ${rp.doctor}`) : null,
-      ...rp.drugs.map((drug) => drugRow(drug, () => copy(drug.copy_text))),
-      rp.notes.length ? notesBlock(rp.notes, "rp-notes") : null,
+      ...rp.drugs.map((drug) => drugRow(drug, rp.notes, () => copy(drug.copy_text))),
     ),
   );
   return h(
