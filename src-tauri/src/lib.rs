@@ -52,7 +52,7 @@ pub fn run() {
             commands::account::change_password,
             commands::account::add_staff,
             commands::account::list_staff,
-            commands::patients::patient_list,
+            commands::patient_list::patient_list,
             commands::patient::search_patients,
             commands::patient::open_patient,
             commands::patient::patient_history,

@@ -739,15 +739,21 @@ impl Reader {
         }
     }
 
-    fn drug_detail(&mut self, f: &[&str], extra: Vec<String>) {
-        let record = f[0];
-        let rp: Option<u32> = self.num(record, f, 1);
-        let author = self.num(record, f, 3);
+    /// Reads the shape shared by 281, 291, 311 and 391: RP番号, 内容, 作成者.
+    fn rp_text(&mut self, f: &[&str], extra: Vec<String>) -> (Option<u32>, Text) {
+        let rp = self.num(f[0], f, 1);
+        let author = self.num(f[0], f, 3);
         let text = Text {
             text: opt(f.get(2).copied().unwrap_or_default()),
             author,
             extra,
         };
+        (rp, text)
+    }
+
+    fn drug_detail(&mut self, f: &[&str], extra: Vec<String>) {
+        let record = f[0];
+        let (rp, text) = self.rp_text(f, extra);
         let target = self
             .doc
             .dispensings
@@ -825,13 +831,7 @@ impl Reader {
 
     fn rp_detail(&mut self, f: &[&str], extra: Vec<String>) {
         let record = f[0];
-        let rp: Option<u32> = self.num(record, f, 1);
-        let author = self.num(record, f, 3);
-        let text = Text {
-            text: opt(f.get(2).copied().unwrap_or_default()),
-            author,
-            extra,
-        };
+        let (rp, text) = self.rp_text(f, extra);
         let target = self
             .doc
             .dispensings

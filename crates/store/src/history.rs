@@ -199,12 +199,19 @@ struct NoteRow {
 impl Store {
     /// This facility's codes, if set.
     pub async fn facility_codes(&self) -> Result<Option<FacilityCodes>, StoreError> {
-        let (p, t, c) = (
-            self.setting(PREFECTURE_KEY).await?,
-            self.setting(TABLE_KEY).await?,
-            self.setting(CODE_KEY).await?,
-        );
-        Ok(match (p, t, c) {
+        // One query: this runs on every history page.
+        let row = sqlx::query!(
+            r#"SELECT (SELECT value FROM settings WHERE key = ?1) AS "prefecture?: String",
+                      (SELECT value FROM settings WHERE key = ?2) AS "table?: String",
+                      (SELECT value FROM settings WHERE key = ?3) AS "code?: String""#,
+            PREFECTURE_KEY,
+            TABLE_KEY,
+            CODE_KEY
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(match (row.prefecture, row.table, row.code) {
             (Some(prefecture), Some(table), Some(code)) => Some(FacilityCodes {
                 prefecture,
                 table,

@@ -4,4 +4,4 @@
 pub mod account;
 pub mod app;
 pub mod patient;
-pub mod patients;
+pub mod patient_list;
