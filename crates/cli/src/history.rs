@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use chrono::{Local, NaiveDate};
 use clap::{Args, ValueEnum};
 use okusuri_jahis::{Mode, read};
-use okusuri_store::{HistoryFilter, ImportSource, OpenOptions, Store};
+use okusuri_store::{HistoryFilter, ImportError, ImportItem, ImportSource, OpenOptions, Store};
 
 /// `okusuri import FILE…`.
 #[derive(Debug, Args)]
@@ -77,50 +77,68 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
     serde_json::to_string_pretty(value).map_err(|e| e.to_string())
 }
 
-/// Imports files, one transaction each; prints what each added.
+/// Files read and imported per transaction.
+const IMPORT_BATCH: usize = 200;
+
+/// Imports files in batches (each file all or nothing); prints what each added.
 pub async fn import(args: ImportArgs, dir: okusuri_store::DataDir) -> Result<ExitCode, String> {
     let store = open(&dir).await?;
     let mut all_ok = true;
-    for path in args.files {
-        let result = match std::fs::read(&path) {
-            Err(e) => Err(format!("ファイルを読めません（{e}）")),
-            Ok(bytes) => match read(&bytes, Mode::Lenient) {
-                Err(e) => Err(e.to_string()),
-                Ok(doc) => {
-                    let name = path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    let source = ImportSource {
-                        label: format!("import:{name}"),
-                        external_id: None,
-                    };
-                    store
-                        .import_jahis(&doc, &source, chrono::Utc::now())
-                        .await
-                        .map_err(|e| e.to_string())
+    for chunk in args.files.chunks(IMPORT_BATCH) {
+        let parsed: Vec<(ImportSource, Result<okusuri_jahis::Document, String>)> = chunk
+            .iter()
+            .map(|path| {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let source = ImportSource {
+                    label: format!("import:{name}"),
+                    external_id: None,
+                };
+                let doc = std::fs::read(path)
+                    .map_err(|e| format!("ファイルを読めません（{e}）"))
+                    .and_then(|bytes| read(&bytes, Mode::Lenient).map_err(|e| e.to_string()));
+                (source, doc)
+            })
+            .collect();
+        let items: Vec<ImportItem> = parsed
+            .iter()
+            .filter_map(|(source, doc)| doc.as_ref().ok().map(|doc| ImportItem { doc, source }))
+            .collect();
+        let mut imported = store
+            .import_batch(&items, chrono::Utc::now())
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter();
+        for (path, (_, doc)) in chunk.iter().zip(&parsed) {
+            let result = match doc {
+                Err(message) => Err(message.clone()),
+                Ok(_) => imported
+                    .next()
+                    .unwrap_or(Err(ImportError::NoPatient))
+                    .map_err(|e| e.to_string()),
+            };
+            match result {
+                Ok(s) => println!(
+                    "{}: 患者 {}{} 調剤 {}件追加（{}件は登録済み） 薬品 {}行 市販薬 {}件 からだの情報・メモ {}件",
+                    path.display(),
+                    s.patient_id,
+                    if s.patient_created {
+                        "（新規）"
+                    } else {
+                        ""
+                    },
+                    s.dispensings_added,
+                    s.dispensings_skipped,
+                    s.drugs_added,
+                    s.otc_added,
+                    s.notes_added
+                ),
+                Err(message) => {
+                    all_ok = false;
+                    eprintln!("{}: {message}", path.display());
                 }
-            },
-        };
-        match result {
-            Ok(s) => println!(
-                "{}: 患者 {}{} 調剤 {}件追加（{}件は登録済み） 薬品 {}行 市販薬 {}件 からだの情報・メモ {}件",
-                path.display(),
-                s.patient_id,
-                if s.patient_created {
-                    "（新規）"
-                } else {
-                    ""
-                },
-                s.dispensings_added,
-                s.dispensings_skipped,
-                s.drugs_added,
-                s.otc_added,
-                s.notes_added
-            ),
-            Err(message) => {
-                all_ok = false;
-                eprintln!("{}: {message}", path.display());
             }
         }
     }

@@ -39,6 +39,12 @@ pub enum AccessEvent {
     PatientNoteWithdrawn,
     /// An administrator imported a JAHIS document.
     JahisImported,
+    /// Two patient records were merged into one.
+    PatientsMerged,
+    /// A merge was undone.
+    PatientMergeUndone,
+    /// An administrator changed receipt-computer patient IDs (P11).
+    ExternalIdRemapped,
 }
 
 impl AccessEvent {
@@ -57,6 +63,9 @@ impl AccessEvent {
             AccessEvent::PatientNoteAdded => "patient_note_added",
             AccessEvent::PatientNoteWithdrawn => "patient_note_withdrawn",
             AccessEvent::JahisImported => "jahis_imported",
+            AccessEvent::PatientsMerged => "patients_merged",
+            AccessEvent::PatientMergeUndone => "patient_merge_undone",
+            AccessEvent::ExternalIdRemapped => "external_id_remapped",
         }
     }
 }
@@ -123,7 +132,9 @@ impl Store {
         appended
     }
 
-    async fn append_chained(
+    /// Appends one chained row inside the caller's transaction, which must
+    /// have been begun with `BEGIN IMMEDIATE` (see [`Store::log_access`]).
+    pub(crate) async fn append_chained(
         &self,
         conn: &mut sqlx::SqliteConnection,
         record: AccessRecord<'_>,

@@ -571,8 +571,17 @@ impl Store {
     /// Checks against the database (not the caller's copy) that `actor` is an
     /// active administrator.
     pub(crate) async fn require_admin(&self, actor: &Staff) -> Result<(), AccountError> {
+        self.require_role(actor, &[Role::Admin]).await
+    }
+
+    /// Checks against the database that `actor` is active and has one of `roles`.
+    pub(crate) async fn require_role(
+        &self,
+        actor: &Staff,
+        roles: &[Role],
+    ) -> Result<(), AccountError> {
         match self.staff_row_by_id(actor.id).await? {
-            Some(row) if row.role == Role::Admin.as_str() => Ok(()),
+            Some(row) if roles.iter().any(|r| r.as_str() == row.role) => Ok(()),
             _ => Err(AccountError::NotAllowed),
         }
     }

@@ -90,8 +90,24 @@ pub fn kana_key(kana: &str) -> String {
         .collect()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
+/// SHA-256 of a value's JSON, streamed into the hasher (no JSON string is built).
+fn json_sha256_hex<T: Serialize>(value: &T) -> String {
+    struct Hasher(Sha256);
+    impl std::io::Write for Hasher {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = Hasher(Sha256::new());
+    // Serialising model types into a writer that never fails cannot fail.
+    let _ = serde_json::to_writer(&mut hasher, value);
+    hasher
+        .0
+        .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -104,11 +120,7 @@ pub fn dispensing_identity(d: &Dispensing) -> String {
         unknown: Vec::new(),
         ..d.clone()
     };
-    sha256_hex(
-        serde_json::to_string(&canonical)
-            .unwrap_or_default()
-            .as_bytes(),
-    )
+    json_sha256_hex(&canonical)
 }
 
 fn otc_identity(o: &Otc) -> String {
@@ -117,11 +129,7 @@ fn otc_identity(o: &Otc) -> String {
         end_date_text: None,
         ..o.clone()
     };
-    sha256_hex(
-        serde_json::to_string(&canonical)
-            .unwrap_or_default()
-            .as_bytes(),
-    )
+    json_sha256_hex(&canonical)
 }
 
 fn body_kind(kind: Option<u8>) -> &'static str {
@@ -135,6 +143,22 @@ fn body_kind(kind: Option<u8>) -> &'static str {
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 
+/// One document of a batch and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportItem<'a> {
+    /// The parsed document.
+    pub doc: &'a Document,
+    /// Where it came from.
+    pub source: &'a ImportSource,
+}
+
+/// A document that passed the checks, with the patient it is stored on.
+struct Placed<'a> {
+    index: usize,
+    item: ImportItem<'a>,
+    patient_id: i64,
+}
+
 impl Store {
     /// Imports a parsed JAHIS document in one transaction: all of it, or
     /// nothing when anything fails.
@@ -144,40 +168,86 @@ impl Store {
         source: &ImportSource,
         now: DateTime<Utc>,
     ) -> Result<ImportSummary, ImportError> {
-        let patient = doc.patient.as_ref().ok_or(ImportError::NoPatient)?;
-        let name = patient
-            .name
-            .as_deref()
-            .filter(|n| !n.trim().is_empty())
-            .ok_or(ImportError::NoName)?;
-        let at = timestamp(now);
-        let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
-        let mut summary = ImportSummary::default();
-        let (patient_id, created) = self
-            .find_or_create_patient(
-                &mut tx,
-                name,
-                patient.kana.as_deref(),
-                patient.sex,
-                patient.birth_date.as_deref(),
-                source,
-                &at,
-            )
+        let mut results = self
+            .import_batch(&[ImportItem { doc, source }], now)
             .await?;
-        summary.patient_id = patient_id;
-        summary.patient_created = created;
+        results.pop().unwrap_or(Err(ImportError::NoPatient))
+    }
 
-        let (added, skipped, drugs) = self
-            .insert_dispensings(&mut tx, patient_id, &doc.dispensings, &source.label, &at)
+    /// Imports several documents in one transaction, with one set of bulk
+    /// statements for all their dispensings (what makes a folder of files or
+    /// a long backlog fast). Each document gets its own result: one without a
+    /// patient or name is refused by itself; a database failure stores
+    /// nothing of the batch (`Err`), so no document is ever half stored.
+    pub async fn import_batch(
+        &self,
+        items: &[ImportItem<'_>],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<ImportSummary, ImportError>>, StoreError> {
+        let at = timestamp(now);
+        let mut results: Vec<Result<ImportSummary, ImportError>> = Vec::with_capacity(items.len());
+        let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+        let mut placed = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let Some(patient) = item.doc.patient.as_ref() else {
+                results.push(Err(ImportError::NoPatient));
+                continue;
+            };
+            let Some(name) = patient.name.as_deref().filter(|n| !n.trim().is_empty()) else {
+                results.push(Err(ImportError::NoName));
+                continue;
+            };
+            let (patient_id, created) = self
+                .find_or_create_patient(
+                    &mut tx,
+                    name,
+                    patient.kana.as_deref(),
+                    patient.sex,
+                    patient.birth_date.as_deref(),
+                    item.source,
+                    &at,
+                )
+                .await?;
+            results.push(Ok(ImportSummary {
+                patient_id,
+                patient_created: created,
+                ..ImportSummary::default()
+            }));
+            placed.push(Placed {
+                index,
+                item: *item,
+                patient_id,
+            });
+        }
+        self.insert_dispensings(&mut tx, &placed, &mut results, &at)
             .await?;
-        summary.dispensings_added = added;
-        summary.dispensings_skipped = skipped;
-        summary.drugs_added = drugs;
+        for p in &placed {
+            let added = self.insert_extras(&mut tx, p, &at).await?;
+            if let Some(Ok(summary)) = results.get_mut(p.index) {
+                summary.otc_added = added.0;
+                summary.notes_added = added.1;
+            }
+        }
+        tx.commit().await.map_err(|e| self.fail(e))?;
+        Ok(results)
+    }
+
+    /// Stores a document's OTC use, body information and memos (few per
+    /// document, so one statement each). Returns (OTC, notes) added.
+    async fn insert_extras(
+        &self,
+        tx: &mut Tx<'_>,
+        p: &Placed<'_>,
+        at: &str,
+    ) -> Result<(usize, usize), StoreError> {
+        let (doc, patient_id) = (p.item.doc, p.patient_id);
+        let mut otc = 0;
         for o in &doc.otc {
-            summary.otc_added += self
-                .insert_otc(&mut tx, patient_id, o, &source.label, &at)
+            otc += self
+                .insert_otc(tx, patient_id, o, &p.item.source.label, at)
                 .await?;
         }
+        let mut notes = 0;
         for n in &doc.notes {
             let Some(text) = n.text.as_deref() else {
                 continue;
@@ -191,10 +261,10 @@ impl Store {
                 text,
                 at
             )
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
-            summary.notes_added += r.rows_affected() as usize;
+            notes += r.rows_affected() as usize;
         }
         for m in &doc.memos {
             let Some(text) = m.text.as_deref() else {
@@ -208,13 +278,12 @@ impl Store {
                 m.date,
                 at
             )
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
-            summary.notes_added += r.rows_affected() as usize;
+            notes += r.rows_affected() as usize;
         }
-        tx.commit().await.map_err(|e| self.fail(e))?;
-        Ok(summary)
+        Ok((otc, notes))
     }
 
     /// An administrator imports a document from the app: checked, then
@@ -284,7 +353,7 @@ impl Store {
         let same = match birth_date {
             Some(birth) => sqlx::query_scalar!(
                 "SELECT p.id FROM patient p
-                 WHERE p.name_key = ? AND p.birth_date = ? AND p.sex = ?
+                 WHERE p.name_key = ? AND p.birth_date = ? AND p.sex = ? AND p.merged_into IS NULL
                    AND NOT EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = p.id AND e.source = ?)
                  ORDER BY p.id LIMIT 1",
                 key,
@@ -334,64 +403,93 @@ impl Store {
         Ok((patient_id, created))
     }
 
-    /// Inserts a document's dispensings that are not stored yet, with their
+    /// Inserts the batch's dispensings that are not stored yet, with their
     /// RPs, drugs and notes: one `INSERT … SELECT … FROM jsonb_each(?)` per
-    /// table, in document order (so row IDs follow the document), instead of
-    /// one statement per row. Returns (added, skipped, drug lines).
+    /// table, in document order (so row IDs follow the documents), instead of
+    /// one statement per row. Counts go into each document's summary.
     async fn insert_dispensings(
         &self,
         tx: &mut Tx<'_>,
-        patient_id: i64,
-        dispensings: &[Dispensing],
-        source: &str,
+        placed: &[Placed<'_>],
+        results: &mut [Result<ImportSummary, ImportError>],
         at: &str,
-    ) -> Result<(usize, usize, usize), StoreError> {
-        if dispensings.is_empty() {
-            return Ok((0, 0, 0));
+    ) -> Result<(), StoreError> {
+        let mut rows: Vec<bulk::DispensingRow> = Vec::new();
+        let mut origin: Vec<(usize, &Dispensing)> = Vec::new();
+        for p in placed {
+            for d in &p.item.doc.dispensings {
+                rows.push(bulk::DispensingRow::new(
+                    d,
+                    p.patient_id,
+                    &p.item.source.label,
+                ));
+                origin.push((p.index, d));
+            }
         }
-        let rows: Vec<bulk::DispensingRow> =
-            dispensings.iter().map(bulk::DispensingRow::new).collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
         let json = serde_json::to_string(&rows).map_err(|e| StoreError::Database(e.to_string()))?;
         let inserted = sqlx::query!(
             r#"INSERT INTO dispensing (patient_id, identity, dispensed_on, place_name, place_prefecture, place_table,
                  place_code, pharmacist_name, prescriber_name, prescriber_prefecture, prescriber_table,
                  prescriber_code, source, imported_at)
-               SELECT ?1, json_extract(value, '$.identity'), json_extract(value, '$.date'),
+               SELECT json_extract(value, '$.patient_id'), json_extract(value, '$.identity'),
+                      json_extract(value, '$.date'),
                       json_extract(value, '$.place_name'), json_extract(value, '$.place_prefecture'),
                       json_extract(value, '$.place_table'), json_extract(value, '$.place_code'),
                       json_extract(value, '$.pharmacist_name'), json_extract(value, '$.prescriber_name'),
                       json_extract(value, '$.prescriber_prefecture'), json_extract(value, '$.prescriber_table'),
-                      json_extract(value, '$.prescriber_code'), ?3, ?4
-               FROM jsonb_each(?2) WHERE true ORDER BY key
+                      json_extract(value, '$.prescriber_code'), json_extract(value, '$.source'), ?2
+               FROM jsonb_each(?1) WHERE true ORDER BY key
                ON CONFLICT (patient_id, identity) DO NOTHING
-               RETURNING id AS "id!: i64", identity"#,
-            patient_id,
+               RETURNING id AS "id!: i64", patient_id, identity"#,
             json,
-            source,
             at
         )
         .fetch_all(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
+        // Each stored row belongs to the first document that holds it (two
+        // identical dispensings in a batch are stored once).
+        let mut first: std::collections::HashMap<(i64, &str), usize> =
+            std::collections::HashMap::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            first
+                .entry((r.patient_id, r.identity.as_str()))
+                .or_insert(i);
+        }
         let mut added: Vec<bulk::Children<'_>> = Vec::with_capacity(inserted.len());
-        let mut drugs = 0;
+        let mut stored = vec![false; rows.len()];
         for row in &inserted {
-            // Two identical dispensings in one document are stored once.
-            if let Some(i) = rows.iter().position(|r| r.identity == row.identity) {
-                drugs += dispensings[i]
-                    .rps
-                    .iter()
-                    .map(|rp| rp.drugs.len())
-                    .sum::<usize>();
-                added.push(bulk::Children::new(row.id, &dispensings[i]));
+            let Some(&i) = first.get(&(row.patient_id, row.identity.as_str())) else {
+                continue;
+            };
+            stored[i] = true;
+            let (index, d) = origin[i];
+            if let Some(Ok(summary)) = results.get_mut(index) {
+                summary.dispensings_added += 1;
+                summary.drugs_added += d.rps.iter().map(|rp| rp.drugs.len()).sum::<usize>();
+            }
+            added.push(bulk::Children::new(row.id, d));
+        }
+        for (i, (index, _)) in origin.iter().enumerate() {
+            if !stored[i]
+                && let Some(Ok(summary)) = results.get_mut(*index)
+            {
+                summary.dispensings_skipped += 1;
             }
         }
-        let skipped = dispensings.len() - inserted.len();
         if added.is_empty() {
-            return Ok((0, skipped, 0));
+            return Ok(());
         }
-        let json =
+        let text =
             serde_json::to_string(&added).map_err(|e| StoreError::Database(e.to_string()))?;
+        // Parsed once into SQLite's binary JSON, which the five statements below read.
+        let json = sqlx::query_scalar!(r#"SELECT jsonb(?) AS "blob!: Vec<u8>""#, text)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
         sqlx::query!(
             "INSERT INTO rp (dispensing_id, seq, rp_no, doctor_name, doctor_department, usage_name, quantity,
                  usage_unit, form, usage_code)
@@ -454,7 +552,7 @@ impl Store {
         .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        Ok((added.len(), skipped, drugs))
+        Ok(())
     }
 
     async fn insert_otc(
@@ -500,6 +598,8 @@ mod bulk {
     /// A dispensing row.
     #[derive(Serialize)]
     pub struct DispensingRow<'a> {
+        pub patient_id: i64,
+        source: &'a str,
         pub identity: String,
         date: &'a str,
         place_name: Option<&'a str>,
@@ -514,10 +614,12 @@ mod bulk {
     }
 
     impl<'a> DispensingRow<'a> {
-        pub fn new(d: &'a Dispensing) -> Self {
+        pub fn new(d: &'a Dispensing, patient_id: i64, source: &'a str) -> Self {
             let place = d.dispensed_at.as_ref();
             let prescriber = d.prescribed_at.as_ref();
             DispensingRow {
+                patient_id,
+                source,
                 identity: super::dispensing_identity(d),
                 date: d.date.as_deref().unwrap_or(""),
                 place_name: place.and_then(|p| p.name.as_deref()),

@@ -12,9 +12,11 @@ pub mod error;
 pub mod history;
 pub mod import;
 pub mod medication;
+pub mod merge;
 pub mod password;
 pub mod patient_list;
 pub mod patients;
+pub mod remap;
 pub mod settings;
 pub mod stats;
 
@@ -24,8 +26,10 @@ pub use body::{BodyKind, NoteError, PatientNoteEntry};
 pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions};
 pub use error::StoreError;
 pub use history::{Cursor, FacilityCodes, HistoryFilter, HistoryPage};
-pub use import::{ImportError, ImportSource, ImportSummary};
+pub use import::{ImportError, ImportItem, ImportSource, ImportSummary};
+pub use merge::{MergeError, MergeRecord};
 pub use patient_list::{PatientListDay, PatientListRow};
+pub use remap::{IdPair, RemapError, RemapSummary, parse_remap_csv};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

@@ -25,6 +25,8 @@ pub struct PatientSummary {
     pub birth: String,
     /// Linked to a receipt-computer patient ID (お薬自動登録 設定済).
     pub auto_registration: bool,
+    /// The patient this record was merged into, if it was.
+    pub merged_into: Option<i64>,
 }
 
 struct Row {
@@ -34,6 +36,7 @@ struct Row {
     sex: i64,
     birth_date: Option<String>,
     linked: i64,
+    merged_into: Option<i64>,
 }
 
 impl Row {
@@ -46,6 +49,7 @@ impl Row {
             sex: sex_label(self.sex).to_string(),
             birth_date: self.birth_date,
             auto_registration: self.linked != 0,
+            merged_into: self.merged_into,
         }
     }
 }
@@ -74,8 +78,8 @@ impl Store {
             sqlx::query_as!(
                 Row,
                 r#"SELECT p.id AS "id!: i64", p.name, p.kana, p.sex, p.birth_date,
-                          EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = p.id) AS "linked!: i64"
-                   FROM patient p WHERE p.birth_date = ? ORDER BY p.kana_key, p.id LIMIT ?"#,
+                          EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = p.id) AS "linked!: i64", p.merged_into
+                   FROM patient p WHERE p.birth_date = ? AND p.merged_into IS NULL ORDER BY p.kana_key, p.id LIMIT ?"#,
                 birth,
                 limit
             )
@@ -90,9 +94,10 @@ impl Store {
             sqlx::query_as!(
                 Row,
                 r#"SELECT p.id AS "id!: i64", p.name, p.kana, p.sex, p.birth_date,
-                          EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = p.id) AS "linked!: i64"
+                          EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = p.id) AS "linked!: i64", p.merged_into
                    FROM patient p
-                   WHERE (p.kana_key >= ?1 AND p.kana_key < ?2) OR (p.name_key >= ?3 AND p.name_key < ?4)
+                   WHERE ((p.kana_key >= ?1 AND p.kana_key < ?2) OR (p.name_key >= ?3 AND p.name_key < ?4))
+                     AND p.merged_into IS NULL
                    ORDER BY p.kana_key, p.id LIMIT ?5"#,
                 kana_from,
                 kana_to,
@@ -116,7 +121,7 @@ impl Store {
         let row = sqlx::query_as!(
             Row,
             r#"SELECT p.id AS "id!: i64", p.name, p.kana, p.sex, p.birth_date,
-                      EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = p.id) AS "linked!: i64"
+                      EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = p.id) AS "linked!: i64", p.merged_into
                FROM patient p WHERE p.id = ?"#,
             id
         )

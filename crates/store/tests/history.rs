@@ -419,3 +419,47 @@ async fn this_facility_filter_finds_the_current_dispensing() {
     );
     assert!(current.dispensings[0].this_facility);
 }
+
+#[tokio::test]
+async fn a_batch_keeps_each_document_whole_and_the_same_person_once() {
+    use okusuri_store::ImportItem;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    let doc = fixture("v26-example-11.txt");
+    let mut no_patient = doc.clone();
+    no_patient.patient = None;
+    let src = source("batch");
+    let items = [
+        ImportItem {
+            doc: &doc,
+            source: &src,
+        },
+        ImportItem {
+            doc: &no_patient,
+            source: &src,
+        },
+        ImportItem {
+            doc: &doc,
+            source: &src,
+        },
+    ];
+    let results = store
+        .import_batch(&items, at(2026, 11, 1, 0, 0))
+        .await
+        .unwrap();
+    let first = results[0].as_ref().unwrap();
+    assert!(first.patient_created);
+    assert_eq!((first.dispensings_added, first.drugs_added), (2, 5));
+    assert_eq!(
+        results[1].as_ref().unwrap_err().to_string(),
+        "患者情報（レコード1）がないため取り込めません。"
+    );
+    let third = results[2].as_ref().unwrap();
+    assert_eq!(
+        third.patient_id, first.patient_id,
+        "the same person within a batch"
+    );
+    assert!(!third.patient_created);
+    assert_eq!((third.dispensings_added, third.dispensings_skipped), (0, 2));
+    assert_eq!(store.counts().await.unwrap().patients, 1);
+}
