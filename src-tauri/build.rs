@@ -19,6 +19,14 @@ fn main() {
         "add_patient_note",
         "withdraw_patient_note",
         "import_jahis",
+        "patient_merges",
+        "merge_patients",
+        "undo_merge",
+        "facility_codes",
+        "set_facility_codes",
+        "external_id_sources",
+        "remap_external_id",
+        "remap_external_ids_csv",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -61,6 +61,14 @@ pub fn run() {
             commands::patient::add_patient_note,
             commands::patient::withdraw_patient_note,
             commands::patient::import_jahis,
+            commands::merge::patient_merges,
+            commands::merge::merge_patients,
+            commands::merge::undo_merge,
+            commands::settings::facility_codes,
+            commands::settings::set_facility_codes,
+            commands::settings::external_id_sources,
+            commands::settings::remap_external_id,
+            commands::settings::remap_external_ids_csv,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -64,6 +64,32 @@ export interface PatientSummary {
   birth_date: string | null;
   birth: string;
   auto_registration: boolean;
+  /** The patient this record was merged into, if it was. */
+  merged_into: number | null;
+}
+
+export interface MergeRecord {
+  id: number;
+  kept_id: number;
+  merged_id: number;
+  merged_name: string;
+  merged_kana: string;
+  reason: string;
+  staff: string | null;
+  merged_at: string;
+  undone_at: string | null;
+  moved: number;
+}
+
+export interface FacilityCodes {
+  prefecture: string;
+  table: string;
+  code: string;
+}
+
+export interface RemapSummary {
+  changed: number;
+  already_done: number;
 }
 
 export type HistoryFilter = "all" | "other" | "this";
@@ -203,6 +229,17 @@ export const api = {
   withdrawPatientNote: (patientId: number, kind: string, id: number, reason: string) =>
     call<void>("withdraw_patient_note", { patientId, kind, id, reason }),
   importJahis: (fileName: string, bytes: number[]) => call<ImportSummary>("import_jahis", { fileName, bytes }),
+  patientMerges: (patientId: number) => call<MergeRecord[]>("patient_merges", { patientId }),
+  mergePatients: (keptId: number, mergedId: number, reason: string) =>
+    call<number>("merge_patients", { keptId, mergedId, reason }),
+  undoMerge: (mergeId: number, reason: string) => call<void>("undo_merge", { mergeId, reason }),
+  facilityCodes: () => call<FacilityCodes | null>("facility_codes"),
+  setFacilityCodes: (codes: FacilityCodes) => call<void>("set_facility_codes", { codes }),
+  externalIdSources: () => call<string[]>("external_id_sources"),
+  remapExternalId: (source: string, old: string, next: string) =>
+    call<RemapSummary>("remap_external_id", { source, old, new: next }),
+  remapExternalIdsCsv: (source: string, bytes: number[]) =>
+    call<RemapSummary>("remap_external_ids_csv", { source, bytes }),
 };
 
 export type Api = typeof api;

@@ -10,8 +10,9 @@ import { renderPasswordChange } from "./screens/passwordChange";
 import { renderStaff } from "./screens/staff";
 import { renderPatient } from "./screens/patient";
 import { renderImport } from "./screens/import";
+import { renderSettings } from "./screens/settings";
 
-export type Screen = "signIn" | "patientList" | "passwordChange" | "staff" | "patient" | "import";
+export type Screen = "signIn" | "patientList" | "passwordChange" | "staff" | "patient" | "import" | "settings";
 
 export interface Context {
   api: Api;
@@ -70,6 +71,9 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
           break;
         case "import":
           renderImport(ctx);
+          break;
+        case "settings":
+          void renderSettings(ctx);
           break;
       }
     },

@@ -23,7 +23,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Replaces the contents of `root` with `children`. */
-export function mount(root: HTMLElement, ...children: Node[]): void {
+export function mount(root: HTMLElement, ...children: (Node | string)[]): void {
   root.replaceChildren(...children);
 }
 

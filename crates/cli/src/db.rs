@@ -103,24 +103,15 @@ async fn describe(command: DbCommand, dir: DataDir) -> Result<String, String> {
             table,
             code,
         } => {
-            let valid = prefecture.len() == 2
-                && prefecture
-                    .parse::<u8>()
-                    .is_ok_and(|p| (1..=47).contains(&p))
-                && matches!(table.as_str(), "1" | "3" | "4")
-                && code.len() == 7
-                && code.bytes().all(|b| b.is_ascii_digit());
-            if !valid {
-                return Err("都道府県は01～47、点数表は1・3・4、医療機関等コードは7桁の数字で指定してください。".into());
-            }
-            let store = Store::open_in(&dir, OpenOptions::default())
-                .await
-                .map_err(|e| e.to_string())?;
             let codes = okusuri_store::FacilityCodes {
                 prefecture,
                 table,
                 code,
             };
+            codes.check().map_err(|e| e.to_string())?;
+            let store = Store::open_in(&dir, OpenOptions::default())
+                .await
+                .map_err(|e| e.to_string())?;
             store
                 .set_facility_codes(&codes)
                 .await

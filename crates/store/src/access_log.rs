@@ -45,6 +45,8 @@ pub enum AccessEvent {
     PatientMergeUndone,
     /// An administrator changed receipt-computer patient IDs (P11).
     ExternalIdRemapped,
+    /// An administrator changed a setting.
+    SettingsChanged,
 }
 
 impl AccessEvent {
@@ -66,6 +68,7 @@ impl AccessEvent {
             AccessEvent::PatientsMerged => "patients_merged",
             AccessEvent::PatientMergeUndone => "patient_merge_undone",
             AccessEvent::ExternalIdRemapped => "external_id_remapped",
+            AccessEvent::SettingsChanged => "settings_changed",
         }
     }
 }

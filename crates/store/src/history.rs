@@ -36,6 +36,41 @@ pub struct FacilityCodes {
     pub code: String,
 }
 
+impl FacilityCodes {
+    /// Checks the codes: 都道府県 01–47, 点数表 1 (医科), 3 (歯科) or 4 (調剤),
+    /// and a 7-digit 医療機関等コード.
+    pub fn check(&self) -> Result<(), SettingsError> {
+        let prefecture_ok = self.prefecture.len() == 2
+            && self
+                .prefecture
+                .parse::<u8>()
+                .is_ok_and(|p| (1..=47).contains(&p));
+        let table_ok = matches!(self.table.as_str(), "1" | "3" | "4");
+        let code_ok = self.code.len() == 7 && self.code.bytes().all(|b| b.is_ascii_digit());
+        if prefecture_ok && table_ok && code_ok {
+            Ok(())
+        } else {
+            Err(SettingsError::InvalidCodes)
+        }
+    }
+}
+
+/// Why a setting was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// Only administrators change settings.
+    #[error("設定の変更は管理者だけが行えます。")]
+    NotAllowed,
+    /// The facility codes are malformed.
+    #[error(
+        "都道府県は01～47、点数表は1（医科）・3（歯科）・4（調剤）、医療機関等コードは7桁の数字で指定してください。"
+    )]
+    InvalidCodes,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Where the next page starts: after this dispensing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Cursor {
@@ -221,11 +256,42 @@ impl Store {
         })
     }
 
-    /// Sets this facility's codes.
+    /// Sets this facility's codes (unchecked: see [`FacilityCodes::check`]).
     pub async fn set_facility_codes(&self, codes: &FacilityCodes) -> Result<(), StoreError> {
         self.set_setting(PREFECTURE_KEY, &codes.prefecture).await?;
         self.set_setting(TABLE_KEY, &codes.table).await?;
         self.set_setting(CODE_KEY, &codes.code).await
+    }
+
+    /// An administrator sets this facility's codes from the settings screen:
+    /// checked, stored, and written to the access log.
+    pub async fn set_facility_codes_as(
+        &self,
+        actor: &crate::Staff,
+        codes: &FacilityCodes,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), SettingsError> {
+        self.require_admin(actor)
+            .await
+            .map_err(|_| SettingsError::NotAllowed)?;
+        codes.check()?;
+        self.set_facility_codes(codes).await?;
+        let detail = format!(
+            "facility codes {}-{}-{}",
+            codes.prefecture, codes.table, codes.code
+        );
+        self.log_access(
+            crate::AccessRecord {
+                event: crate::AccessEvent::SettingsChanged,
+                staff_id: Some(actor.id),
+                login_id: &actor.login_id,
+                patient_id: None,
+                detail: Some(&detail),
+            },
+            now,
+        )
+        .await?;
+        Ok(())
     }
 
     /// One page of a patient's dispensings, newest first, starting after

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod body;
 pub mod database;
 pub mod error;
+pub mod feed_ledger;
 pub mod history;
 pub mod import;
 pub mod medication;
@@ -25,7 +26,8 @@ pub use accounts::{AccountError, Facility, FacilitySetup, NewStaff, Role, Staff}
 pub use body::{BodyKind, NoteError, PatientNoteEntry};
 pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions};
 pub use error::StoreError;
-pub use history::{Cursor, FacilityCodes, HistoryFilter, HistoryPage};
+pub use feed_ledger::{FeedError, FeedFile, FeedFileStatus};
+pub use history::{Cursor, FacilityCodes, HistoryFilter, HistoryPage, SettingsError};
 pub use import::{ImportError, ImportItem, ImportSource, ImportSummary};
 pub use merge::{MergeError, MergeRecord};
 pub use patient_list::{PatientListDay, PatientListRow};

@@ -3,5 +3,7 @@
 
 pub mod account;
 pub mod app;
+pub mod merge;
 pub mod patient;
 pub mod patient_list;
+pub mod settings;

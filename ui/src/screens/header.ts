@@ -1,5 +1,5 @@
 // The header of signed-in screens: facility name, who is signed in, and the
-// account menu (パスワード変更, スタッフ管理 for admins, ログアウト).
+// account menu (パスワード変更, 取込 / スタッフ管理 / 設定 for admins, ログアウト).
 import type { Context } from "../app";
 import { h } from "../dom";
 
@@ -20,6 +20,9 @@ export function header(ctx: Context): HTMLElement {
   const importButton =
     staff?.role === "admin" ? h("button", { type: "button", id: "open-import", class: "link" }, "取込") : null;
   importButton?.addEventListener("click", () => ctx.go("import"));
+  const settingsButton =
+    staff?.role === "admin" ? h("button", { type: "button", id: "open-settings", class: "link" }, "設定") : null;
+  settingsButton?.addEventListener("click", () => ctx.go("settings"));
   const home = h("button", { type: "button", id: "home", class: "title" }, ctx.status.facility?.name ?? "");
   home.addEventListener("click", () => ctx.go("patientList"));
   return h(
@@ -32,6 +35,7 @@ export function header(ctx: Context): HTMLElement {
       h("span", { id: "staff-name" }, staff ? `${staff.display_name} さん` : ""),
       importButton,
       staffButton,
+      settingsButton,
       password,
       signOut,
     ),

@@ -15,8 +15,9 @@ import {
 import { writeClipboard } from "../clipboard";
 import { h, messageArea, mount } from "../dom";
 import { header } from "./header";
+import { canMerge, mergeTab } from "./merge";
 
-type Tab = "history" | "current" | "body" | "memo";
+type Tab = "history" | "current" | "body" | "memo" | "merge";
 type HistoryView = HistoryFilter | "otc";
 
 const TABS: [Tab, string][] = [
@@ -123,7 +124,8 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
   }
   const opened = performance.now();
   const body = h("section", { id: "patient-body" });
-  const tabButtons = TABS.map(([tab, label]) => {
+  const tabs: [Tab, string][] = canMerge(ctx) ? [...TABS, ["merge", "統合"]] : TABS;
+  const tabButtons = tabs.map(([tab, label]) => {
     const b = h("button", { type: "button", class: "tab", "data-tab": tab, role: "tab" }, label);
     b.addEventListener("click", () => void show(tab));
     return b;
@@ -142,10 +144,20 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
       h("span", {}, patient.sex),
       h("span", {}, patient.birth),
     ),
+    mergedNotice(),
     h("nav", { class: "tabs", role: "tablist" }, ...tabButtons),
     status.el,
     body,
   );
+
+  /** A record merged into another says so, with the way to the kept one. */
+  function mergedNotice(): HTMLElement | string {
+    const kept = patient.merged_into;
+    if (kept === null) return "";
+    const open = h("button", { type: "button", id: "open-kept", class: "small" }, "統合先を開く");
+    open.addEventListener("click", () => ctx.go("patient", kept));
+    return h("p", { id: "merged-notice", class: "message" }, "この記録は別の患者に統合されています。 ", open);
+  }
 
   // Synchronous in the click: the webview only lets a click write the clipboard.
   const copy = (text: string) => {
@@ -293,6 +305,8 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
         return notesTab(false);
       case "memo":
         return notesTab(true);
+      case "merge":
+        return mergeTab(ctx, patient, body, (text) => status.show(text));
     }
   }
   await show("history");
