@@ -27,6 +27,11 @@ fn main() {
         "external_id_sources",
         "remap_external_id",
         "remap_external_ids_csv",
+        "feed_status",
+        "feed_folders",
+        "set_feed_folders",
+        "feed_errors",
+        "retry_feed_file",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod state;
 
 use okusuri_store::{DataDir, OpenOptions, Store};
+use tauri::{Emitter, Manager};
 
 use crate::state::AppState;
 
@@ -15,6 +16,26 @@ async fn open_store() -> Result<Store, String> {
     Store::open_in(&dir, OpenOptions::default())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Sends every feed event to the window as a `feed` event.
+pub fn feed_sink(app: &tauri::AppHandle) -> okusuri_feed::Sink {
+    let app = app.clone();
+    std::sync::Arc::new(move |event| {
+        if let Err(e) = app.emit("feed", &event) {
+            tracing::warn!("feed event not delivered: {e}");
+        }
+    })
+}
+
+/// Starts the watched folders stored in the settings.
+async fn start_feed(app: tauri::AppHandle) {
+    let state = app.state::<AppState>();
+    let Ok(store) = state.store() else { return };
+    match okusuri_feed::load_folders(store).await {
+        Ok(folders) => state.feed.start(store, folders, feed_sink(&app)),
+        Err(e) => tracing::error!("feed not started: {e}"),
+    }
 }
 
 /// Starts the app; returns when the last window closes.
@@ -44,6 +65,10 @@ pub fn run() {
     }
     let result = tauri::Builder::default()
         .manage(AppState::new(store))
+        .setup(|app| {
+            tauri::async_runtime::spawn(start_feed(app.handle().clone()));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
             commands::account::set_up_facility,
@@ -69,6 +94,11 @@ pub fn run() {
             commands::settings::external_id_sources,
             commands::settings::remap_external_id,
             commands::settings::remap_external_ids_csv,
+            commands::feed::feed_status,
+            commands::feed::feed_folders,
+            commands::feed::set_feed_folders,
+            commands::feed::feed_errors,
+            commands::feed::retry_feed_file,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -11,6 +11,8 @@ pub struct AppState {
     pub store: Result<Store, String>,
     /// The staff member signed in, if any.
     session: Mutex<Option<Staff>>,
+    /// The receipt-computer folder feed.
+    pub feed: okusuri_feed::Manager,
 }
 
 impl AppState {
@@ -19,6 +21,7 @@ impl AppState {
         AppState {
             store,
             session: Mutex::new(None),
+            feed: okusuri_feed::Manager::new(),
         }
     }
 

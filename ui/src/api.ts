@@ -2,6 +2,7 @@
 // offers, with its argument and result types. Errors are rejected as
 // `ApiError` carrying the Japanese message to show.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 export type Role = "admin" | "pharmacist" | "doctor" | "clerk";
 
@@ -91,6 +92,40 @@ export interface RemapSummary {
   changed: number;
   already_done: number;
 }
+
+export interface FolderStatus {
+  folder: string;
+  connected: boolean;
+  since: string | null;
+  reason: string | null;
+  last_import: string | null;
+}
+
+export type FeedFormat = { kind: "jahis" } | { kind: "nsips"; profile: string };
+
+export interface FolderConfig {
+  path: string;
+  format: FeedFormat;
+  after: "leave" | "move_to_processed";
+  mode: "events" | "polling";
+  rescan_secs: number;
+  settle_ms: number;
+  source: string;
+  id_from_file_name: string | null;
+  backlog_days: number;
+}
+
+export interface FeedErrorEntry {
+  folder: string;
+  name: string;
+  error: string;
+  at: string;
+}
+
+export type FeedEvent =
+  | { kind: "imported"; folder: string; file: string; patient_id: number; dispensings_added: number }
+  | { kind: "failed"; folder: string; file: string; reason: string }
+  | ({ kind: "status" } & FolderStatus);
 
 export type HistoryFilter = "all" | "other" | "this";
 
@@ -240,6 +275,14 @@ export const api = {
     call<RemapSummary>("remap_external_id", { source, old, new: next }),
   remapExternalIdsCsv: (source: string, bytes: number[]) =>
     call<RemapSummary>("remap_external_ids_csv", { source, bytes }),
+  feedStatus: () => call<FolderStatus[]>("feed_status"),
+  feedFolders: () => call<FolderConfig[]>("feed_folders"),
+  setFeedFolders: (folders: FolderConfig[]) => call<void>("set_feed_folders", { folders }),
+  feedErrors: () => call<FeedErrorEntry[]>("feed_errors"),
+  retryFeedFile: (folder: string, name: string) => call<boolean>("retry_feed_file", { folder, name }),
+  /** Calls `handler` for every feed event until the returned function is called. */
+  onFeed: (handler: (event: FeedEvent) => void): Promise<UnlistenFn> =>
+    listen<FeedEvent>("feed", (e) => handler(e.payload)),
 };
 
 export type Api = typeof api;

@@ -23,6 +23,8 @@ export interface Context {
   signedIn: (staff: Staff) => void;
   /** Moves to another screen (`patient` takes the patient's ID). */
   go: (screen: Screen, patientId?: number) => void;
+  /** Registers clean-up (e.g. stop listening to events) for when the screen is left. */
+  onLeave: (cleanup: () => void) => void;
 }
 
 /** Starts the UI in `root`; resolves once the first screen is drawn. */
@@ -42,15 +44,21 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
     h("span", { id: "app-version", class: "version" }, `バージョン ${status.version}`),
   );
 
+  let leaving: (() => void)[] = [];
   const ctx: Context = {
     api,
     status,
     main,
+    onLeave: (cleanup) => {
+      leaving.push(cleanup);
+    },
     signedIn: (staff) => {
       ctx.status = { ...ctx.status, staff };
       ctx.go("patientList");
     },
     go: (screen, patientId) => {
+      for (const cleanup of leaving) cleanup();
+      leaving = [];
       document.body.dataset.screen = screen;
       switch (screen) {
         case "signIn":

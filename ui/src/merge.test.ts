@@ -38,7 +38,7 @@ function context(role: Role): Context {
     staff: { id: 1, login_id: "x", display_name: "x", role },
     last_backup: null,
   };
-  return { api, status, main: document.createElement("main"), signedIn: () => undefined, go: () => undefined };
+  return { api, status, main: document.createElement("main"), signedIn: () => undefined, go: () => undefined, onLeave: () => undefined };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));

@@ -3,6 +3,7 @@
 
 mod audit;
 mod db;
+mod feed;
 mod history;
 mod jahis;
 
@@ -48,6 +49,9 @@ enum Command {
     /// The access log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// The receipt-computer folder feed: import a folder once, or watch it.
+    #[command(subcommand)]
+    Feed(feed::FeedCommand),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
                         Command::History(args) => history::history(args, dir).await,
                         Command::Copy(args) => history::copy(args, dir).await,
                         Command::Audit(cmd) => audit::run(cmd, dir).await,
+                        Command::Feed(cmd) => feed::run(cmd, dir).await,
                         Command::Jahis(cmd) => jahis::run(cmd),
                     }
                 }),

@@ -149,29 +149,40 @@ pub struct FolderFeed {
     status: FolderStatus,
 }
 
+/// Loads a folder's profile and file-name pattern, as [`FolderFeed::open`] will.
+fn prepare(config: &FolderConfig) -> Result<(Option<Profile>, Option<Regex>), FeedError> {
+    let profile = match &config.format {
+        Format::Jahis => None,
+        Format::Nsips { profile } => Some(Profile::load(profile)?),
+    };
+    let id_pattern = match &config.id_from_file_name {
+        None => None,
+        Some(p) => {
+            let re = Regex::new(p).map_err(|e| {
+                FeedError::Config(format!(
+                    "ファイル名からIDを取り出す正規表現が正しくありません: {p}（{e}）"
+                ))
+            })?;
+            if !re.capture_names().any(|n| n == Some("id")) {
+                return Err(FeedError::Config(format!(
+                    "ファイル名からIDを取り出す正規表現に (?P<id>…) がありません: {p}"
+                )));
+            }
+            Some(re)
+        }
+    };
+    Ok((profile, id_pattern))
+}
+
+/// Checks a folder's settings (its profile loads, its pattern compiles).
+pub fn check_config(config: &FolderConfig) -> Result<(), String> {
+    prepare(config).map(|_| ()).map_err(|e| e.to_string())
+}
+
 impl FolderFeed {
     /// Prepares a folder: loads its profile (NSIPS) and what the ledger knows.
     pub async fn open(config: FolderConfig, store: Store) -> Result<FolderFeed, FeedError> {
-        let profile = match &config.format {
-            Format::Jahis => None,
-            Format::Nsips { profile } => Some(Profile::load(profile)?),
-        };
-        let id_pattern = match &config.id_from_file_name {
-            None => None,
-            Some(p) => {
-                let re = Regex::new(p).map_err(|e| {
-                    FeedError::Config(format!(
-                        "ファイル名からIDを取り出す正規表現が正しくありません: {p}（{e}）"
-                    ))
-                })?;
-                if !re.capture_names().any(|n| n == Some("id")) {
-                    return Err(FeedError::Config(format!(
-                        "ファイル名からIDを取り出す正規表現に (?P<id>…) がありません: {p}"
-                    )));
-                }
-                Some(re)
-            }
-        };
+        let (profile, id_pattern) = prepare(&config)?;
         let key = config.key();
         let known: HashMap<String, FeedFile> = store
             .feed_files(&key)

@@ -8,16 +8,19 @@
 //! - [`profile`]: layout profiles for NSIPS-style files (the site supplies them).
 //! - [`folder`]: one folder's files, the ledger, completeness, importing.
 //! - [`watch`]: the loop around it: OS events, rescans, reconnecting.
+//! - [`manager`]: every configured folder inside the app.
 //!
 //! Every message meant for staff is Japanese.
 
 pub mod config;
 pub mod folder;
+pub mod manager;
 pub mod profile;
 pub mod watch;
 
 pub use config::{AfterImport, FolderConfig, Format, SETTINGS_KEY, WatchMode, parse_folders};
 pub use folder::{FeedEvent, FolderFeed, FolderStatus};
+pub use manager::{Manager, Sink, load_folders, save_folders};
 pub use profile::{Profile, ProfileError};
 pub use watch::{run, run_once};
 

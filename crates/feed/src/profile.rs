@@ -120,6 +120,21 @@ pub struct DataError {
     pub message: String,
 }
 
+/// The TOML reader's most common messages in Japanese (others as they are).
+fn japanese(message: &str) -> String {
+    let name = |m: &str| m.split('`').nth(1).unwrap_or("").to_string();
+    if message.starts_with("missing field") {
+        format!("必須のキー {} がありません（{message}）。", name(message))
+    } else if message.starts_with("unknown field") {
+        format!(
+            "キー {} は使えません。綴りを確認してください（{message}）。",
+            name(message)
+        )
+    } else {
+        message.to_string()
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -151,7 +166,10 @@ impl Profile {
         };
         let profile: Profile = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |s| line_of(text, s.start));
-            invalid(vec![format!("{line}行目: {}", e.message().trim())])
+            invalid(vec![format!(
+                "{line}行目: {}",
+                japanese(e.message().trim())
+            )])
         })?;
         let mut messages = Vec::new();
         let mut at = |span: std::ops::Range<usize>, message: String| {
@@ -252,7 +270,13 @@ impl Profile {
             encoding_rs::SHIFT_JIS
         };
         let (text, _, had_errors) = encoding.decode(bytes);
-        if had_errors {
+        // Japanese UTF-8 often decodes as (wrong) Shift_JIS without an error.
+        let looks_utf8 = !utf8
+            && matches!(
+                okusuri_jahis::text::decode(bytes).encoding,
+                Encoding::Utf8 | Encoding::Utf8Bom
+            );
+        if had_errors || looks_utf8 {
             let name = if utf8 { "UTF-8" } else { "Shift_JIS" };
             return Err(DataError {
                 line: 1,
@@ -423,5 +447,148 @@ impl Profile {
             }),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../profiles/example.toml");
+
+    #[test]
+    fn the_example_profile_loads() {
+        let p = Profile::parse(EXAMPLE, "example.toml").unwrap();
+        assert_eq!(p.patient.record.get_ref(), "H");
+        assert_eq!(*p.drug.name.get_ref(), 4);
+    }
+
+    #[test]
+    fn mistakes_are_named_with_their_line() {
+        let broken = EXAMPLE
+            .replace(
+                "name = 4                  # drug name",
+                "name = 0                  # drug name",
+            )
+            .replace("encoding = \"shift_jis\"", "encoding = \"euc-jp\"")
+            .replace("F = \"female\"", "F = \"woman\"");
+        let err = Profile::parse(&broken, "site.toml")
+            .unwrap_err()
+            .to_string();
+        let line = |needle: &str| broken.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        assert!(
+            err.starts_with("レイアウトプロファイル site.toml に誤りがあります。"),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "{}行目: encoding は \"shift_jis\" か \"utf-8\" にしてください（\"euc-jp\"）。",
+                line("euc-jp")
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "{}行目: drug.name の項目番号は1から数えます",
+                line("name = 0")
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("{}行目: patient.sex_values", line("woman"))),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_missing_keys_are_refused_with_the_line() {
+        let typo = EXAMPLE.replace("birth_date = 6", "birthday = 6");
+        let err = Profile::parse(&typo, "p.toml").unwrap_err().to_string();
+        let line = typo
+            .lines()
+            .position(|l| l.starts_with("birthday"))
+            .unwrap()
+            + 1;
+        assert!(
+            err.contains(&format!("{line}行目: キー birthday は使えません。")),
+            "{err}"
+        );
+        let missing = EXAMPLE.replace("id = 2 ", "# id = 2 ");
+        let err = Profile::parse(&missing, "p.toml").unwrap_err().to_string();
+        assert!(err.contains("必須のキー id がありません"), "{err}");
+    }
+
+    #[test]
+    fn a_data_file_becomes_one_document_per_dispensing() {
+        let p = Profile::parse(EXAMPLE, "example.toml").unwrap();
+        let text = "H,000123,山田 太郎,ヤマダ タロウ,M,19800101,20261122\r\n\
+                    D,1,620000001,アムロジピン錠５ｍｇ,1,錠,1日1回朝食後,14,日分,1\r\n\
+                    D,1,620000002,ロサルタン錠２５ｍｇ,1,錠,1日1回朝食後,14,日分,1\r\n\
+                    D,2,620000003,ロキソニン錠６０ｍｇ,1,錠,疼痛時,10,回分,3\r\n\
+                    X,ignored\r\n\
+                    H,000124,佐藤 花子,サトウ ハナコ,F,S450505,20261122\r\n\
+                    D,1,620000004,ムコスタ錠１００ｍｇ,3,錠,毎食後,7,日分,1\r\n";
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+        let docs = p.read(&sjis).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].patient_id, "000123");
+        let patient = docs[0].doc.patient.as_ref().unwrap();
+        assert_eq!(
+            (patient.sex, patient.birth_date.as_deref()),
+            (Some(1), Some("1980-01-01"))
+        );
+        let d = &docs[0].doc.dispensings[0];
+        assert_eq!(d.date.as_deref(), Some("2026-11-22"));
+        assert_eq!(d.rps.len(), 2);
+        assert_eq!(d.rps[0].drugs.len(), 2);
+        let usage = d.rps[1].usage.as_ref().unwrap();
+        assert_eq!(
+            (usage.quantity, usage.unit.as_deref(), usage.form),
+            (Some(10), Some("回分"), Some(3))
+        );
+        assert_eq!(
+            docs[1].doc.patient.as_ref().unwrap().birth_date.as_deref(),
+            Some("1970-05-05")
+        );
+    }
+
+    #[test]
+    fn data_that_does_not_fit_names_the_line() {
+        let p = Profile::parse(EXAMPLE, "example.toml").unwrap();
+        let sjis = |t: &str| encoding_rs::SHIFT_JIS.encode(t).0.into_owned();
+        let e = p
+            .read(&sjis("D,1,6,薬,1,錠,毎食後,7,日分,1\r\n"))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "1行目: 患者レコードより前に薬品レコードがあります。"
+        );
+        let e = p
+            .read(&sjis(
+                "H,1,山田,ヤマダ,M,19800101,20261122\r\nD,one,6,薬,1,錠,毎食後,7,日分,1\r\n",
+            ))
+            .unwrap_err();
+        assert_eq!(e.to_string(), "2行目: RP番号「one」が数字ではありません。");
+        let e = p
+            .read(&sjis("H,1,山田,ヤマダ,M,19800101,2026-13-45\r\n"))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "1行目: 調剤日「2026-13-45」を日付として読めません。"
+        );
+        let e = p
+            .read("H,1,山田,ヤマダ,M,19800101,20261122\r\n".as_bytes())
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("文字コードが Shift_JIS ではありません"),
+            "{e}"
+        );
+        let e = p.read(b"JAHISTC08,1\r\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("患者レコード（種別 \"H\"）がありません"),
+            "{e}"
+        );
     }
 }

@@ -17,6 +17,9 @@ use crate::FeedError;
 use crate::config::{FolderConfig, WatchMode};
 use crate::folder::{FeedEvent, FolderFeed};
 
+/// How often an unreachable folder is looked for.
+const RECONNECT: Duration = Duration::from_secs(2);
+
 /// What an OS event says about a file in the folder.
 enum Change {
     /// Written and closed, or renamed into the folder: complete.
@@ -111,7 +114,14 @@ pub async fn run(
                 }
                 send(feed.full_scan(Utc::now()).await?);
             }
-            next_rescan = Instant::now() + config.rescan();
+            // A lost folder (a dropped share) is looked for again every few
+            // seconds, so that the error clears soon after it is back.
+            let interval = if feed.status().connected {
+                config.rescan()
+            } else {
+                config.rescan().min(RECONNECT)
+            };
+            next_rescan = Instant::now() + interval;
         }
         let wake = match feed.next_settle() {
             Some(at) => next_rescan.min(Instant::from_std(at)),

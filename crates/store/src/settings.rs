@@ -26,3 +26,33 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// An administrator changes a setting: checked against the database,
+    /// stored, and written to the access log (the key, not the value).
+    pub async fn set_setting_as(
+        &self,
+        actor: &crate::Staff,
+        key: &str,
+        value: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), crate::SettingsError> {
+        self.require_admin(actor)
+            .await
+            .map_err(|_| crate::SettingsError::NotAllowed)?;
+        self.set_setting(key, value).await?;
+        let detail = format!("setting {key}");
+        self.log_access(
+            crate::AccessRecord {
+                event: crate::AccessEvent::SettingsChanged,
+                staff_id: Some(actor.id),
+                login_id: &actor.login_id,
+                patient_id: None,
+                detail: Some(&detail),
+            },
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod app;
+pub mod feed;
 pub mod merge;
 pub mod patient;
 pub mod patient_list;

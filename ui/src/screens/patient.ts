@@ -222,6 +222,7 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
           ? dispensingCard(newest, copy)
           : h("p", { class: "empty" }, "当施設での調剤の記録はありません"),
       );
+      body.dataset.currentDrawnAt = String(Date.now());
     } catch (e) {
       status.show(errorText(e));
     }
@@ -293,7 +294,19 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
     );
   }
 
+  // A dispensing of this patient arriving from the receipt computer shows at once.
+  let current: Tab = "history";
+  void ctx.api
+    .onFeed((event) => {
+      if (event.kind !== "imported" || event.patient_id !== patientId || event.dispensings_added === 0) return;
+      status.show("レセコンから新しい調剤を取り込みました");
+      if (current === "current") void currentTab();
+    })
+    .then((unlisten) => ctx.onLeave(unlisten))
+    .catch(() => undefined);
+
   async function show(tab: Tab): Promise<void> {
+    current = tab;
     status.clear();
     for (const b of tabButtons) b.classList.toggle("active", b.dataset.tab === tab);
     switch (tab) {

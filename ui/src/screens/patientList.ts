@@ -2,6 +2,7 @@
 import type { Context } from "../app";
 import type { PatientListDay, PatientSummary } from "../api";
 import { h, mount } from "../dom";
+import { feedStatusArea } from "./feedStatus";
 import { header } from "./header";
 
 const COLUMNS = ["表示日時", "氏名 (カナ)", "性別", "生年月日 (年齢)", "お薬自動登録"];
@@ -91,7 +92,13 @@ export async function renderPatientList(ctx: Context): Promise<void> {
     h("span", { class: "reader-label" }, "カードリーダー"),
     h("span", { class: "reader-state off" }, "未接続"),
   );
-  mount(ctx.main, header(ctx), h("section", { class: "patients" }, search, listArea), h("div", { class: "bottom-bar" }, reader));
+  mount(
+    ctx.main,
+    header(ctx),
+    feedStatusArea(ctx),
+    h("section", { class: "patients" }, search, listArea),
+    h("div", { class: "bottom-bar" }, reader),
+  );
 
   search.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -4,6 +4,7 @@
 import type { Context } from "../app";
 import type { RemapSummary } from "../api";
 import { field, h, inputRow, messageArea, mount } from "../dom";
+import { feedCard, feedErrorsCard } from "./feedSettings";
 import { header } from "./header";
 
 function errorText(e: unknown): string {
@@ -106,5 +107,5 @@ async function remapCard(ctx: Context): Promise<HTMLElement> {
 export async function renderSettings(ctx: Context): Promise<void> {
   const page = h("div", { class: "settings" }, codesForm(ctx));
   mount(ctx.main, header(ctx), page);
-  page.append(await remapCard(ctx));
+  page.append(await feedCard(ctx), await feedErrorsCard(ctx), await remapCard(ctx));
 }

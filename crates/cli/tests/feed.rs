@@ -1,0 +1,141 @@
+//! `okusuri feed` as a process: killed in the middle of a burst and started
+//! again, and a file it is not allowed to read.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn jahis(name: &str, day: u32) -> String {
+    format!(
+        "JAHISTC08,1\r\n1,{name},1,19800101,,,,,,,\r\n5,202610{day:02},1\r\n\
+         201,1,アムロジピン錠５ｍｇ,1,錠,2,612170709,1\r\n301,1,1日1回朝食後,14,日分,1,1,,1\r\n"
+    )
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    let out = Command::new("sqlite3").arg(db).arg(sql).output().unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn killed_in_a_burst_and_restarted_every_dispensing_is_stored_once() {
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_okusuri"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["feed", "watch", "--rescan-secs", "1"])
+        .arg(folder.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines.next().unwrap().unwrap().starts_with("接続 "));
+    for i in 0..600 {
+        std::fs::write(
+            folder.path().join(format!("{i:04}.txt")),
+            jahis(&format!("患者 {i:04}"), 1 + i % 28),
+        )
+        .unwrap();
+    }
+    // Kill it (SIGKILL: no clean-up) once part of the burst is in.
+    let started = Instant::now();
+    let mut seen = 0;
+    while seen < 100 && started.elapsed() < Duration::from_secs(30) {
+        if lines.next().unwrap().unwrap().starts_with("取込 ") {
+            seen += 1;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let db = data.path().join("okusuri.db");
+    let before = count(&db, "SELECT count(*) FROM dispensing");
+    assert!(
+        (100..600).contains(&before),
+        "killed mid-burst: {before} stored"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_okusuri"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["feed", "run", "--once", "--settle-ms", "0"])
+        .arg(folder.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM dispensing"), 600);
+    assert_eq!(
+        count(&db, "SELECT count(DISTINCT patient_id) FROM dispensing"),
+        600
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM feed_file WHERE status = 'imported'"
+        ),
+        600
+    );
+}
+
+#[test]
+fn a_file_it_may_not_read_is_an_error_and_the_rest_flows() {
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("good.txt"), jahis("山田 太郎", 1)).unwrap();
+    let secret = folder.path().join("secret.txt");
+    std::fs::write(&secret, jahis("佐藤 花子", 2)).unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads everything: run the feed as `nobody` then, from a copy of
+    // the binary it may execute, on folders it may write.
+    let as_root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let mut cmd = if as_root {
+        for dir in [data.path(), folder.path()] {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        }
+        let bin = data.path().join("okusuri");
+        std::fs::copy(env!("CARGO_BIN_EXE_okusuri"), &bin).unwrap();
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_okusuri"))
+    };
+    let out = cmd
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["feed", "run", "--once", "--settle-ms", "0"])
+        .arg(folder.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout
+            .contains("取込エラー secret.txt: ファイルを読めません（アクセスが拒否されました）。"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("取込 good.txt: 患者 1 調剤 1件追加"),
+        "{stdout}"
+    );
+    assert_eq!(
+        count(
+            &data.path().join("okusuri.db"),
+            "SELECT count(*) FROM dispensing"
+        ),
+        1
+    );
+}

@@ -1,0 +1,52 @@
+// レセコン連携 state on the patient list: a レセコン接続エラー banner for each
+// watched folder that cannot be read (with the path and since when), gone
+// by itself when the folder is back.
+import type { Context } from "../app";
+import type { FolderStatus } from "../api";
+import { h, mount } from "../dom";
+
+/** `2026-11-22T01:02:03.000Z` as local `11/22 10:02`. */
+export function localTime(iso: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${t.getMonth() + 1}/${t.getDate()} ${pad(t.getHours())}:${pad(t.getMinutes())}`;
+}
+
+/** The banner for a set of folder states (empty when all are connected). */
+export function feedBanner(statuses: FolderStatus[]): HTMLElement[] {
+  return statuses
+    .filter((s) => !s.connected)
+    .map((s) =>
+      h(
+        "p",
+        { class: "feed-error", role: "alert", "data-folder": s.folder },
+        h("strong", {}, "レセコン接続エラー"),
+        ` ${s.folder}（${s.since ? `${localTime(s.since)}から` : ""}）${s.reason ?? ""}`,
+      ),
+    );
+}
+
+/** An area that shows the feed's state and follows its events. */
+export function feedStatusArea(ctx: Context): HTMLElement {
+  const area = h("div", { id: "feed-status" });
+  const statuses = new Map<string, FolderStatus>();
+  const draw = () => mount(area, ...feedBanner([...statuses.values()]));
+  void ctx.api
+    .feedStatus()
+    .then((list) => {
+      for (const s of list) statuses.set(s.folder, s);
+      draw();
+    })
+    .catch(() => undefined);
+  void ctx.api
+    .onFeed((event) => {
+      if (event.kind !== "status") return;
+      const { kind: _kind, ...status } = event;
+      statuses.set(status.folder, status);
+      draw();
+    })
+    .then((unlisten) => ctx.onLeave(unlisten))
+    .catch(() => undefined);
+  return area;
+}
