@@ -8,16 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fillAndSubmit, freshDataDir, launch, shown } from "./support.mjs";
-
-const ADMIN = {
-  facility_code: "PH0001",
-  facility_name: "工業会薬局 本店",
-  admin_login_id: "admin",
-  admin_name: "管理 太郎",
-  password: "first-pass-1",
-  password_confirm: "first-pass-1",
-};
+import { fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
 /** Writes a UTF-8 JAHIS file (temp, then rename, as receipt computers do). */
 function deliver(folder, fileName, name, date, drug) {
@@ -51,9 +42,7 @@ test("folder feed: live 今回のお薬, 取込エラー, connection error, ID r
   const app = await launch(dataDir);
   try {
     const { browser } = app;
-    await shown(browser, "#setup-form");
-    await fillAndSubmit(browser, "#setup-form", ADMIN, "#setup-submit");
-    await shown(browser, "#patient-list");
+    await setUpFacility(browser);
 
     // 設定 → レセコン連携: this folder, patient ID from the file name.
     await (await browser.$("#open-settings")).click();

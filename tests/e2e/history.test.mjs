@@ -5,17 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { CLI, ROOT, fillAndSubmit, freshDataDir, launch, shown } from "./support.mjs";
+import { ADMIN, CLI, ROOT, fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
 const FIXTURES = join(ROOT, "crates/jahis/tests/fixtures");
-const ADMIN = {
-  facility_code: "PH0001",
-  facility_name: "工業会薬局 本店",
-  admin_login_id: "admin",
-  admin_name: "管理 太郎",
-  password: "first-pass-1",
-  password_confirm: "first-pass-1",
-};
 
 function clipboard() {
   return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
@@ -37,9 +29,7 @@ test("import, search, history with filters, copy, allergy survives a restart", a
   let app = await launch(dataDir);
   try {
     const { browser } = app;
-    await shown(browser, "#setup-form");
-    await fillAndSubmit(browser, "#setup-form", ADMIN, "#setup-submit");
-    await shown(browser, "#patient-list");
+    await setUpFacility(browser);
 
     // 取込: two files of the same patient (山田 太郎, 1980-01-01, male).
     await (await browser.$("#open-import")).click();

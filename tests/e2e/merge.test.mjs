@@ -7,16 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, fillAndSubmit, freshDataDir, launch, shown } from "./support.mjs";
-
-const ADMIN = {
-  facility_code: "PH0001",
-  facility_name: "工業会薬局 本店",
-  admin_login_id: "admin",
-  admin_name: "管理 太郎",
-  password: "first-pass-1",
-  password_confirm: "first-pass-1",
-};
+import { CLI, fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
 /** A UTF-8 JAHIS file of one patient with `count` dispensings, newest on `newest`. */
 function jahisFile(dir, fileName, name, count, newest) {
@@ -60,9 +51,7 @@ test("settings, paging, merge and undo, withdraw: all audited", async () => {
   const app = await launch(dataDir);
   try {
     const { browser } = app;
-    await shown(browser, "#setup-form");
-    await fillAndSubmit(browser, "#setup-form", ADMIN, "#setup-submit");
-    await shown(browser, "#patient-list");
+    await setUpFacility(browser);
 
     // 設定: a wrong code is refused with the rule; the right one is saved.
     await (await browser.$("#open-settings")).click();

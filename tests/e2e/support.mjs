@@ -114,3 +114,20 @@ export function dbInfo(dataDir) {
   const out = execFileSync(CLI, ["--data-dir", dataDir, "db", "info", "--json"], { encoding: "utf8" });
   return JSON.parse(out);
 }
+
+/** The facility and first administrator every scenario starts with. */
+export const ADMIN = {
+  facility_code: "PH0001",
+  facility_name: "工業会薬局 本店",
+  admin_login_id: "admin",
+  admin_name: "管理 太郎",
+  password: "first-pass-1",
+  password_confirm: "first-pass-1",
+};
+
+/** Fills the first-run setup with ADMIN and waits for the patient list. */
+export async function setUpFacility(browser) {
+  await shown(browser, "#setup-form");
+  await fillAndSubmit(browser, "#setup-form", ADMIN, "#setup-submit");
+  await shown(browser, "#patient-list");
+}

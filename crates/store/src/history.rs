@@ -271,27 +271,13 @@ impl Store {
         codes: &FacilityCodes,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), SettingsError> {
-        self.require_admin(actor)
-            .await
-            .map_err(|_| SettingsError::NotAllowed)?;
         codes.check()?;
-        self.set_facility_codes(codes).await?;
         let detail = format!(
             "facility codes {}-{}-{}",
             codes.prefecture, codes.table, codes.code
         );
-        self.log_access(
-            crate::AccessRecord {
-                event: crate::AccessEvent::SettingsChanged,
-                staff_id: Some(actor.id),
-                login_id: &actor.login_id,
-                patient_id: None,
-                detail: Some(&detail),
-            },
-            now,
-        )
-        .await?;
-        Ok(())
+        self.change_setting_as(actor, &detail, now, || self.set_facility_codes(codes))
+            .await
     }
 
     /// One page of a patient's dispensings, newest first, starting after

@@ -37,18 +37,35 @@ impl Store {
         value: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), crate::SettingsError> {
+        let detail = format!("setting {key}");
+        self.change_setting_as(actor, &detail, now, || self.set_setting(key, value))
+            .await
+    }
+
+    /// Runs `change` if `actor` is an administrator, then logs `detail` as a
+    /// settings change.
+    pub(crate) async fn change_setting_as<F, Fut>(
+        &self,
+        actor: &crate::Staff,
+        detail: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        change: F,
+    ) -> Result<(), crate::SettingsError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<(), StoreError>>,
+    {
         self.require_admin(actor)
             .await
             .map_err(|_| crate::SettingsError::NotAllowed)?;
-        self.set_setting(key, value).await?;
-        let detail = format!("setting {key}");
+        change().await?;
         self.log_access(
             crate::AccessRecord {
                 event: crate::AccessEvent::SettingsChanged,
                 staff_id: Some(actor.id),
                 login_id: &actor.login_id,
                 patient_id: None,
-                detail: Some(&detail),
+                detail: Some(detail),
             },
             now,
         )
