@@ -39,14 +39,19 @@ fn killed_in_a_burst_and_restarted_every_dispensing_is_stored_once() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     assert!(lines.next().unwrap().unwrap().starts_with("接続 "));
-    for i in 0..600 {
-        std::fs::write(
-            folder.path().join(format!("{i:04}.txt")),
-            jahis(&format!("患者 {i:04}"), 1 + i % 28),
-        )
-        .unwrap();
-    }
-    // Kill it (SIGKILL: no clean-up) once part of the burst is in.
+    // The receipt computer writes steadily; the feed is killed (SIGKILL: no
+    // clean-up) once part of the burst is in and the writer is still going.
+    let path = folder.path().to_path_buf();
+    let writer = std::thread::spawn(move || {
+        for i in 0..600u32 {
+            std::fs::write(
+                path.join(format!("{i:04}.txt")),
+                jahis(&format!("患者 {i:04}"), 1 + i % 28),
+            )
+            .unwrap();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    });
     let started = Instant::now();
     let mut seen = 0;
     while seen < 100 && started.elapsed() < Duration::from_secs(30) {
@@ -56,6 +61,7 @@ fn killed_in_a_burst_and_restarted_every_dispensing_is_stored_once() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
+    writer.join().unwrap();
     let db = data.path().join("okusuri.db");
     let before = count(&db, "SELECT count(*) FROM dispensing");
     assert!(
