@@ -13,6 +13,11 @@ APT_PACKAGES=(
   webkit2gtk-driver xvfb xauth dbus dbus-x11 sqlite3 xclip
   # reading our QR codes back with an independent decoder
   zbar-tools
+  # the card reader: PC/SC (pcscd, the library to build against) and the
+  # vsmartcard virtual reader our tests put a virtual FeliCa card on
+  pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd
+  # running a test as an unprivileged user (setpriv)
+  util-linux
   # keeping the Windows build compiling
   gcc-mingw-w64-x86-64
 )

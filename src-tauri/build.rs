@@ -32,6 +32,11 @@ fn main() {
         "set_feed_folders",
         "feed_errors",
         "retry_feed_file",
+        "reader_status",
+        "set_reader_on",
+        "choose_reader",
+        "issue_card",
+        "reissue_card",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -2,6 +2,7 @@
 //! starts the window. Business rules live in the crates under `crates/`.
 
 pub mod commands;
+pub mod counter;
 pub mod state;
 
 use okusuri_store::{DataDir, OpenOptions, Store};
@@ -99,6 +100,11 @@ pub fn run() {
             commands::feed::set_feed_folders,
             commands::feed::feed_errors,
             commands::feed::retry_feed_file,
+            commands::counter::reader_status,
+            commands::counter::set_reader_on,
+            commands::counter::choose_reader,
+            commands::counter::issue_card,
+            commands::counter::reissue_card,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

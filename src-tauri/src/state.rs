@@ -13,6 +13,8 @@ pub struct AppState {
     session: Mutex<Option<Staff>>,
     /// The receipt-computer folder feed.
     pub feed: okusuri_feed::Manager,
+    /// The card reader switch.
+    pub counter: crate::counter::Counter,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
             store,
             session: Mutex::new(None),
             feed: okusuri_feed::Manager::new(),
+            counter: crate::counter::Counter::default(),
         }
     }
 

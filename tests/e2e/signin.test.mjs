@@ -41,7 +41,7 @@ test("first run, sign-in, empty patient list, restart keeps the data", async () 
     const headings = await browser.$$("#patient-list thead th").map((th) => th.getText());
     assert.deepEqual(headings, ["表示日時", "氏名 (カナ)", "性別", "生年月日 (年齢)", "お薬自動登録"]);
     assert.equal(await (await browser.$("#app-version")).getText(), `バージョン ${workspaceVersion()}`);
-    assert.match(await (await browser.$("#reader-status")).getText(), /未接続/);
+    assert.equal(await (await browser.$("#reader-switch")).getText(), "OFF");
 
     // The admin adds a pharmacist.
     await (await browser.$("#open-staff")).click();

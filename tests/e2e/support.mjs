@@ -1,7 +1,7 @@
 // Support for end-to-end tests: starts tauri-driver (which starts
 // WebKitWebDriver and the real app) with a data folder of the test's own, and
 // opens a WebdriverIO session on it. Run under Xvfb (scripts/e2e.sh).
-import { spawn, execFileSync } from "node:child_process";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -130,4 +130,51 @@ export async function setUpFacility(browser) {
   await shown(browser, "#setup-form");
   await fillAndSubmit(browser, "#setup-form", ADMIN, "#setup-submit");
   await shown(browser, "#patient-list");
+}
+
+/** Starts pcscd (with the vpcd virtual readers) unless it runs, and waits for its readers. */
+export async function ensurePcscd() {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    // (Again each round: a pcscd that was stopping may just have exited.)
+    if (spawnSync("pgrep", ["-x", "pcscd"]).status !== 0) spawnSync("pcscd", []);
+    const out = spawnSync(CLI, ["reader", "list"], { encoding: "utf8" });
+    if (out.status === 0 && out.stdout.includes("Virtual PCD 00 00")) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("pcscd did not list the vpcd readers (is vsmartcard-vpcd installed?)");
+}
+
+/** Our virtual FeliCa card on the first vpcd reader (target/debug/okusuri-vcard). */
+export function virtualCard() {
+  const child = spawn(join(ROOT, "target/debug/okusuri-vcard"), ["--port", "35963"], { stdio: ["pipe", "pipe", "inherit"] });
+  let buffer = "";
+  const waiting = [];
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk) => {
+    buffer += chunk;
+    let newline;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      waiting.shift()?.(line);
+    }
+  });
+  const send = (command) =>
+    new Promise((resolve, reject) => {
+      waiting.push((line) => (line === "ok" ? resolve(Date.now()) : reject(new Error(line))));
+      child.stdin.write(`${command}\n`);
+    });
+  return {
+    /** Puts a FeliCa card with this IDm on the reader; resolves with the time it was placed. */
+    insert: (idm) => send(`insert ${idm}`),
+    /** Puts a card that is not FeliCa on the reader. */
+    insertOther: () => send("insert-other"),
+    /** Takes the card off. */
+    remove: () => send("remove"),
+    close: () => {
+      child.stdin.end("quit\n");
+      child.kill();
+    },
+  };
 }

@@ -127,6 +127,35 @@ export type FeedEvent =
   | { kind: "failed"; folder: string; file: string; reason: string }
   | ({ kind: "status" } & FolderStatus);
 
+export interface ReaderStatus {
+  on: boolean;
+  wanted: boolean;
+  reader: string | null;
+  message: string | null;
+  readers: string[];
+}
+
+export type Touch =
+  | { kind: "patient"; patient_id: number; name: string }
+  | { kind: "unknown"; idm: string }
+  | { kind: "disabled"; idm: string; name: string };
+
+export type CounterEvent =
+  | { kind: "touch"; touch: Touch; detected_at: number }
+  | { kind: "unreadable"; message: string }
+  | { kind: "reader"; status: ReaderStatus }
+  | { kind: "error"; message: string };
+
+export interface NewPatient {
+  name: string;
+  kana: string;
+  sex: number;
+  birth_date: string;
+  phone: string | null;
+}
+
+export type ConsentMethod = "screen" | "paper";
+
 export type HistoryFilter = "all" | "other" | "this";
 
 export interface Cursor {
@@ -280,6 +309,15 @@ export const api = {
   setFeedFolders: (folders: FolderConfig[]) => call<void>("set_feed_folders", { folders }),
   feedErrors: () => call<FeedErrorEntry[]>("feed_errors"),
   retryFeedFile: (folder: string, name: string) => call<boolean>("retry_feed_file", { folder, name }),
+  readerStatus: () => call<ReaderStatus>("reader_status"),
+  setReaderOn: (on: boolean) => call<ReaderStatus>("set_reader_on", { on }),
+  chooseReader: (name: string) => call<ReaderStatus>("choose_reader", { name }),
+  issueCard: (patient: NewPatient, consent: ConsentMethod, idm: string) =>
+    call<number>("issue_card", { patient, consent, idm }),
+  reissueCard: (patientId: number, idm: string) => call<void>("reissue_card", { patientId, idm }),
+  /** Calls `handler` for every card-reader event until the returned function is called. */
+  onCounter: (handler: (event: CounterEvent) => void): Promise<UnlistenFn> =>
+    listen<CounterEvent>("counter", (e) => handler(e.payload)),
   /** Calls `handler` for every feed event until the returned function is called. */
   onFeed: (handler: (event: FeedEvent) => void): Promise<UnlistenFn> =>
     listen<FeedEvent>("feed", (e) => handler(e.payload)),

@@ -114,7 +114,7 @@ describe("patient list", () => {
     expect(rows[1].querySelector("b")).toBeNull();
     expect(el.querySelector("tr.empty")?.textContent).toBe("患者様はいません");
     expect(el.querySelector("#facility-name")?.textContent).toBe("さくら薬局 本店");
-    expect(el.querySelector("#reader-status")?.textContent).toContain("未接続");
+    expect(el.querySelector("#reader-switch")?.textContent).toBe("OFF");
     expect(el.querySelector("#open-staff")).not.toBeNull();
   });
 

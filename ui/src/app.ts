@@ -11,8 +11,9 @@ import { renderStaff } from "./screens/staff";
 import { renderPatient } from "./screens/patient";
 import { renderImport } from "./screens/import";
 import { renderSettings } from "./screens/settings";
+import { renderIssueCard } from "./screens/issueCard";
 
-export type Screen = "signIn" | "patientList" | "passwordChange" | "staff" | "patient" | "import" | "settings";
+export type Screen = "signIn" | "patientList" | "passwordChange" | "staff" | "patient" | "import" | "settings" | "issueCard";
 
 export interface Context {
   api: Api;
@@ -82,6 +83,9 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
           break;
         case "settings":
           void renderSettings(ctx);
+          break;
+        case "issueCard":
+          renderIssueCard(ctx);
           break;
       }
     },

@@ -6,6 +6,7 @@ mod db;
 mod feed;
 mod history;
 mod jahis;
+mod reader;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,12 +53,16 @@ enum Command {
     /// The receipt-computer folder feed: import a folder once, or watch it.
     #[command(subcommand)]
     Feed(feed::FeedCommand),
+    /// The card reader: list readers, wait for a card.
+    #[command(subcommand)]
+    Reader(reader::ReaderCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Jahis(cmd) => jahis::run(cmd),
+        Command::Reader(cmd) => reader::run(cmd),
         command => {
             let data_dir = match cli.data_dir {
                 Some(path) => Ok(DataDir {
@@ -77,6 +82,7 @@ fn main() -> ExitCode {
                         Command::Audit(cmd) => audit::run(cmd, dir).await,
                         Command::Feed(cmd) => feed::run(cmd, dir).await,
                         Command::Jahis(cmd) => jahis::run(cmd),
+                        Command::Reader(cmd) => reader::run(cmd),
                     }
                 }),
                 (Err(e), _) => Err(e.to_string()),

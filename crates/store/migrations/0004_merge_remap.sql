@@ -23,8 +23,7 @@ CREATE INDEX patient_merge_merged ON patient_merge (merged_id);
 
 CREATE TABLE patient_merge_row (
     merge_id  INTEGER NOT NULL REFERENCES patient_merge (id),
-    tbl       TEXT NOT NULL
-              CHECK (tbl IN ('dispensing', 'otc_use', 'body_info', 'memo', 'visit', 'patient_external_id')),
+    tbl       TEXT NOT NULL,                -- one of merge.rs's PATIENT_TABLES
     row_id    INTEGER NOT NULL,           -- the moved row's rowid
     PRIMARY KEY (merge_id, tbl, row_id)
 );

@@ -47,6 +47,8 @@ pub enum AccessEvent {
     ExternalIdRemapped,
     /// An administrator changed a setting.
     SettingsChanged,
+    /// A card was issued or re-issued to a patient.
+    CardIssued,
 }
 
 impl AccessEvent {
@@ -69,6 +71,7 @@ impl AccessEvent {
             AccessEvent::PatientMergeUndone => "patient_merge_undone",
             AccessEvent::ExternalIdRemapped => "external_id_remapped",
             AccessEvent::SettingsChanged => "settings_changed",
+            AccessEvent::CardIssued => "card_issued",
         }
     }
 }

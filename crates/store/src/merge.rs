@@ -1,7 +1,8 @@
 //! Merging two patient records that are the same person, and undoing it.
 //!
 //! A merge moves every row of the *merged* patient — dispensings, OTC use,
-//! body information, memos, visits and receipt-computer IDs — onto the
+//! body information, memos, visits, receipt-computer IDs, cards and
+//! consents — onto the
 //! *kept* patient, records each moved row, and marks the merged patient
 //! `merged_into` the kept one (search and the import's identity rules no
 //! longer find it). Rows the kept patient already has (the same dispensing
@@ -47,6 +48,8 @@ const PATIENT_TABLES: &[(&str, &str)] = &[
     ),
     ("visit", "false"),
     ("patient_external_id", "false"),
+    ("card", "false"),
+    ("consent", "false"),
 ];
 
 /// One merge, as the kept patient's screen lists it.

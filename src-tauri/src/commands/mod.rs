@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod app;
+pub mod counter;
 pub mod feed;
 pub mod merge;
 pub mod patient;

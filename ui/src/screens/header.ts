@@ -23,6 +23,8 @@ export function header(ctx: Context): HTMLElement {
   const settingsButton =
     staff?.role === "admin" ? h("button", { type: "button", id: "open-settings", class: "link" }, "設定") : null;
   settingsButton?.addEventListener("click", () => ctx.go("settings"));
+  const issue = h("button", { type: "button", id: "open-issue", class: "link" }, "新規発行");
+  issue.addEventListener("click", () => ctx.go("issueCard"));
   const home = h("button", { type: "button", id: "home", class: "title" }, ctx.status.facility?.name ?? "");
   home.addEventListener("click", () => ctx.go("patientList"));
   return h(
@@ -33,6 +35,7 @@ export function header(ctx: Context): HTMLElement {
       "nav",
       { class: "account" },
       h("span", { id: "staff-name" }, staff ? `${staff.display_name} さん` : ""),
+      issue,
       importButton,
       staffButton,
       settingsButton,

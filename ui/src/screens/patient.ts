@@ -16,6 +16,7 @@ import { writeClipboard } from "../clipboard";
 import { h, messageArea, mount } from "../dom";
 import { header } from "./header";
 import { canMerge, mergeTab } from "./merge";
+import { nextTouch } from "./reader";
 
 type Tab = "history" | "current" | "body" | "memo" | "merge";
 type HistoryView = HistoryFilter | "otc";
@@ -130,6 +131,21 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
     b.addEventListener("click", () => void show(tab));
     return b;
   });
+  const reissue = h("button", { type: "button", id: "reissue-card", class: "small" }, "カード再発行");
+  reissue.addEventListener("click", () => {
+    status.show("新しいカードをタッチしてください");
+    void nextTouch(ctx).touch.then((touch) => {
+      if (!touch) return;
+      if (touch.kind !== "unknown") {
+        status.show(`このカードはすでに使われています（${touch.name}）。別の新しいカードをタッチしてください。`);
+        return;
+      }
+      void ctx.api
+        .reissueCard(patientId, touch.idm)
+        .then(() => status.show("カードを再発行しました。前のカードは使えなくなりました。"))
+        .catch((e: unknown) => status.show(errorText(e)));
+    });
+  });
   const back = h("button", { type: "button", id: "back-to-list", class: "small" }, "患者リストに戻る");
   back.addEventListener("click", () => ctx.go("patientList"));
   mount(
@@ -143,6 +159,7 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
       h("h2", { id: "patient-name" }, patient.name),
       h("span", {}, patient.sex),
       h("span", {}, patient.birth),
+      reissue,
     ),
     mergedNotice(),
     h("nav", { class: "tabs", role: "tablist" }, ...tabButtons),

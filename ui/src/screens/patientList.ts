@@ -4,6 +4,8 @@ import type { PatientListDay, PatientSummary } from "../api";
 import { h, mount } from "../dom";
 import { feedStatusArea } from "./feedStatus";
 import { header } from "./header";
+import { presetCard } from "./issueCard";
+import { readerArea } from "./reader";
 
 const COLUMNS = ["表示日時", "氏名 (カナ)", "性別", "生年月日 (年齢)", "お薬自動登録"];
 const REFRESH_MS = 60_000;
@@ -86,12 +88,27 @@ export async function renderPatientList(ctx: Context): Promise<void> {
   });
   const query = h("input", { id: "search-query", name: "query", type: "search", placeholder: "カナ・漢字・生年月日（例: 19800101）", autocomplete: "off" });
   const search = h("form", { id: "search-form", class: "search" }, query, h("button", { type: "submit", id: "search-submit" }, "検索"));
-  const reader = h(
-    "div",
-    { id: "reader-status", class: "reader" },
-    h("span", { class: "reader-label" }, "カードリーダー"),
-    h("span", { class: "reader-state off" }, "未接続"),
+  const issueHere = h("button", { type: "button", id: "issue-for-card", class: "small", hidden: true }, "このカードで新規発行");
+  issueHere.addEventListener("click", () => ctx.go("issueCard"));
+  const reader = readerArea(
+    ctx,
+    (patientId, detectedAt) => {
+      // A touch shows today's list with the patient on top.
+      presetCard(null);
+      issueHere.hidden = true;
+      query.value = "";
+      void load().then(() => {
+        listArea.dataset.visitDrawnAt = String(Date.now());
+        listArea.dataset.visitDetectedAt = String(detectedAt);
+        listArea.dataset.visitPatient = String(patientId);
+      });
+    },
+    (idm) => {
+      presetCard(idm);
+      issueHere.hidden = false;
+    },
   );
+  reader.append(issueHere);
   mount(
     ctx.main,
     header(ctx),

@@ -104,8 +104,39 @@ async function remapCard(ctx: Context): Promise<HTMLElement> {
   return card;
 }
 
+async function readerCard(ctx: Context): Promise<HTMLElement> {
+  const message = messageArea("reader-choice-message");
+  const card = h("section", { id: "reader-settings", class: "card" }, h("h2", {}, "カードリーダー"));
+  let status;
+  try {
+    status = await ctx.api.readerStatus();
+  } catch (e) {
+    card.append(h("p", { class: "message" }, errorText(e)));
+    return card;
+  }
+  const select = h(
+    "select",
+    { id: "reader-choice" },
+    ...status.readers.map((r) => h("option", { value: r, selected: r === status.reader }, r)),
+  );
+  const save = h("button", { type: "button", id: "reader-choice-submit" }, "このリーダーを使う");
+  save.addEventListener("click", () => {
+    message.clear();
+    void ctx.api
+      .chooseReader(select.value)
+      .then(() => message.show("保存しました"))
+      .catch((e: unknown) => message.show(errorText(e)));
+  });
+  card.append(
+    h("p", {}, "カードリーダーが複数つながっているときは、使うリーダーを選んでください（名前で覚えます）。一覧は、患者リストでリーダーを ON にすると表示されます。"),
+    status.readers.length ? h("div", { class: "inline-form" }, select, save) : h("p", { class: "empty", id: "reader-none" }, "リーダーの一覧はまだありません"),
+    message.el,
+  );
+  return card;
+}
+
 export async function renderSettings(ctx: Context): Promise<void> {
   const page = h("div", { class: "settings" }, codesForm(ctx));
   mount(ctx.main, header(ctx), page);
-  page.append(await feedCard(ctx), await feedErrorsCard(ctx), await remapCard(ctx));
+  page.append(await readerCard(ctx), await feedCard(ctx), await feedErrorsCard(ctx), await remapCard(ctx));
 }

@@ -1,0 +1,306 @@
+//! Cards (P2, P7): a FeliCa card's IDm names one patient. Touching a
+//! registered card records a visit (the patient joins today's list);
+//! 新規発行 registers a new patient with their consent and a card; 再発行
+//! gives a patient a new card and disables the old one, which is kept.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::access_log::AccessEvent;
+use crate::import::{kana_key, name_key};
+use crate::{Staff, Store, StoreError, timestamp};
+
+/// What a touch found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Touch {
+    /// A registered card: the visit was recorded.
+    Patient {
+        /// The patient.
+        patient_id: i64,
+        /// Their name, for the message.
+        name: String,
+    },
+    /// No patient has this card (未登録のカード).
+    Unknown {
+        /// The card's IDm.
+        idm: String,
+    },
+    /// The card was replaced by a new one (再発行) and no longer works.
+    Disabled {
+        /// The card's IDm.
+        idm: String,
+        /// Whose card it was.
+        name: String,
+    },
+}
+
+/// How the patient agreed to the terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMethod {
+    /// 画面: on the screen at the counter.
+    Screen,
+    /// 書面: on paper.
+    Paper,
+}
+
+/// A new patient as 新規発行 collects them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewPatient {
+    /// 漢字氏名.
+    pub name: String,
+    /// カナ氏名.
+    pub kana: String,
+    /// 1 male, 2 female (ISO 5218).
+    pub sex: u8,
+    /// YYYY-MM-DD.
+    pub birth_date: String,
+    /// Optional phone number.
+    pub phone: Option<String>,
+}
+
+/// Why a card could not be issued.
+#[derive(Debug, thiserror::Error)]
+pub enum CardError {
+    /// A field is missing or malformed.
+    #[error("{0}")]
+    Invalid(&'static str),
+    /// The card already belongs to someone (or was disabled).
+    #[error("このカードはすでに使われています（{0}）。別の新しいカードをタッチしてください。")]
+    InUse(String),
+    /// No such patient.
+    #[error("患者が見つかりません。")]
+    PatientNotFound,
+    /// The database failed; nothing changed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn check_idm(idm: &str) -> Result<(), CardError> {
+    if idm.len() == 16 && idm.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(CardError::Invalid(
+            "カードを読み取れませんでした。もう一度タッチしてください。",
+        ))
+    }
+}
+
+impl NewPatient {
+    fn check(&self) -> Result<(), CardError> {
+        if self.name.trim().is_empty() {
+            return Err(CardError::Invalid("氏名を入力してください。"));
+        }
+        if self.kana.trim().is_empty() {
+            return Err(CardError::Invalid("カナ氏名を入力してください。"));
+        }
+        if !matches!(self.sex, 1 | 2) {
+            return Err(CardError::Invalid("性別を選んでください。"));
+        }
+        if NaiveDate::parse_from_str(&self.birth_date, "%Y-%m-%d").is_err() {
+            return Err(CardError::Invalid(
+                "生年月日を正しく入力してください（例: 1980-01-01）。",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A card was touched: records the visit of its patient, or says why not.
+    pub async fn card_touched(&self, idm: &str, now: DateTime<Utc>) -> Result<Touch, StoreError> {
+        let card = sqlx::query!(
+            r#"SELECT c.patient_id AS "patient_id!: i64", c.disabled_at, p.name, p.merged_into
+               FROM card c JOIN patient p ON p.id = c.patient_id WHERE c.idm = ?"#,
+            idm
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let Some(card) = card else {
+            return Ok(Touch::Unknown {
+                idm: idm.to_string(),
+            });
+        };
+        if card.disabled_at.is_some() {
+            return Ok(Touch::Disabled {
+                idm: idm.to_string(),
+                name: card.name,
+            });
+        }
+        // A merge moves cards too; a card still on a merged record follows it.
+        let patient_id = card.merged_into.unwrap_or(card.patient_id);
+        self.record_visit(patient_id, now, "card").await?;
+        Ok(Touch::Patient {
+            patient_id,
+            name: card.name,
+        })
+    }
+
+    /// 新規発行: registers a new patient with their consent and card, and
+    /// records their visit. Returns the patient's ID.
+    pub async fn issue_card(
+        &self,
+        actor: &Staff,
+        patient: &NewPatient,
+        consent: ConsentMethod,
+        idm: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, CardError> {
+        patient.check()?;
+        check_idm(idm)?;
+        let at = timestamp(now);
+        let mut tx = self.begin_immediate().await?;
+        self.refuse_used_card(&mut tx, idm).await?;
+        let name = patient.name.trim();
+        let kana = patient.kana.trim();
+        let (nk, kk) = (name_key(name), kana_key(kana));
+        let sex = i64::from(patient.sex);
+        let phone = patient
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        let patient_id = sqlx::query_scalar!(
+            r#"INSERT INTO patient (name, kana, sex, birth_date, created_at, name_key, kana_key, phone)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
+            name,
+            kana,
+            sex,
+            patient.birth_date,
+            at,
+            nk,
+            kk,
+            phone
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let method = match consent {
+            ConsentMethod::Screen => "screen",
+            ConsentMethod::Paper => "paper",
+        };
+        sqlx::query!(
+            "INSERT INTO consent (patient_id, method, staff_id, at) VALUES (?, ?, ?, ?)",
+            patient_id,
+            method,
+            actor.id,
+            at
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        self.insert_card(&mut tx, actor, patient_id, idm, &at)
+            .await?;
+        let detail = format!("card {idm} issued, consent {method}");
+        self.log_in(
+            &mut tx,
+            actor,
+            AccessEvent::CardIssued,
+            patient_id,
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await.map_err(|e| self.fail(e))?;
+        self.record_visit(patient_id, now, "card").await?;
+        Ok(patient_id)
+    }
+
+    /// 再発行: gives a patient a new card; their other cards stop working.
+    pub async fn reissue_card(
+        &self,
+        actor: &Staff,
+        patient_id: i64,
+        idm: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), CardError> {
+        check_idm(idm)?;
+        let at = timestamp(now);
+        let mut tx = self.begin_immediate().await?;
+        let exists = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM patient WHERE id = ? AND merged_into IS NULL"#,
+            patient_id
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        if exists == 0 {
+            return Err(CardError::PatientNotFound);
+        }
+        self.refuse_used_card(&mut tx, idm).await?;
+        sqlx::query!(
+            "UPDATE card SET disabled_at = ?, disabled_reason = '再発行' WHERE patient_id = ? AND disabled_at IS NULL",
+            at,
+            patient_id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        self.insert_card(&mut tx, actor, patient_id, idm, &at)
+            .await?;
+        let detail = format!("card {idm} reissued");
+        self.log_in(
+            &mut tx,
+            actor,
+            AccessEvent::CardIssued,
+            patient_id,
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await.map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    /// The IDm of the patient's working card, if they have one.
+    pub async fn patient_card(&self, patient_id: i64) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar!(
+            r#"SELECT idm AS "idm!: String" FROM card WHERE patient_id = ? AND disabled_at IS NULL ORDER BY issued_at DESC LIMIT 1"#,
+            patient_id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))
+    }
+
+    async fn refuse_used_card(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+        idm: &str,
+    ) -> Result<(), CardError> {
+        let owner = sqlx::query_scalar!(
+            "SELECT p.name FROM card c JOIN patient p ON p.id = c.patient_id WHERE c.idm = ?",
+            idm
+        )
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        match owner {
+            Some(name) => Err(CardError::InUse(name)),
+            None => Ok(()),
+        }
+    }
+
+    async fn insert_card(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+        actor: &Staff,
+        patient_id: i64,
+        idm: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query!(
+            "INSERT INTO card (idm, patient_id, issued_at, issued_by) VALUES (?, ?, ?, ?)",
+            idm,
+            patient_id,
+            at,
+            actor.id
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,131 @@
+// The counter through the real app, with the real pcscd, the vsmartcard
+// virtual readers and our virtual FeliCa card: two readers need a choice;
+// an unknown card → 新規発行 → touch again → on today's list (20 touches,
+// timed); 再発行 disables the old card; a card that is not FeliCa; pcscd
+// stopping turns the switch OFF with the reason, and it comes back.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { ensurePcscd, freshDataDir, launch, setUpFacility, shown, virtualCard } from "./support.mjs";
+
+const CARD = "0123456789ABCDEF";
+const NEW_CARD = "FEDCBA9876543210";
+
+function text(browser, selector) {
+  return browser.execute((sel) => document.querySelector(sel)?.textContent ?? "", selector);
+}
+
+async function says(browser, selector, expected) {
+  let said = "";
+  await browser
+    .waitUntil(async () => {
+      said = await text(browser, selector);
+      return expected instanceof RegExp ? expected.test(said) : said === expected;
+    })
+    .catch(() => {
+      throw new Error(`${selector} said "${said}", expected ${expected}`);
+    });
+}
+
+test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pcscd restart", async () => {
+  await ensurePcscd();
+  const card = virtualCard();
+  const app = await launch(freshDataDir());
+  try {
+    const { browser } = app;
+    await setUpFacility(browser);
+
+    // ON with two readers and none chosen: OFF, with the reason.
+    await (await shown(browser, "#reader-switch")).click();
+    await says(browser, "#reader-detail", /^カードリーダーが複数接続されています（Virtual PCD 00 00、Virtual PCD 00 01）/);
+    assert.equal(await text(browser, "#reader-switch"), "OFF");
+
+    // 設定: use the first reader; the switch comes ON with it.
+    await (await browser.$("#open-settings")).click();
+    const choice = await shown(browser, "#reader-choice");
+    await choice.selectByVisibleText("Virtual PCD 00 00");
+    await (await browser.$("#reader-choice-submit")).click();
+    await says(browser, "#reader-choice-message", "保存しました");
+    await (await browser.$("#home")).click();
+    await says(browser, "#reader-switch", "ON");
+    await says(browser, "#reader-detail", "Virtual PCD 00 00");
+
+    // An unknown card: say so, and issue to it.
+    await card.insert(CARD);
+    await says(browser, "#reader-message", "未登録のカードです。「新規発行」から患者様を登録してください。");
+    await card.remove();
+    await (await shown(browser, "#issue-for-card")).click();
+    await shown(browser, "#issue-card-ready");
+    for (const [name, value] of Object.entries({ name: "山田 花子", kana: "ヤマダ ハナコ", birth_date: "1975-04-01", phone: "090-1111-2222" })) {
+      await (await browser.$(`#issue-form [name="${name}"]`)).setValue(value);
+    }
+    await (await browser.$("#f-sex")).selectByVisibleText("女性");
+    await (await browser.$("#f-consent")).selectByVisibleText("画面で同意");
+    await (await browser.$("#issue-submit")).click();
+    await says(browser, "#patient-name", "山田 花子");
+
+    // Touch again: on today's list, once, however often; timed.
+    await (await browser.$("#back-to-list")).click();
+    await shown(browser, "#patient-list");
+    const latencies = [];
+    const ours = [];
+    for (let i = 0; i < 20; i++) {
+      const before = await browser.execute(() => document.querySelector(".list-area")?.dataset.visitDrawnAt ?? "0");
+      const placed = await card.insert(CARD);
+      await browser.waitUntil(
+        async () => (await browser.execute(() => document.querySelector(".list-area")?.dataset.visitDrawnAt ?? "0")) !== before,
+        { interval: 10, timeoutMsg: `touch ${i + 1} not shown` },
+      );
+      const [drawn, detected] = await browser.execute(() => {
+        const d = document.querySelector(".list-area")?.dataset ?? {};
+        return [Number(d.visitDrawnAt ?? 0), Number(d.visitDetectedAt ?? 0)];
+      });
+      latencies.push(drawn - placed);
+      ours.push(drawn - detected);
+      await card.remove();
+      // Let pcscd see the card go before the next touch (it polls the virtual reader).
+      await new Promise((r) => setTimeout(r, 600));
+    }
+    const rows = await browser.$$("#patient-list tr.patient");
+    assert.equal(rows.length, 1, "one row for the patient, at the top of 本日");
+    assert.match(await text(browser, "#patient-list tr.patient td.name"), /山田 花子/);
+    const report = (label, values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      console.log(
+        `e2e: ${label}, ${sorted.length} touches: median ${sorted[10]} ms, min ${sorted[0]} ms, p90 ${sorted[18]} ms, max ${sorted[19]} ms (all: ${values.join(", ")}) (debug build)`,
+      );
+    };
+    report("card placed on the virtual reader → patient row drawn", latencies);
+    report("card reported by PC/SC → patient row drawn (the app's part)", ours);
+
+    // 再発行: the new card works, the old one says it was replaced.
+    await (await browser.$("#patient-list tr.patient td.name")).click();
+    await (await shown(browser, "#reissue-card")).click();
+    await says(browser, "#patient-message", "新しいカードをタッチしてください");
+    await card.insert(NEW_CARD);
+    await says(browser, "#patient-message", "カードを再発行しました。前のカードは使えなくなりました。");
+    await card.remove();
+    await (await browser.$("#back-to-list")).click();
+    await shown(browser, "#patient-list");
+    await card.insert(CARD);
+    await says(browser, "#reader-message", "このカードは再発行により使えなくなっています（山田 花子 様）。新しいカードをタッチしてください。");
+    await card.remove();
+
+    // Not a FeliCa card.
+    await card.insertOther();
+    await says(browser, "#reader-message", "このカードは読み取れません。お薬手帳のカード（FeliCa）をタッチしてください。");
+    await card.remove();
+
+    // pcscd stops: OFF with the reason; it comes back ON by itself.
+    spawnSync("pkill", ["-x", "pcscd"]);
+    await says(browser, "#reader-switch", "OFF");
+    await says(browser, "#reader-detail", /^スマートカードサービス（pcscd \/ Smart Card）が動いていません。/);
+    await ensurePcscd();
+    await says(browser, "#reader-switch", "ON");
+    await card.insert(NEW_CARD);
+    await says(browser, "#reader-message", "");
+  } finally {
+    card.close();
+    await app.close();
+  }
+});

@@ -1,0 +1,110 @@
+// The card reader area bottom-left of the patient list (P2): the ON/OFF
+// switch, the reader's state, and what a touch found.
+import type { Context } from "../app";
+import type { CounterEvent, ReaderStatus, Touch } from "../api";
+import { h } from "../dom";
+
+/** The message for a touch that did not find a patient (or `null`). */
+export function touchMessage(touch: Touch): string | null {
+  switch (touch.kind) {
+    case "patient":
+      return null;
+    case "unknown":
+      return "未登録のカードです。「新規発行」から患者様を登録してください。";
+    case "disabled":
+      return `このカードは再発行により使えなくなっています（${touch.name} 様）。新しいカードをタッチしてください。`;
+  }
+}
+
+/** Draws the switch for a state. */
+export function readerState(status: ReaderStatus): { label: string; on: boolean; detail: string } {
+  if (status.on) return { label: "ON", on: true, detail: status.reader ?? "" };
+  return { label: "OFF", on: false, detail: status.message ?? (status.wanted ? "" : "カードを読むときは ON にしてください") };
+}
+
+/**
+ * The reader area. `onVisit` is called when a registered card is touched
+ * (the list reloads), `onUnknown` with the IDm of an unknown card.
+ */
+export function readerArea(
+  ctx: Context,
+  onVisit: (patientId: number, detectedAt: number) => void,
+  onUnknown: (idm: string) => void,
+): HTMLElement {
+  const toggle = h("button", { type: "button", id: "reader-switch", class: "reader-state off", role: "switch", "aria-checked": "false" }, "OFF");
+  const detail = h("span", { id: "reader-detail", class: "reader-detail" });
+  const message = h("span", { id: "reader-message", class: "message", role: "alert" });
+  let status: ReaderStatus = { on: false, wanted: false, reader: null, message: null, readers: [] };
+  const draw = () => {
+    const s = readerState(status);
+    toggle.textContent = s.label;
+    toggle.className = s.on ? "reader-state on" : "reader-state off";
+    toggle.setAttribute("aria-checked", String(s.on));
+    detail.textContent = s.detail;
+  };
+  toggle.addEventListener("click", () => {
+    message.textContent = "";
+    void ctx.api
+      .setReaderOn(!status.wanted)
+      .then((s) => {
+        status = s;
+        draw();
+      })
+      .catch((e: unknown) => (message.textContent = e instanceof Error ? e.message : String(e)));
+  });
+  void ctx.api
+    .readerStatus()
+    .then((s) => {
+      status = s;
+      draw();
+    })
+    .catch(() => undefined);
+  const handle = (event: CounterEvent) => {
+    switch (event.kind) {
+      case "reader":
+        status = event.status;
+        draw();
+        return;
+      case "touch": {
+        message.textContent = touchMessage(event.touch) ?? "";
+        if (event.touch.kind === "patient") onVisit(event.touch.patient_id, event.detected_at);
+        if (event.touch.kind === "unknown") onUnknown(event.touch.idm);
+        return;
+      }
+      case "unreadable":
+      case "error":
+        message.textContent = event.message;
+        return;
+    }
+  };
+  void ctx.api
+    .onCounter(handle)
+    .then((unlisten) => ctx.onLeave(unlisten))
+    .catch(() => undefined);
+  draw();
+  return h("div", { id: "reader-status", class: "reader" }, h("span", { class: "reader-label" }, "カードリーダー"), toggle, detail, message);
+}
+
+/** Waits for the next card touched (any kind) and returns what it found; resolves `null` on `cancel`. */
+export function nextTouch(ctx: Context): { touch: Promise<Touch | null>; cancel: () => void } {
+  let cancel = () => undefined as void;
+  const touch = new Promise<Touch | null>((resolve) => {
+    let unlisten: (() => void) | null = null;
+    cancel = () => {
+      unlisten?.();
+      resolve(null);
+    };
+    void ctx.api
+      .onCounter((event) => {
+        if (event.kind !== "touch") return;
+        unlisten?.();
+        resolve(event.touch);
+      })
+      .then((u) => {
+        unlisten = u;
+        ctx.onLeave(u);
+      })
+      .catch(() => resolve(null));
+  });
+  return { touch, cancel };
+}
