@@ -37,6 +37,8 @@ fn main() {
         "choose_reader",
         "issue_card",
         "reissue_card",
+        "link_candidates",
+        "link_receipt_record",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -105,6 +105,8 @@ pub fn run() {
             commands::counter::choose_reader,
             commands::counter::issue_card,
             commands::counter::reissue_card,
+            commands::link::link_candidates,
+            commands::link::link_receipt_record,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -63,6 +63,8 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
     await (await browser.$("#f-consent")).selectByVisibleText("画面で同意");
     await (await browser.$("#issue-submit")).click();
     await says(browser, "#patient-name", "山田 花子");
+    // お薬自動登録設定 opens right after issuing; no receipt-computer record yet.
+    await says(browser, "#link-none", /^レセコンからの候補がありません。/);
 
     // Touch again: on today's list, once, however often; timed.
     await (await browser.$("#back-to-list")).click();

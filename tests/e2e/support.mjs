@@ -52,7 +52,7 @@ async function waitForDriver(port, timeoutMs) {
  */
 export async function launch(dataDir) {
   const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(NATIVE_PORT)], {
-    env: { ...process.env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: "warn" },
+    env: { ...process.env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: process.env.OKUSURI_E2E_LOG ?? "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = async () => {
@@ -139,7 +139,7 @@ export async function ensurePcscd() {
     // (Again each round: a pcscd that was stopping may just have exited.)
     if (spawnSync("pgrep", ["-x", "pcscd"]).status !== 0) spawnSync("pcscd", []);
     const out = spawnSync(CLI, ["reader", "list"], { encoding: "utf8" });
-    if (out.status === 0 && out.stdout.includes("Virtual PCD 00 00")) return;
+    if (out.status === 0 && out.stdout.includes("Virtual PCD 00 01")) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("pcscd did not list the vpcd readers (is vsmartcard-vpcd installed?)");

@@ -156,6 +156,17 @@ export interface NewPatient {
 
 export type ConsentMethod = "screen" | "paper";
 
+export interface LinkCandidate {
+  patient_id: number;
+  name: string;
+  kana: string;
+  sex: string;
+  birth: string;
+  external_ids: string;
+  last_dispensed: string | null;
+  score: number;
+}
+
 export type HistoryFilter = "all" | "other" | "this";
 
 export interface Cursor {
@@ -315,6 +326,9 @@ export const api = {
   issueCard: (patient: NewPatient, consent: ConsentMethod, idm: string) =>
     call<number>("issue_card", { patient, consent, idm }),
   reissueCard: (patientId: number, idm: string) => call<void>("reissue_card", { patientId, idm }),
+  linkCandidates: (patientId: number) => call<LinkCandidate[]>("link_candidates", { patientId }),
+  linkReceiptRecord: (patientId: number, recordId: number) =>
+    call<number>("link_receipt_record", { patientId, recordId }),
   /** Calls `handler` for every card-reader event until the returned function is called. */
   onCounter: (handler: (event: CounterEvent) => void): Promise<UnlistenFn> =>
     listen<CounterEvent>("counter", (e) => handler(e.payload)),

@@ -246,6 +246,7 @@ impl FolderFeed {
         if self.status.connected {
             self.status.since = Some(now_text(now));
         }
+        tracing::warn!(folder = %self.key, %reason, "receipt-computer folder unreachable");
         self.status.connected = false;
         self.status.reason = Some(reason);
         Some(FeedEvent::Status(self.status.clone()))
@@ -255,6 +256,7 @@ impl FolderFeed {
         if self.status.connected {
             return None;
         }
+        tracing::info!(folder = %self.key, "receipt-computer folder reachable again");
         self.status.connected = true;
         self.status.since = None;
         self.status.reason = None;

@@ -17,7 +17,7 @@ use crate::FeedError;
 use crate::config::{FolderConfig, WatchMode};
 use crate::folder::{FeedEvent, FolderFeed};
 
-/// How often an unreachable folder is looked for.
+/// How often the folder's presence is checked (and a lost one looked for).
 const RECONNECT: Duration = Duration::from_secs(2);
 
 /// What an OS event says about a file in the folder.
@@ -97,7 +97,21 @@ pub async fn run(
     };
     let _ = events.send(FeedEvent::Status(feed.status().clone()));
     let mut next_rescan = Instant::now(); // scan at once
+    let mut next_check = Instant::now() + RECONNECT;
     loop {
+        // Between rescans, a cheap look every few seconds that the folder is
+        // still there (events do not always say so, and shares send none).
+        if Instant::now() >= next_check {
+            next_check = Instant::now() + RECONNECT;
+            let was_connected = feed.status().connected;
+            let (ok, change) = feed.check_folder(Utc::now());
+            send(change.into_iter().collect());
+            if !ok {
+                watcher = None;
+            } else if !was_connected {
+                next_rescan = Instant::now(); // back: scan at once
+            }
+        }
         if Instant::now() >= next_rescan {
             let (ok, change) = feed.check_folder(Utc::now());
             send(change.into_iter().collect());
@@ -126,7 +140,8 @@ pub async fn run(
         let wake = match feed.next_settle() {
             Some(at) => next_rescan.min(Instant::from_std(at)),
             None => next_rescan,
-        };
+        }
+        .min(next_check);
         tokio::select! {
             _ = stop.changed() => {
                 if *stop.borrow() {

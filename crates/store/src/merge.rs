@@ -127,6 +127,19 @@ impl Store {
         self.require_role(actor, MERGE_ROLES)
             .await
             .map_err(|_| MergeError::NotAllowed)?;
+        self.merge_unchecked(actor, kept, merged, reason, now).await
+    }
+
+    /// [`Store::merge_patients`] without the role check (for flows any staff
+    /// member may run, such as お薬自動登録設定).
+    pub(crate) async fn merge_unchecked(
+        &self,
+        actor: &Staff,
+        kept: i64,
+        merged: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, MergeError> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(MergeError::NoReason);

@@ -200,3 +200,93 @@ async fn missing_details_are_refused_with_what_is_missing() {
     }
     assert_eq!(store.counts().await.unwrap().patients, 0);
 }
+
+#[tokio::test]
+async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
+    use okusuri_jahis::{Mode, read};
+    use okusuri_store::ImportSource;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    let admin = set_up(&store).await;
+    let now = at(2026, 11, 22, 1, 0);
+    let card_patient = store
+        .issue_card(&admin, &taro(), ConsentMethod::Screen, CARD, now)
+        .await
+        .unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    assert!(
+        store
+            .link_candidates(card_patient, at(2026, 11, 21, 0, 0), today)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An exact match of name, birth date and sex is the same patient (the
+    // identity rule) and links at once; the receipt computer's records of the
+    // same person spelt otherwise (異体字) and of someone else are offered.
+    let doc = |name: &str, kana: &str, birth: &str| {
+        let text = format!(
+            "JAHISTC08,1\r\n1,{name},1,{birth},,,,,,,{kana}\r\n5,20261122,1\r\n201,1,アムロジピン錠５ｍｇ,1,錠,2,612170709,1\r\n"
+        );
+        read(text.as_bytes(), Mode::Lenient).unwrap()
+    };
+    let feed = |id: &str| ImportSource {
+        label: "feed:x".into(),
+        external_id: Some(("recept".into(), id.into())),
+    };
+    let same = store
+        .import_jahis(
+            &doc("山田 太朗", "ヤマダ タロウ", "19800101"),
+            &feed("000123"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(
+        same.patient_created,
+        "another spelling: never merged silently"
+    );
+    store
+        .import_jahis(
+            &doc("佐藤 次郎", "サトウ ジロウ", "19700101"),
+            &feed("000200"),
+            now,
+        )
+        .await
+        .unwrap();
+    let candidates = store
+        .link_candidates(card_patient, at(2026, 11, 21, 0, 0), today)
+        .await
+        .unwrap();
+    assert_eq!(candidates.len(), 2);
+    assert_eq!(
+        candidates[0].patient_id, same.patient_id,
+        "best match first"
+    );
+    assert_eq!(
+        (candidates[0].score, candidates[0].external_ids.as_str()),
+        (7, "000123")
+    );
+    assert_eq!(candidates[1].score, 2, "only the sex matches");
+
+    store
+        .link_receipt_record(&admin, card_patient, same.patient_id, now)
+        .await
+        .unwrap();
+    let header = store.patient(card_patient, today).await.unwrap().unwrap();
+    assert!(header.auto_registration, "お薬自動登録 設定済");
+    // The feed's next dispensing for 000123 lands on the card patient.
+    let next = store
+        .import_jahis(
+            &doc("山田 太朗", "ヤマダ タロウ", "19800101"),
+            &feed("000123"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.patient_id, card_patient);
+    assert_eq!(
+        store.patient_merges(card_patient).await.unwrap()[0].reason,
+        "お薬自動登録設定"
+    );
+}

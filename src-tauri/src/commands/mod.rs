@@ -5,6 +5,7 @@ pub mod account;
 pub mod app;
 pub mod counter;
 pub mod feed;
+pub mod link;
 pub mod merge;
 pub mod patient;
 pub mod patient_list;

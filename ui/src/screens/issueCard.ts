@@ -5,6 +5,7 @@ import type { Context } from "../app";
 import type { ConsentMethod, NewPatient } from "../api";
 import { field, h, inputRow, messageArea, mount } from "../dom";
 import { header } from "./header";
+import { openLinkNext } from "./link";
 import { nextTouch } from "./reader";
 
 let presetIdm: string | null = null;
@@ -69,6 +70,7 @@ export function renderIssueCard(ctx: Context): void {
         .issueCard(patient, consent.value as ConsentMethod, idm)
         .then((patientId) => {
           presetCard(null);
+          openLinkNext(); // お薬自動登録設定 right after issuing
           ctx.go("patient", patientId);
         })
         .catch((e: unknown) => {

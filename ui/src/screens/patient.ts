@@ -16,6 +16,7 @@ import { writeClipboard } from "../clipboard";
 import { h, messageArea, mount } from "../dom";
 import { header } from "./header";
 import { canMerge, mergeTab } from "./merge";
+import { linkPanel, takeOpenLink } from "./link";
 import { nextTouch } from "./reader";
 
 type Tab = "history" | "current" | "body" | "memo" | "merge";
@@ -146,6 +147,16 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
         .catch((e: unknown) => status.show(errorText(e)));
     });
   });
+  const link = patient.auto_registration
+    ? h("span", { class: "badge set", id: "auto-registration" }, "お薬自動登録 設定済")
+    : h("button", { type: "button", id: "open-link", class: "small" }, "お薬自動登録設定");
+  const openLink = () => {
+    for (const b of tabButtons) b.classList.remove("active");
+    void linkPanel(ctx, patient, body, (text) => status.show(text), () => {
+      link.replaceWith(h("span", { class: "badge set", id: "auto-registration" }, "お薬自動登録 設定済"));
+    });
+  };
+  if (link instanceof HTMLButtonElement) link.addEventListener("click", openLink);
   const back = h("button", { type: "button", id: "back-to-list", class: "small" }, "患者リストに戻る");
   back.addEventListener("click", () => ctx.go("patientList"));
   mount(
@@ -159,6 +170,7 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
       h("h2", { id: "patient-name" }, patient.name),
       h("span", {}, patient.sex),
       h("span", {}, patient.birth),
+      link,
       reissue,
     ),
     mergedNotice(),
@@ -338,6 +350,10 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
       case "merge":
         return mergeTab(ctx, patient, body, (text) => status.show(text));
     }
+  }
+  if (takeOpenLink() && !patient.auto_registration) {
+    openLink();
+    return;
   }
   await show("history");
 }

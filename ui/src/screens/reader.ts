@@ -44,17 +44,17 @@ export function readerArea(
   };
   toggle.addEventListener("click", () => {
     message.textContent = "";
+    // The new state arrives as `reader` events (in order); the command's own
+    // answer may be older than an event already drawn, so it is not used.
     void ctx.api
       .setReaderOn(!status.wanted)
-      .then((s) => {
-        status = s;
-        draw();
-      })
       .catch((e: unknown) => (message.textContent = e instanceof Error ? e.message : String(e)));
   });
+  let heard = false;
   void ctx.api
     .readerStatus()
     .then((s) => {
+      if (heard) return; // an event already told us something newer
       status = s;
       draw();
     })
@@ -62,6 +62,7 @@ export function readerArea(
   const handle = (event: CounterEvent) => {
     switch (event.kind) {
       case "reader":
+        heard = true;
         status = event.status;
         draw();
         return;
