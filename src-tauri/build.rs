@@ -39,6 +39,8 @@ fn main() {
         "reissue_card",
         "link_candidates",
         "link_receipt_record",
+        "preview_other_notebook",
+        "import_other_notebook",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -107,6 +107,8 @@ pub fn run() {
             commands::counter::reissue_card,
             commands::link::link_candidates,
             commands::link::link_receipt_record,
+            commands::notebook::preview_other_notebook,
+            commands::notebook::import_other_notebook,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

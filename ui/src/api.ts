@@ -156,6 +156,15 @@ export interface NewPatient {
 
 export type ConsentMethod = "screen" | "paper";
 
+export interface NotebookPreview {
+  name: string | null;
+  kana: string | null;
+  birth_date: string | null;
+  dispensings: HistoryDispensing[];
+  otc: string[];
+  issues: string[];
+}
+
 export interface LinkCandidate {
   patient_id: number;
   name: string;
@@ -326,6 +335,9 @@ export const api = {
   issueCard: (patient: NewPatient, consent: ConsentMethod, idm: string) =>
     call<number>("issue_card", { patient, consent, idm }),
   reissueCard: (patientId: number, idm: string) => call<void>("reissue_card", { patientId, idm }),
+  previewOtherNotebook: (bytes: number[]) => call<NotebookPreview>("preview_other_notebook", { bytes }),
+  importOtherNotebook: (patientId: number, bytes: number[]) =>
+    call<ImportSummary>("import_other_notebook", { patientId, bytes }),
   linkCandidates: (patientId: number) => call<LinkCandidate[]>("link_candidates", { patientId }),
   linkReceiptRecord: (patientId: number, recordId: number) =>
     call<number>("link_receipt_record", { patientId, recordId }),

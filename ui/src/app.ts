@@ -12,8 +12,9 @@ import { renderPatient } from "./screens/patient";
 import { renderImport } from "./screens/import";
 import { renderSettings } from "./screens/settings";
 import { renderIssueCard } from "./screens/issueCard";
+import { renderOtherNotebook } from "./screens/otherNotebook";
 
-export type Screen = "signIn" | "patientList" | "passwordChange" | "staff" | "patient" | "import" | "settings" | "issueCard";
+export type Screen = "signIn" | "patientList" | "passwordChange" | "staff" | "patient" | "import" | "settings" | "issueCard" | "otherNotebook";
 
 export interface Context {
   api: Api;
@@ -86,6 +87,9 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
           break;
         case "issueCard":
           renderIssueCard(ctx);
+          break;
+        case "otherNotebook":
+          renderOtherNotebook(ctx);
           break;
       }
     },

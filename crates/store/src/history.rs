@@ -119,7 +119,7 @@ pub struct HistoryDispensing {
 pub struct HistoryRp {
     /// Its row ID (internal: groups the query's lines).
     #[serde(skip)]
-    rp_id: i64,
+    pub(crate) rp_id: i64,
     /// RP番号.
     pub rp_no: Option<i64>,
     /// The prescribing doctor and department.
@@ -163,7 +163,7 @@ pub struct Note {
     pub text: String,
 }
 
-fn note(record: i64, text: String) -> Note {
+pub(crate) fn note(record: i64, text: String) -> Note {
     let label = match record {
         281 => "補足",
         291 => "服薬注意",
@@ -210,7 +210,7 @@ struct DispensingRow {
 
 struct LineRow {
     dispensing_id: i64,
-    rp_id: i64,
+    pub(crate) rp_id: i64,
     rp_no: Option<i64>,
     doctor_name: Option<String>,
     doctor_department: Option<String>,

@@ -65,6 +65,9 @@ pub enum ImportError {
     /// The patient record lacks the name.
     #[error("患者の氏名がないため取り込めません。")]
     NoName,
+    /// The patient chosen to store it on does not exist (or was merged).
+    #[error("取り込み先の患者が見つかりません。")]
+    PatientNotFound,
     /// Only administrators import from the app.
     #[error("取込は管理者だけが行えます。")]
     NotAllowed,
@@ -184,6 +187,17 @@ impl Store {
         items: &[ImportItem<'_>],
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<ImportSummary, ImportError>>, StoreError> {
+        self.import_items(items, None, now).await
+    }
+
+    /// [`Store::import_batch`], storing every document on patient `onto` when
+    /// given (staff chose the patient) instead of applying the identity rules.
+    pub(crate) async fn import_items(
+        &self,
+        items: &[ImportItem<'_>],
+        onto: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<ImportSummary, ImportError>>, StoreError> {
         let at = timestamp(now);
         let mut results: Vec<Result<ImportSummary, ImportError>> = Vec::with_capacity(items.len());
         let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
@@ -197,6 +211,29 @@ impl Store {
                 results.push(Err(ImportError::NoName));
                 continue;
             };
+            if let Some(patient_id) = onto {
+                let found = sqlx::query_scalar!(
+                    r#"SELECT count(*) AS "n!: i64" FROM patient WHERE id = ? AND merged_into IS NULL"#,
+                    patient_id
+                )
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| self.fail(e))?;
+                if found == 0 {
+                    results.push(Err(ImportError::PatientNotFound));
+                    continue;
+                }
+                results.push(Ok(ImportSummary {
+                    patient_id,
+                    ..ImportSummary::default()
+                }));
+                placed.push(Placed {
+                    index,
+                    item: *item,
+                    patient_id,
+                });
+                continue;
+            }
             let (patient_id, created) = self
                 .find_or_create_patient(
                     &mut tx,

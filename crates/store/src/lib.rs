@@ -16,6 +16,7 @@ pub mod import;
 pub mod link;
 pub mod medication;
 pub mod merge;
+pub mod notebook;
 pub mod password;
 pub mod patient_list;
 pub mod patients;

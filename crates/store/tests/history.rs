@@ -463,3 +463,40 @@ async fn a_batch_keeps_each_document_whole_and_the_same_person_once() {
     assert_eq!((third.dispensings_added, third.dispensings_skipped), (0, 2));
     assert_eq!(store.counts().await.unwrap().patients, 1);
 }
+
+#[tokio::test]
+async fn another_notebook_is_drawn_without_storing_and_taken_in_onto_the_chosen_patient() {
+    use okusuri_store::notebook::preview_dispensings;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    let admin = set_up(&store).await;
+    let doc = fixture("tc-multi-dispensing.txt");
+    let preview = preview_dispensings(&doc, day("2026-03-13"));
+    let dates: Vec<&str> = preview.iter().map(|d| d.date_label.as_str()).collect();
+    assert_eq!(dates, ["2026年3月12日", "2026年2月20日"], "newest first");
+    assert!(preview.iter().all(|d| d.id < 0 && !d.this_facility));
+    assert_eq!(preview[0].rps[0].drugs[0].usage_line, "1日1錠 3日分");
+    assert_eq!(store.counts().await.unwrap().patients, 0, "nothing stored");
+
+    // Taken in onto a patient of another name: staff chose them.
+    let other = import(&store, &fixture("v26-example-11.txt"), &source("a")).await;
+    let taken = store
+        .import_notebook_onto(&admin, other.patient_id, &doc, at(2026, 11, 2, 0, 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        (taken.patient_id, taken.dispensings_added),
+        (other.patient_id, 2)
+    );
+    assert_eq!(store.counts().await.unwrap().patients, 1);
+    let log = store.recent_access_log(1).await.unwrap();
+    assert_eq!(
+        log[0].detail.as_deref(),
+        Some("他社手帳: 2 added, 0 skipped")
+    );
+    let err = store
+        .import_notebook_onto(&admin, 999, &doc, at(2026, 11, 2, 0, 0))
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "取り込み先の患者が見つかりません。");
+}

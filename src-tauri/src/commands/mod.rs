@@ -7,6 +7,7 @@ pub mod counter;
 pub mod feed;
 pub mod link;
 pub mod merge;
+pub mod notebook;
 pub mod patient;
 pub mod patient_list;
 pub mod settings;

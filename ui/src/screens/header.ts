@@ -25,6 +25,8 @@ export function header(ctx: Context): HTMLElement {
   settingsButton?.addEventListener("click", () => ctx.go("settings"));
   const issue = h("button", { type: "button", id: "open-issue", class: "link" }, "新規発行");
   issue.addEventListener("click", () => ctx.go("issueCard"));
+  const notebook = h("button", { type: "button", id: "open-notebook", class: "link" }, "他社手帳");
+  notebook.addEventListener("click", () => ctx.go("otherNotebook"));
   const home = h("button", { type: "button", id: "home", class: "title" }, ctx.status.facility?.name ?? "");
   home.addEventListener("click", () => ctx.go("patientList"));
   return h(
@@ -36,6 +38,7 @@ export function header(ctx: Context): HTMLElement {
       { class: "account" },
       h("span", { id: "staff-name" }, staff ? `${staff.display_name} さん` : ""),
       issue,
+      notebook,
       importButton,
       staffButton,
       settingsButton,
