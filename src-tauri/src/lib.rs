@@ -41,12 +41,25 @@ async fn start_feed(app: tauri::AppHandle) {
 
 /// Starts the app; returns when the last window closes.
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // OKUSURI_LOG_FILE: log to a file (support, tests) instead of stderr.
+    // Logs never carry patient data.
+    let file = std::env::var_os("OKUSURI_LOG_FILE").and_then(|path| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .ok()
+    });
+    match file {
+        Some(file) => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init(),
+        None => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    }
     let store = tauri::async_runtime::block_on(open_store());
     match &store {
         Err(message) => tracing::error!("{message}"),

@@ -6,7 +6,7 @@
 // new one and the new computer's dispensing lands on the same patient.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
@@ -110,7 +110,10 @@ test("folder feed: live 今回のお薬, 取込エラー, connection error, ID r
     // The share drops: レセコン接続エラー on the list, gone when it is back.
     await (await browser.$("#back-to-list")).click();
     renameSync(folder, `${folder}-away`);
-    const banner = await shown(browser, "#feed-status .feed-error", 15_000);
+    const banner = await shown(browser, "#feed-status .feed-error", 15_000).catch((e) => {
+      console.log(`app log:\n${readFileSync(join(dataDir, "app.log"), "utf8")}`);
+      throw e;
+    });
     assert.match(await banner.getText(), /^レセコン接続エラー .*recept-out（\d+\/\d+ \d\d:\d\dから）見つかりません$/);
     renameSync(`${folder}-away`, folder);
     await browser.waitUntil(async () => (await browser.$$("#feed-status .feed-error")).length === 0, { timeout: 15_000 });

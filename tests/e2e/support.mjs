@@ -52,7 +52,7 @@ async function waitForDriver(port, timeoutMs) {
  */
 export async function launch(dataDir) {
   const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(NATIVE_PORT)], {
-    env: { ...process.env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: process.env.OKUSURI_E2E_LOG ?? "warn" },
+    env: { ...process.env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: process.env.OKUSURI_E2E_LOG ?? "warn", OKUSURI_LOG_FILE: join(dataDir, "app.log") },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = async () => {

@@ -32,21 +32,25 @@ export function feedStatusArea(ctx: Context): HTMLElement {
   const area = h("div", { id: "feed-status" });
   const statuses = new Map<string, FolderStatus>();
   const draw = () => mount(area, ...feedBanner([...statuses.values()]));
-  void ctx.api
-    .feedStatus()
-    .then((list) => {
-      for (const s of list) statuses.set(s.folder, s);
-      draw();
-    })
-    .catch(() => undefined);
+  // Listen first, then ask for the state: whatever changes after the answer
+  // arrives as an event, and an event newer than the answer wins.
+  const heard = new Set<string>();
   void ctx.api
     .onFeed((event) => {
       if (event.kind !== "status") return;
       const { kind: _kind, ...status } = event;
+      heard.add(status.folder);
       statuses.set(status.folder, status);
       draw();
     })
-    .then((unlisten) => ctx.onLeave(unlisten))
+    .then((unlisten) => {
+      ctx.onLeave(unlisten);
+      return ctx.api.feedStatus();
+    })
+    .then((list) => {
+      for (const s of list) if (!heard.has(s.folder)) statuses.set(s.folder, s);
+      draw();
+    })
     .catch(() => undefined);
   return area;
 }

@@ -51,14 +51,6 @@ export function readerArea(
       .catch((e: unknown) => (message.textContent = e instanceof Error ? e.message : String(e)));
   });
   let heard = false;
-  void ctx.api
-    .readerStatus()
-    .then((s) => {
-      if (heard) return; // an event already told us something newer
-      status = s;
-      draw();
-    })
-    .catch(() => undefined);
   const handle = (event: CounterEvent) => {
     switch (event.kind) {
       case "reader":
@@ -78,9 +70,18 @@ export function readerArea(
         return;
     }
   };
+  // Listen first, then ask for the state (an event newer than the answer wins).
   void ctx.api
     .onCounter(handle)
-    .then((unlisten) => ctx.onLeave(unlisten))
+    .then((unlisten) => {
+      ctx.onLeave(unlisten);
+      return ctx.api.readerStatus();
+    })
+    .then((s) => {
+      if (heard) return;
+      status = s;
+      draw();
+    })
     .catch(() => undefined);
   draw();
   return h("div", { id: "reader-status", class: "reader" }, h("span", { class: "reader-label" }, "カードリーダー"), toggle, detail, message);
