@@ -228,6 +228,13 @@ impl<F: Fn(ReaderEvent)> Watcher<F> {
                 *slot = Some(ctx.clone());
             }
             if let Err(e) = self.watch(&ctx) {
+                // pcscd going away mid-call shows as various errors (broken
+                // connection, access denied, …): if no new context can be
+                // had, say that the service is not running.
+                let e = match Context::establish(Scope::User) {
+                    Err(gone) => ReaderError::from(gone),
+                    Ok(_) => e,
+                };
                 self.state(ReaderEvent::Unavailable {
                     message: e.to_string(),
                     readers: Vec::new(),
