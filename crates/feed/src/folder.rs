@@ -140,7 +140,7 @@ pub struct FolderFeed {
     config: FolderConfig,
     key: String,
     store: Store,
-    profile: Option<Profile>,
+    profile: Option<std::sync::Arc<Profile>>,
     id_pattern: Option<Regex>,
     known: HashMap<String, FeedFile>,
     /// Files changed but not complete yet, with when they were last seen changing.
@@ -183,6 +183,7 @@ impl FolderFeed {
     /// Prepares a folder: loads its profile (NSIPS) and what the ledger knows.
     pub async fn open(config: FolderConfig, store: Store) -> Result<FolderFeed, FeedError> {
         let (profile, id_pattern) = prepare(&config)?;
+        let profile = profile.map(std::sync::Arc::new);
         let key = config.key();
         let known: HashMap<String, FeedFile> = store
             .feed_files(&key)
@@ -408,18 +409,25 @@ impl FolderFeed {
         .map_err(|e| FeedError::Config(e.to_string()))?;
 
         let here = self.this_facility().await?;
+        // The parsed documents move out of `loaded` (no copies): each file's
+        // outcome starts as parsed-or-not and collects its import results.
+        let mut loaded = loaded;
+        let mut outcome: Vec<Result<(Vec<i64>, usize), String>> = Vec::with_capacity(loaded.len());
         let mut docs: Vec<(usize, Document, ImportSource)> = Vec::new();
-        for (i, file) in loaded.iter().enumerate() {
-            if let Ok(parsed) = &file.parsed {
-                for (doc, source) in parsed {
-                    let mut doc = doc.clone();
-                    if self.profile.is_some() {
-                        // The receipt computer's own dispensings are this facility's.
-                        for d in &mut doc.dispensings {
-                            d.dispensed_at = d.dispensed_at.take().or_else(|| here.clone());
+        for (i, file) in loaded.iter_mut().enumerate() {
+            match std::mem::replace(&mut file.parsed, Ok(Vec::new())) {
+                Err(reason) => outcome.push(Err(reason)),
+                Ok(parsed) => {
+                    outcome.push(Ok((Vec::new(), 0)));
+                    for (mut doc, source) in parsed {
+                        if self.profile.is_some() {
+                            // The receipt computer's own dispensings are this facility's.
+                            for d in &mut doc.dispensings {
+                                d.dispensed_at = d.dispensed_at.take().or_else(|| here.clone());
+                            }
                         }
+                        docs.push((i, doc, source));
                     }
-                    docs.push((i, doc, source.clone()));
                 }
             }
         }
@@ -428,16 +436,6 @@ impl FolderFeed {
             .map(|(_, doc, source)| ImportItem { doc, source })
             .collect();
         let results = self.store.import_batch(&items, now).await?;
-
-        let mut outcome: Vec<Result<(Vec<i64>, usize), String>> = loaded
-            .iter()
-            .map(|f| {
-                f.parsed
-                    .as_ref()
-                    .map(|_| (Vec::new(), 0))
-                    .map_err(Clone::clone)
-            })
-            .collect();
         for ((i, _, _), result) in docs.iter().zip(results) {
             let slot = &mut outcome[*i];
             match (slot.as_mut(), result) {
@@ -540,7 +538,7 @@ fn list(folder: &Path) -> std::io::Result<Vec<(String, Seen)>> {
 
 /// Reads and parses files off the async threads.
 struct Reader {
-    profile: Option<Profile>,
+    profile: Option<std::sync::Arc<Profile>>,
     id_pattern: Option<Regex>,
     source: String,
 }

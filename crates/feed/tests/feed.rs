@@ -260,10 +260,8 @@ async fn polling_mode_finds_files_by_rescanning() {
     })
     .await;
     h.write("p.txt", &jahis("山田 太郎", "19800101", 2, 1));
-    let started = std::time::Instant::now();
+    // No OS events: found by the next rescan (every second) once settled.
     assert_eq!(added(&h.next(imported).await), 2);
-    // Bounded by the interval (1 s) plus the settle time.
-    assert!(started.elapsed() < Duration::from_secs(5));
     h.stop().await;
 }
 

@@ -398,3 +398,30 @@ pub fn wait_for_card(config: ReaderConfig, timeout: Duration) -> Result<String, 
     service.stop();
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_reader_is_the_chosen_one_or_the_only_one_else_a_clear_message() {
+        assert_eq!(choose(&names(&["RC-S380"]), None), Ok("RC-S380".into()));
+        assert_eq!(choose(&names(&["A", "B"]), Some("B")), Ok("B".into()));
+        assert_eq!(
+            choose(&[], None).unwrap_err().to_string(),
+            "カードリーダーが接続されていません。USBケーブルを確認してください。"
+        );
+        assert_eq!(
+            choose(&names(&["A"]), Some("B")).unwrap_err().to_string(),
+            "設定されたカードリーダー「B」が見つかりません。接続を確認するか、設定で選び直してください。"
+        );
+        assert_eq!(
+            choose(&names(&["A", "B"]), None).unwrap_err().to_string(),
+            "カードリーダーが複数接続されています（A、B）。設定で使うリーダーを選んでください。"
+        );
+    }
+}

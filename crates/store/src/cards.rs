@@ -191,18 +191,9 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| self.fail(e))?;
-        self.insert_card(&mut tx, actor, patient_id, idm, &at)
-            .await?;
         let detail = format!("card {idm} issued, consent {method}");
-        self.log_in(
-            &mut tx,
-            actor,
-            AccessEvent::CardIssued,
-            patient_id,
-            &detail,
-            now,
-        )
-        .await?;
+        self.add_card(&mut tx, actor, patient_id, idm, &detail, now)
+            .await?;
         tx.commit().await.map_err(|e| self.fail(e))?;
         self.record_visit(patient_id, now, "card").await?;
         Ok(patient_id)
@@ -219,14 +210,7 @@ impl Store {
         check_idm(idm)?;
         let at = timestamp(now);
         let mut tx = self.begin_immediate().await?;
-        let exists = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!: i64" FROM patient WHERE id = ? AND merged_into IS NULL"#,
-            patient_id
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| self.fail(e))?;
-        if exists == 0 {
+        if !self.is_current_patient(&mut tx, patient_id).await? {
             return Err(CardError::PatientNotFound);
         }
         self.refuse_used_card(&mut tx, idm).await?;
@@ -238,15 +222,12 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| self.fail(e))?;
-        self.insert_card(&mut tx, actor, patient_id, idm, &at)
-            .await?;
-        let detail = format!("card {idm} reissued");
-        self.log_in(
+        self.add_card(
             &mut tx,
             actor,
-            AccessEvent::CardIssued,
             patient_id,
-            &detail,
+            idm,
+            &format!("card {idm} reissued"),
             now,
         )
         .await?;
@@ -283,14 +264,17 @@ impl Store {
         }
     }
 
-    async fn insert_card(
+    /// Gives the patient the card and writes it to the access log (`detail`).
+    async fn add_card(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
         actor: &Staff,
         patient_id: i64,
         idm: &str,
-        at: &str,
+        detail: &str,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let at = timestamp(now);
         sqlx::query!(
             "INSERT INTO card (idm, patient_id, issued_at, issued_by) VALUES (?, ?, ?, ?)",
             idm,
@@ -301,6 +285,7 @@ impl Store {
         .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        Ok(())
+        self.log_in(tx, actor, AccessEvent::CardIssued, patient_id, detail, now)
+            .await
     }
 }

@@ -212,14 +212,7 @@ impl Store {
                 continue;
             };
             if let Some(patient_id) = onto {
-                let found = sqlx::query_scalar!(
-                    r#"SELECT count(*) AS "n!: i64" FROM patient WHERE id = ? AND merged_into IS NULL"#,
-                    patient_id
-                )
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| self.fail(e))?;
-                if found == 0 {
+                if !self.is_current_patient(&mut tx, patient_id).await? {
                     results.push(Err(ImportError::PatientNotFound));
                     continue;
                 }

@@ -143,4 +143,20 @@ impl Store {
         .await
         .map_err(|e| self.fail(e))
     }
+
+    /// True when `id` is a patient who was not merged into another (inside `tx`).
+    pub(crate) async fn is_current_patient(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        id: i64,
+    ) -> Result<bool, StoreError> {
+        let n = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM patient WHERE id = ? AND merged_into IS NULL"#,
+            id
+        )
+        .fetch_one(tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(n > 0)
+    }
 }

@@ -245,6 +245,7 @@ async fn merges_that_would_lose_track_are_refused() {
         .unwrap()
         .patient_id;
     let now = at(2026, 11, 22, 2, 0);
+    let (a_before, b_before) = (rows_of(tmp.path(), a).await, rows_of(tmp.path(), b).await);
     let msg = |e: okusuri_store::MergeError| e.to_string();
     assert_eq!(
         msg(store
@@ -274,8 +275,25 @@ async fn merges_that_would_lose_track_are_refused() {
             .unwrap_err()),
         "患者が見つかりません。"
     );
-    let before = rows_of(tmp.path(), a).await;
-    assert_eq!(before, rows_of(tmp.path(), a).await, "nothing changed");
+    assert_eq!(
+        rows_of(tmp.path(), a).await,
+        a_before,
+        "refused: nothing moved"
+    );
+    assert_eq!(
+        rows_of(tmp.path(), b).await,
+        b_before,
+        "refused: nothing moved"
+    );
+    assert_eq!(
+        store
+            .patient(b, today())
+            .await
+            .unwrap()
+            .unwrap()
+            .merged_into,
+        None
+    );
 
     let first = store
         .merge_patients(&admin, a, b, "同一人物", now)
