@@ -11,8 +11,8 @@ APT_PACKAGES=(
   # Node for the UI (skipped below when node is already installed)
   # end-to-end tests: the real app in WebKit under Xvfb
   webkit2gtk-driver xvfb xauth dbus dbus-x11 sqlite3 xclip
-  # reading our QR codes back with an independent decoder
-  zbar-tools
+  # reading our QR codes back with an independent decoder; PDF pages to images
+  zbar-tools poppler-utils
   # the card reader: PC/SC (pcscd, the library to build against) and the
   # vsmartcard virtual reader our tests put a virtual FeliCa card on
   pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd

@@ -49,6 +49,8 @@ pub enum AccessEvent {
     SettingsChanged,
     /// A card was issued or re-issued to a patient.
     CardIssued,
+    /// A patient's notebook data was printed as QR codes (P8).
+    NotebookExported,
 }
 
 impl AccessEvent {
@@ -72,6 +74,7 @@ impl AccessEvent {
             AccessEvent::ExternalIdRemapped => "external_id_remapped",
             AccessEvent::SettingsChanged => "settings_changed",
             AccessEvent::CardIssued => "card_issued",
+            AccessEvent::NotebookExported => "notebook_exported",
         }
     }
 }
