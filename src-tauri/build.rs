@@ -41,6 +41,7 @@ fn main() {
         "link_receipt_record",
         "preview_other_notebook",
         "import_other_notebook",
+        "print_patient_qr",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

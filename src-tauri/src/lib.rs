@@ -122,6 +122,7 @@ pub fn run() {
             commands::link::link_receipt_record,
             commands::notebook::preview_other_notebook,
             commands::notebook::import_other_notebook,
+            commands::patient_qr::print_patient_qr,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -165,6 +165,18 @@ export interface NotebookPreview {
   issues: string[];
 }
 
+/** What 印刷 of 患者用QRコード made (P8). */
+export interface PrintedQr {
+  /** The PDF in the data folder's print/. */
+  path: string;
+  /** QR codes (pages) in it. */
+  symbols: number;
+  /** Deviations from the JAHIS format the data carries (still readable). */
+  warnings: string[];
+  /** Why the PDF viewer did not open, if it did not. */
+  open_error: string | null;
+}
+
 export interface LinkCandidate {
   patient_id: number;
   name: string;
@@ -338,6 +350,8 @@ export const api = {
   previewOtherNotebook: (bytes: number[]) => call<NotebookPreview>("preview_other_notebook", { bytes }),
   importOtherNotebook: (patientId: number, bytes: number[]) =>
     call<ImportSummary>("import_other_notebook", { patientId, bytes }),
+  printPatientQr: (patientId: number, dispensingIds: number[]) =>
+    call<PrintedQr>("print_patient_qr", { patientId, dispensingIds }),
   linkCandidates: (patientId: number) => call<LinkCandidate[]>("link_candidates", { patientId }),
   linkReceiptRecord: (patientId: number, recordId: number) =>
     call<number>("link_receipt_record", { patientId, recordId }),

@@ -6,6 +6,7 @@ mod db;
 mod feed;
 mod history;
 mod jahis;
+mod qr;
 mod reader;
 
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ enum Command {
     History(history::HistoryArgs),
     /// Print what コピー puts on the clipboard for a dispensing (or one drug).
     Copy(history::CopyArgs),
+    /// Print a patient's notebook data as JAHIS QR codes in a PDF (audited).
+    Qr(qr::QrArgs),
     /// The access log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
                         Command::Patients(args) => history::patients(args, dir).await,
                         Command::History(args) => history::history(args, dir).await,
                         Command::Copy(args) => history::copy(args, dir).await,
+                        Command::Qr(args) => qr::run(args, dir).await,
                         Command::Audit(cmd) => audit::run(cmd, dir).await,
                         Command::Feed(cmd) => feed::run(cmd, dir).await,
                         Command::Jahis(cmd) => jahis::run(cmd),

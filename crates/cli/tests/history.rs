@@ -156,3 +156,55 @@ fn audit_verify_finds_an_edited_row() {
     assert_eq!(code, 1);
     assert!(out.contains("アクセスログの記録 2 が変更されたか"), "{out}");
 }
+
+#[test]
+fn qr_prints_the_latest_dispensing_and_refuses_another_patients() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let (code, _, err) = okusuri(dir, &["import", &fixture("tc-multi-dispensing.txt")]);
+    assert_eq!(code, 0, "{err}");
+    let pdf = tmp.path().join("qr.pdf");
+    let pdf_arg = pdf.to_str().unwrap();
+    let (code, out, err) = okusuri(dir, &["qr", "1", "--out", pdf_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with("QRコード 1枚（調剤 1件）\n"), "{out}");
+
+    // Read back by independent tools: the latest dispensing only.
+    let png = tmp.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "150", "-gray", "-png", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let data = Command::new("zbarimg")
+        .args(["--raw", "--oneshot", "-Sbinary", "-q"])
+        .arg(tmp.path().join("page.png"))
+        .output()
+        .unwrap()
+        .stdout;
+    let doc = okusuri_jahis::read(&data, okusuri_jahis::Mode::Lenient).unwrap();
+    let dates: Vec<_> = doc.dispensings.iter().map(|d| d.date.clone()).collect();
+    assert_eq!(dates, [Some("2026-03-12".to_string())]);
+    assert_eq!(
+        doc.patient.and_then(|p| p.name).as_deref(),
+        Some("山田 太郎")
+    );
+
+    let other = tmp.path().join("other.pdf");
+    let (code, _, err) = okusuri(
+        dir,
+        &[
+            "qr",
+            "1",
+            "--dispensing",
+            "999",
+            "--out",
+            other.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("この患者のものではありません"), "{err}");
+    assert!(!other.exists(), "nothing written on a refusal");
+}

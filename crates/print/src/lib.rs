@@ -3,13 +3,18 @@
 //! text is in `fonts/` and ships with the app), subset to the characters
 //! used so a sheet stays small.
 //!
-//! [`qr_sheets`] lays out a patient's JAHIS notebook data, already split into
-//! QR symbols, one symbol per page.
+//! [`notebook_pdf`] turns a patient's JAHIS notebook data into QR symbols
+//! laid out by [`qr_sheets`], one symbol per page; [`save_pdf`] and
+//! [`open_pdf`] put the PDF where the user's viewer prints it.
 
 mod font;
+mod notebook;
+mod output;
 mod qr_sheet;
 
 pub use font::FONT_LICENSE;
+pub use notebook::{NotebookPdf, notebook_pdf};
+pub use output::{VIEWER_ENV, open_pdf, save_pdf};
 pub use qr_sheet::{QrSheets, qr_sheets};
 
 /// Why a PDF could not be made.
@@ -24,4 +29,10 @@ pub enum PrintError {
     /// A symbol could not be made.
     #[error(transparent)]
     Qr(#[from] okusuri_jahis::qr::QrError),
+    /// The PDF could not be written (folder, error).
+    #[error("PDFを保存できません（{0}: {1}）。")]
+    Save(String, String),
+    /// No viewer could be started (file, error); the PDF is saved.
+    #[error("PDFを開けませんでした（{1}）。保存先: {0}")]
+    Open(String, String),
 }

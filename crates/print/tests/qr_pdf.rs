@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use okusuri_jahis::{Encoding, Mode, qr, read, split, write};
-use okusuri_print::{PrintError, QrSheets, qr_sheets};
+use okusuri_print::{PrintError, QrSheets, notebook_pdf, qr_sheets};
 
 fn example_11() -> okusuri_jahis::Document {
     let path =
@@ -64,7 +64,12 @@ fn every_printed_symbol_reads_back_as_the_exact_jahis_bytes() {
     let symbols = qr::symbols(&doc, "20261203101500").unwrap();
     assert!(symbols.len() >= 3, "{} symbols", symbols.len());
 
-    let pdf = qr_sheets(&sheets(&symbols)).unwrap();
+    let made_at = chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+        .and_then(|d| d.and_hms_opt(10, 15, 0))
+        .unwrap();
+    let printed = notebook_pdf(&doc, "鈴木 太郎", "さくら薬局 本店", made_at).unwrap();
+    assert_eq!(printed.symbols, symbols.len());
+    let pdf = printed.bytes;
     let path = tmp.path().join("qr.pdf");
     std::fs::write(&path, &pdf).unwrap();
     // The font is subset: the 6 MB font does not travel with every sheet.

@@ -16,6 +16,8 @@ use okusuri_jahis::{Document, Encoding, Mode, Severity};
 use crate::access_log::{AccessEvent, AccessRecord};
 use crate::{Staff, Store, StoreError};
 
+/// The access log's login ID for what the command line does.
+pub const CLI_LOGIN: &str = "(okusuri CLI)";
 /// Author code 1: 医療関係者.
 const BY_STAFF: Option<u8> = Some(1);
 
@@ -309,10 +311,11 @@ impl Store {
         })
     }
 
-    /// Records that `staff` printed (handed out) a patient's notebook data.
+    /// Records that a patient's notebook data was printed (handed out), by
+    /// `staff` in the app or (`None`) from the command line.
     pub async fn log_notebook_exported(
         &self,
-        staff: &Staff,
+        staff: Option<&Staff>,
         patient_id: i64,
         detail: &str,
         now: DateTime<Utc>,
@@ -320,8 +323,8 @@ impl Store {
         self.log_access(
             AccessRecord {
                 event: AccessEvent::NotebookExported,
-                staff_id: Some(staff.id),
-                login_id: &staff.login_id,
+                staff_id: staff.map(|s| s.id),
+                login_id: staff.map_or(CLI_LOGIN, |s| s.login_id.as_str()),
                 patient_id: Some(patient_id),
                 detail: Some(detail),
             },

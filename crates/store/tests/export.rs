@@ -266,7 +266,7 @@ async fn printing_is_in_the_access_log() {
         .unwrap();
     store
         .log_notebook_exported(
-            &admin,
+            Some(&admin),
             imported.patient_id,
             "2 dispensings, 1 QR",
             at(2026, 11, 2, 0, 0),

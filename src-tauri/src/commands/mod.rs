@@ -10,4 +10,5 @@ pub mod merge;
 pub mod notebook;
 pub mod patient;
 pub mod patient_list;
+pub mod patient_qr;
 pub mod settings;

@@ -17,6 +17,7 @@ import { h, messageArea, mount } from "../dom";
 import { header } from "./header";
 import { canMerge, mergeTab } from "./merge";
 import { linkPanel, takeOpenLink } from "./link";
+import { patientQrPanel } from "./patientQr";
 import { nextTouch } from "./reader";
 
 type Tab = "history" | "current" | "body" | "memo" | "merge";
@@ -157,6 +158,12 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
     });
   };
   if (link instanceof HTMLButtonElement) link.addEventListener("click", openLink);
+  const printQr = h("button", { type: "button", id: "print-qr", class: "small" }, "QRコード印刷");
+  printQr.addEventListener("click", () => {
+    for (const b of tabButtons) b.classList.remove("active");
+    status.clear();
+    void patientQrPanel(ctx, patient, body, (text) => status.show(text));
+  });
   const back = h("button", { type: "button", id: "back-to-list", class: "small" }, "患者リストに戻る");
   back.addEventListener("click", () => ctx.go("patientList"));
   mount(
@@ -172,6 +179,7 @@ export async function renderPatient(ctx: Context, patientId: number): Promise<vo
       h("span", {}, patient.birth),
       link,
       reissue,
+      patient.merged_into === null ? printQr : null,
     ),
     mergedNotice(),
     h("nav", { class: "tabs", role: "tablist" }, ...tabButtons),
