@@ -47,12 +47,12 @@ async function waitForDriver(port, timeoutMs) {
 }
 
 /**
- * Starts tauri-driver with OKUSURI_DATA_DIR = dataDir and opens the app.
+ * Starts tauri-driver with OKUSURI_DATA_DIR = dataDir (and `env`) and opens the app.
  * Returns the WebdriverIO browser, the time to the first screen, and close().
  */
-export async function launch(dataDir) {
+export async function launch(dataDir, env = {}) {
   const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(NATIVE_PORT)], {
-    env: { ...process.env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: process.env.OKUSURI_E2E_LOG ?? "warn", OKUSURI_LOG_FILE: join(dataDir, "app.log") },
+    env: { ...process.env, ...env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: process.env.OKUSURI_E2E_LOG ?? "warn", OKUSURI_LOG_FILE: join(dataDir, "app.log") },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = async () => {
