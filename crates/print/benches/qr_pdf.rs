@@ -36,6 +36,20 @@ fn main() {
         started.elapsed().as_secs_f64() * 1e3,
         pdf.len()
     );
+    let full = make(6);
+    let mut encode: Vec<f64> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(qr::encode(&full[0]).unwrap());
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    encode.sort_by(f64::total_cmp);
+    println!(
+        "QR encode of a full symbol ({} bytes): median {:.1} ms",
+        full[0].len(),
+        encode[encode.len() / 2]
+    );
     for copies in [1, 6] {
         let symbols = make(copies);
         let mut times: Vec<f64> = (0..20)

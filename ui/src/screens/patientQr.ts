@@ -23,7 +23,7 @@ function choiceRow(d: HistoryDispensing, checked: boolean): HTMLElement {
   const drugs = d.rps.flatMap((rp) => rp.drugs.map((g) => g.name));
   return h(
     "li",
-    { class: "candidate" },
+    { class: "note qr-row" },
     box,
     h(
       "label",
