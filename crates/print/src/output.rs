@@ -81,7 +81,11 @@ fn remove_old(folder: &Path, now: SystemTime) {
 
 /// Opens the PDF in the viewer (see [`VIEWER_ENV`]) without waiting for it.
 pub fn open_pdf(path: &Path) -> Result<(), PrintError> {
-    let opened = match std::env::var_os(VIEWER_ENV).filter(|v| !v.is_empty()) {
+    open_with(path, std::env::var_os(VIEWER_ENV))
+}
+
+fn open_with(path: &Path, viewer: Option<std::ffi::OsString>) -> Result<(), PrintError> {
+    let opened = match viewer.filter(|v| !v.is_empty()) {
         Some(viewer) => std::process::Command::new(viewer)
             .arg(path)
             .spawn()
@@ -126,6 +130,21 @@ mod tests {
         std::fs::write(folder.join("new.pdf"), b"x").unwrap();
         remove_old(&folder, SystemTime::now());
         assert!(folder.join("new.pdf").exists());
+    }
+
+    #[test]
+    fn a_viewer_that_cannot_start_says_where_the_pdf_is() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pdf = save_pdf(tmp.path(), "qr", b"%PDF", at("2026-12-03 10:15:00")).unwrap();
+        let err = open_with(&pdf, Some("/nonexistent/pdf-viewer".into())).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("PDFを開けませんでした（"), "{message}");
+        assert!(
+            message.ends_with(&format!("保存先: {}", pdf.display())),
+            "{message}"
+        );
+        assert!(pdf.exists(), "the PDF stays for printing by hand");
+        assert!(open_with(&pdf, Some("true".into())).is_ok());
     }
 
     #[test]
