@@ -14,6 +14,7 @@ use okusuri_jahis::model::{
 use okusuri_jahis::{Document, Encoding, Mode, Severity};
 
 use crate::access_log::{AccessEvent, AccessRecord};
+use crate::history::NoteRow;
 use crate::{Staff, Store, StoreError};
 
 /// The access log's login ID for what the command line does.
@@ -106,13 +107,6 @@ struct DrugRow {
     generic_name: Option<String>,
 }
 
-struct NoteRow {
-    owner: i64,
-    drug_id: Option<i64>,
-    record: i64,
-    text: String,
-}
-
 fn text(t: &str) -> Text {
     Text {
         text: Some(t.to_string()),
@@ -197,27 +191,8 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| self.fail(e))?;
-        let rp_notes = sqlx::query_as!(
-            NoteRow,
-            r#"SELECT n.rp_id AS "owner!: i64", n.drug_id, n.record, n.text
-               FROM rp_note n JOIN rp r ON r.id = n.rp_id
-               WHERE r.dispensing_id IN (SELECT value FROM json_each(?))
-               ORDER BY n.id"#,
-            ids
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.fail(e))?;
-        let dispensing_notes = sqlx::query_as!(
-            NoteRow,
-            r#"SELECT dispensing_id AS "owner!: i64", NULL AS "drug_id?: i64", record, text
-               FROM dispensing_note WHERE dispensing_id IN (SELECT value FROM json_each(?))
-               ORDER BY id"#,
-            ids
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.fail(e))?;
+        let rp_notes = self.rp_notes(&ids).await?;
+        let dispensing_notes = self.dispensing_notes(&ids).await?;
 
         let dispensings = rows
             .into_iter()

@@ -224,14 +224,46 @@ struct LineRow {
     unit: Option<String>,
 }
 
-struct NoteRow {
-    owner: i64,
-    drug_id: Option<i64>,
-    record: i64,
-    text: String,
+/// A stored note: of an RP or drug (`owner` = RP, `drug_id` set for a
+/// drug's), or of a dispensing (`owner` = dispensing).
+pub(crate) struct NoteRow {
+    pub(crate) owner: i64,
+    pub(crate) drug_id: Option<i64>,
+    pub(crate) record: i64,
+    pub(crate) text: String,
 }
 
 impl Store {
+    /// The RP and drug notes (281/291/311/391) of the dispensings whose IDs
+    /// are the JSON array `ids`, in stored order.
+    pub(crate) async fn rp_notes(&self, ids: &str) -> Result<Vec<NoteRow>, StoreError> {
+        sqlx::query_as!(
+            NoteRow,
+            r#"SELECT n.rp_id AS "owner!: i64", n.drug_id, n.record, n.text
+               FROM rp_note n JOIN rp r ON r.id = n.rp_id
+               WHERE r.dispensing_id IN (SELECT value FROM json_each(?))
+               ORDER BY n.id"#,
+            ids
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))
+    }
+
+    /// The dispensing notes (401/411/421/501/601) of the dispensings whose
+    /// IDs are the JSON array `ids`, in stored order.
+    pub(crate) async fn dispensing_notes(&self, ids: &str) -> Result<Vec<NoteRow>, StoreError> {
+        sqlx::query_as!(
+            NoteRow,
+            r#"SELECT dispensing_id AS "owner!: i64", NULL AS "drug_id?: i64", record, text
+               FROM dispensing_note WHERE dispensing_id IN (SELECT value FROM json_each(?))
+               ORDER BY id"#,
+            ids
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))
+    }
     /// This facility's codes, if set.
     pub async fn facility_codes(&self) -> Result<Option<FacilityCodes>, StoreError> {
         // One query: this runs on every history page.
@@ -348,27 +380,8 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| self.fail(e))?;
-        let rp_notes = sqlx::query_as!(
-            NoteRow,
-            r#"SELECT n.rp_id AS "owner!: i64", n.drug_id, n.record, n.text
-               FROM rp_note n JOIN rp r ON r.id = n.rp_id
-               WHERE r.dispensing_id IN (SELECT value FROM json_each(?))
-               ORDER BY n.id"#,
-            ids
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.fail(e))?;
-        let dispensing_notes = sqlx::query_as!(
-            NoteRow,
-            r#"SELECT dispensing_id AS "owner!: i64", NULL AS "drug_id?: i64", record, text
-               FROM dispensing_note WHERE dispensing_id IN (SELECT value FROM json_each(?))
-               ORDER BY id"#,
-            ids
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.fail(e))?;
+        let rp_notes = self.rp_notes(&ids).await?;
+        let dispensing_notes = self.dispensing_notes(&ids).await?;
 
         let mut out: Vec<HistoryDispensing> = rows
             .into_iter()
