@@ -107,6 +107,13 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
     await card.insert(NEW_CARD);
     await says(browser, "#patient-message", "カードを再発行しました。前のカードは使えなくなりました。");
     await card.remove();
+    assert.equal(await browser.execute(() => document.getElementById("touch-notice")?.hidden), true, "the re-issue took that touch");
+    // A card touched while on another screen: the visit is announced there, with 開く.
+    await card.insert(NEW_CARD);
+    await says(browser, "#touch-notice-text", "山田 花子 様が受付されました（本日の患者リストに追加しました）。");
+    await card.remove();
+    await (await browser.$("#touch-notice-action")).click();
+    await says(browser, "#patient-name", "山田 花子");
     await (await browser.$("#back-to-list")).click();
     await shown(browser, "#patient-list");
     await card.insert(CARD);

@@ -2,8 +2,10 @@
 // account menu (パスワード変更, 取込 / スタッフ管理 / 設定 for admins, ログアウト).
 import type { Context } from "../app";
 import { h } from "../dom";
+import { touchNotice } from "./touchNotice";
 
-export function header(ctx: Context): HTMLElement {
+/** The header; with `touchNotice` (default) a card touched here is announced under it. */
+export function header(ctx: Context, options: { touchNotice?: boolean } = {}): HTMLElement {
   const staff = ctx.status.staff;
   const signOut = h("button", { type: "button", id: "signout", class: "link" }, "ログアウト");
   signOut.addEventListener("click", () => {
@@ -45,5 +47,6 @@ export function header(ctx: Context): HTMLElement {
       password,
       signOut,
     ),
+    options.touchNotice === false ? null : touchNotice(ctx),
   );
 }

@@ -111,7 +111,8 @@ export async function renderPatientList(ctx: Context): Promise<void> {
   reader.append(issueHere);
   mount(
     ctx.main,
-    header(ctx),
+    // The list shows touches itself (the reader area, the row on top).
+    header(ctx, { touchNotice: false }),
     feedStatusArea(ctx),
     h("section", { class: "patients" }, search, listArea),
     h("div", { class: "bottom-bar" }, reader),

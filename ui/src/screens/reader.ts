@@ -87,10 +87,30 @@ export function readerArea(
   return h("div", { id: "reader-status", class: "reader" }, h("span", { class: "reader-label" }, "カードリーダー"), toggle, detail, message);
 }
 
+let waiting = 0;
+let lastClaimed: number | null = null;
+
+/**
+ * True when a screen waiting for a card (新規発行, 再発行) takes this touch
+ * (`detectedAt` of its event) — whichever listener hears it first.
+ */
+export function touchIsClaimed(detectedAt: number): boolean {
+  return waiting > 0 || detectedAt === lastClaimed;
+}
+
 /** Waits for the next card touched (any kind) and returns what it found; resolves `null` on `cancel`. */
 export function nextTouch(ctx: Context): { touch: Promise<Touch | null>; cancel: () => void } {
   let cancel = () => undefined as void;
-  const touch = new Promise<Touch | null>((resolve) => {
+  waiting += 1;
+  let done = false;
+  const touch = new Promise<Touch | null>((settle) => {
+    const resolve = (value: Touch | null) => {
+      if (!done) {
+        done = true;
+        waiting -= 1;
+      }
+      settle(value);
+    };
     let unlisten: (() => void) | null = null;
     cancel = () => {
       unlisten?.();
@@ -100,6 +120,7 @@ export function nextTouch(ctx: Context): { touch: Promise<Touch | null>; cancel:
       .onCounter((event) => {
         if (event.kind !== "touch") return;
         unlisten?.();
+        lastClaimed = event.detected_at;
         resolve(event.touch);
       })
       .then((u) => {
