@@ -1,7 +1,7 @@
 // Routes between the screens on the app's state. Every screen gets the same
 // context: the API, what is known about the app, and a way to move on.
 import { api as realApi, type Api, type AppStatus, type Staff } from "./api";
-import { h, mount } from "./dom";
+import { errorText, h, mount } from "./dom";
 import { renderStartupError } from "./screens/startupError";
 import { renderSetup } from "./screens/setup";
 import { renderSignIn } from "./screens/signIn";
@@ -38,7 +38,7 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
   try {
     status = await api.appStatus();
   } catch (e) {
-    renderStartupError(main, e instanceof Error ? e.message : String(e));
+    renderStartupError(main, errorText(e));
     return;
   }
   footer.append(

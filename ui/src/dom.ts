@@ -57,3 +57,8 @@ export function inputRow(label: string, name: string, type = "text", extra: Attr
     h("input", { id, name, type, autocomplete: "off", ...extra }),
   );
 }
+
+/** The message of an error from a command (already Japanese) or anything thrown. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,12 +1,8 @@
 // 設定 → レセコン連携 (admins): the watched folders, and 取込エラー with 再試行.
 import type { Context } from "../app";
 import type { FolderConfig } from "../api";
-import { h, messageArea, mount } from "../dom";
+import { errorText, h, messageArea, mount } from "../dom";
 import { localTime } from "./feedStatus";
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** A new folder's settings with the defaults (leave files, OS events, 60 s rescans). */
 export function newFolder(path: string, profile: string, polling: boolean, moveProcessed: boolean, idPattern: string): FolderConfig {

@@ -1,6 +1,6 @@
 // 取込 (admins): JAHIS files chosen here are imported into the store.
 import type { Context } from "../app";
-import { h, messageArea, mount } from "../dom";
+import { errorText, h, messageArea, mount } from "../dom";
 import { header } from "./header";
 
 export function renderImport(ctx: Context): void {
@@ -36,7 +36,7 @@ export function renderImport(ctx: Context): void {
           open.addEventListener("click", () => ctx.go("patient", s.patient_id));
           results.append(h("li", { class: "import-ok" }, line, " ", open));
         } catch (e) {
-          results.append(h("li", { class: "import-error message" }, e instanceof Error ? e.message : String(e)));
+          results.append(h("li", { class: "import-error message" }, errorText(e)));
         }
       }
     })();

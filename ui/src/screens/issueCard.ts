@@ -3,7 +3,7 @@
 // just touched at the counter).
 import type { Context } from "../app";
 import type { ConsentMethod, NewPatient } from "../api";
-import { field, h, inputRow, messageArea, mount } from "../dom";
+import { errorText, field, h, inputRow, messageArea, mount } from "../dom";
 import { header } from "./header";
 import { openLinkNext } from "./link";
 import { nextTouch } from "./reader";
@@ -13,10 +13,6 @@ let presetIdm: string | null = null;
 /** The unknown card just touched: 新規発行 uses it without a second touch. */
 export function presetCard(idm: string | null): void {
   presetIdm = idm;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 export function renderIssueCard(ctx: Context): void {

@@ -2,7 +2,7 @@
 // them, chosen from レセコンからの候補 (best matches first).
 import type { Context } from "../app";
 import type { LinkCandidate, PatientSummary } from "../api";
-import { h, mount } from "../dom";
+import { errorText, h, mount } from "../dom";
 
 let openNext = false;
 
@@ -42,7 +42,7 @@ export async function linkPanel(
   try {
     candidates = await ctx.api.linkCandidates(patient.id);
   } catch (e) {
-    show(e instanceof Error ? e.message : String(e));
+    show(errorText(e));
     return;
   }
   mount(
@@ -60,7 +60,7 @@ export async function linkPanel(
                   show(`レセコンの患者ID ${c.external_ids} と紐づけました。今後の調剤は自動で登録されます。`);
                   done();
                 })
-                .catch((e: unknown) => show(e instanceof Error ? e.message : String(e)));
+                .catch((e: unknown) => show(errorText(e)));
             }),
           ),
         )

@@ -2,11 +2,7 @@
 // 元に戻す), and merging another record of the same person into this one.
 import type { Context } from "../app";
 import type { MergeRecord, PatientSummary } from "../api";
-import { h, mount } from "../dom";
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { errorText, h, mount } from "../dom";
 
 /** Who may merge: everyone but 事務 (the store checks it again). */
 export function canMerge(ctx: Context): boolean {

@@ -4,13 +4,9 @@
 // "取り込む" stores it on the patient chosen, after confirmation.
 import type { Context } from "../app";
 import type { NotebookPreview, PatientSummary } from "../api";
-import { h, messageArea, mount } from "../dom";
+import { errorText, h, messageArea, mount } from "../dom";
 import { header } from "./header";
 import { dispensingCard } from "./patient";
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** The read-only view of a notebook. */
 export function notebookView(preview: NotebookPreview): HTMLElement {

@@ -13,7 +13,7 @@ import {
   type PatientSummary,
 } from "../api";
 import { writeClipboard } from "../clipboard";
-import { h, messageArea, mount } from "../dom";
+import { errorText, h, messageArea, mount } from "../dom";
 import { header } from "./header";
 import { canMerge, mergeTab } from "./merge";
 import { linkPanel, takeOpenLink } from "./link";
@@ -35,10 +35,6 @@ const FILTERS: [HistoryView, string][] = [
   ["other", "他施設での調剤薬"],
   ["otc", "市販薬"],
 ];
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function notesBlock(notes: Note[], className: string): HTMLElement {
   return h(

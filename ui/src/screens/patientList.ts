@@ -1,7 +1,7 @@
 // 患者リスト (P1): patients who presented their notebook, by day, newest first.
 import type { Context } from "../app";
 import type { PatientListDay, PatientSummary } from "../api";
-import { h, mount } from "../dom";
+import { errorText, h, mount } from "../dom";
 import { feedStatusArea } from "./feedStatus";
 import { header } from "./header";
 import { presetCard } from "./issueCard";
@@ -128,7 +128,7 @@ export async function renderPatientList(ctx: Context): Promise<void> {
     void ctx.api
       .searchPatients(text)
       .then((found) => mount(listArea, searchTable(found)))
-      .catch((e: unknown) => mount(listArea, h("p", { class: "message", role: "alert" }, e instanceof Error ? e.message : String(e))));
+      .catch((e: unknown) => mount(listArea, h("p", { class: "message", role: "alert" }, errorText(e))));
   });
   const load = async () => {
     if (query.value.trim()) return; // showing search results
@@ -136,7 +136,7 @@ export async function renderPatientList(ctx: Context): Promise<void> {
       const days = await ctx.api.patientList();
       mount(listArea, listTable(days));
     } catch (e) {
-      mount(listArea, h("p", { class: "message", role: "alert" }, e instanceof Error ? e.message : String(e)));
+      mount(listArea, h("p", { class: "message", role: "alert" }, errorText(e)));
     }
   };
   if (refreshTimer) clearInterval(refreshTimer);

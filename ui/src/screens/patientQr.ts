@@ -2,11 +2,7 @@
 // them as JAHIS QR codes — a PDF opened in the system's viewer.
 import type { Context } from "../app";
 import type { Cursor, HistoryDispensing, PatientSummary, PrintedQr } from "../api";
-import { h, mount } from "../dom";
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { errorText, h, mount } from "../dom";
 
 /** The sentence shown after 印刷. */
 export function printedMessage(printed: PrintedQr): string {
@@ -76,7 +72,6 @@ export async function patientQrPanel(
       .then((printed) => {
         show(printedMessage(printed));
         warnings.replaceChildren(...printed.warnings.map((w) => h("li", {}, `注意: ${w}`)));
-        print.dataset.path = printed.path;
       })
       .catch((e: unknown) => show(errorText(e)))
       .finally(() => print.removeAttribute("disabled"));

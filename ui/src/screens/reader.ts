@@ -2,7 +2,7 @@
 // switch, the reader's state, and what a touch found.
 import type { Context } from "../app";
 import type { CounterEvent, ReaderStatus, Touch } from "../api";
-import { h } from "../dom";
+import { errorText, h } from "../dom";
 
 /** The message for a touch that did not find a patient (or `null`). */
 export function touchMessage(touch: Touch): string | null {
@@ -48,7 +48,7 @@ export function readerArea(
     // answer may be older than an event already drawn, so it is not used.
     void ctx.api
       .setReaderOn(!status.wanted)
-      .catch((e: unknown) => (message.textContent = e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => (message.textContent = errorText(e)));
   });
   let heard = false;
   const handle = (event: CounterEvent) => {

@@ -3,13 +3,9 @@
 // receipt computer is replaced (P11).
 import type { Context } from "../app";
 import type { RemapSummary } from "../api";
-import { field, h, inputRow, messageArea, mount } from "../dom";
+import { errorText, field, h, inputRow, messageArea, mount } from "../dom";
 import { feedCard, feedErrorsCard } from "./feedSettings";
 import { header } from "./header";
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function remapText(r: RemapSummary): string {
   return r.already_done

@@ -1,7 +1,7 @@
 // スタッフ管理 (admins): the staff list and adding a staff member.
 import type { Context } from "../app";
 import { ROLE_LABELS, type Role, type Staff } from "../api";
-import { field, h, inputRow, messageArea, mount } from "../dom";
+import { errorText, field, h, inputRow, messageArea, mount } from "../dom";
 import { header } from "./header";
 
 function staffTable(staff: Staff[]): HTMLTableElement {
@@ -47,7 +47,7 @@ export async function renderStaff(ctx: Context): Promise<void> {
     try {
       mount(listArea, staffTable(await ctx.api.listStaff()));
     } catch (e) {
-      message.show(e instanceof Error ? e.message : String(e));
+      message.show(errorText(e));
     }
   };
   form.addEventListener("submit", (event) => {
