@@ -12,7 +12,6 @@ mod notebook;
 mod output;
 mod qr_sheet;
 
-pub use font::FONT_LICENSE;
 pub use notebook::{NotebookPdf, notebook_pdf};
 pub use output::{VIEWER_ENV, open_pdf, save_pdf};
 pub use qr_sheet::{QrSheets, qr_sheets};

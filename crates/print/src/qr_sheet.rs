@@ -106,11 +106,10 @@ pub fn qr_sheets(sheets: &QrSheets<'_>) -> Result<Vec<u8>, PrintError> {
         }
         pages.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
     }
-    let options = PdfSaveOptions {
-        subset_fonts: true,
-        ..PdfSaveOptions::default()
-    };
-    Ok(doc.with_pages(pages).save(&options, &mut Vec::new()))
+    // The font is already a subset (font.rs): printpdf embeds it as it is.
+    Ok(doc
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new()))
 }
 
 /// Draws the symbol centred across the page with its top at `top` mm, one

@@ -11,7 +11,7 @@ use okusuri_jahis::model::{
     Dispensing, Doctor, Drug, Institution, Patient, PatientEntry, Person, ProvidedInfo, Rp, Text,
     Usage,
 };
-use okusuri_jahis::{Document, Encoding, Mode, Severity};
+use okusuri_jahis::{Document, Encoding, Mode, Severity, WriteError};
 
 use crate::access_log::{AccessEvent, AccessRecord};
 use crate::history::NoteRow;
@@ -43,6 +43,17 @@ pub enum ExportError {
     /// JAHIS needs the birth date.
     #[error("QRコードには生年月日が必要です。患者情報の生年月日を確かめてください。")]
     BirthDateMissing,
+    /// A character has no Shift_JIS (CP932) form, which JAHIS QR data uses
+    /// (e.g. 𠮷 in a name).
+    #[error(
+        "「{ch}」はお薬手帳のQRコード（Shift_JIS）で使えない文字のため、QRコードを作れません（{context}）。この文字を含まない調剤を選ぶか、登録内容の文字を置き換えてください。"
+    )]
+    Unencodable {
+        /// The character.
+        ch: char,
+        /// Where it is (the data line, shortened).
+        context: String,
+    },
     /// The data would lose something when read back (a field the format
     /// cannot carry).
     #[error("QRコードのデータを作れません: {0}")]
@@ -359,8 +370,10 @@ fn rp(r: &RpRow, drugs: &[DrugRow], notes: &[NoteRow]) -> Rp {
 /// Writes the document and reads it back: an error (something would be
 /// lost) refuses it; warnings are returned for the screen.
 fn check(doc: &Document) -> Result<Vec<String>, ExportError> {
-    let bytes = okusuri_jahis::write(doc, Encoding::Cp932)
-        .map_err(|e| ExportError::Invalid(e.to_string()))?;
+    let bytes = okusuri_jahis::write(doc, Encoding::Cp932).map_err(|e| match e {
+        WriteError::Unencodable { ch, context } => ExportError::Unencodable { ch, context },
+        other => ExportError::Invalid(other.to_string()),
+    })?;
     let back = okusuri_jahis::read(&bytes, Mode::Lenient)
         .map_err(|e| ExportError::Invalid(e.to_string()))?;
     if let Some(error) = back.issues.iter().find(|i| i.severity == Severity::Error) {

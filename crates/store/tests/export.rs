@@ -252,6 +252,51 @@ async fn refusals_say_why() {
 }
 
 #[tokio::test]
+async fn a_name_shift_jis_cannot_carry_is_named_and_nothing_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    let imported = store
+        .import_jahis(
+            &fixture("v26-example-11.txt"),
+            &source("import:a"),
+            at(2026, 11, 1, 0, 0),
+        )
+        .await
+        .unwrap();
+    // Registered at the counter (UTF-8) with the 𠮷 (つちよし) of the family register.
+    let mut conn = raw(tmp.path()).await;
+    sqlx::query("UPDATE patient SET name = '𠮷田 花子' WHERE id = ?")
+        .bind(imported.patient_id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let before = history_json(&store, imported.patient_id).await;
+    let ids = dispensing_ids(&store, imported.patient_id).await;
+    let err = store
+        .notebook_export(imported.patient_id, &ids)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ExportError::Unencodable { ch: '𠮷', .. }),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.starts_with(
+            "「𠮷」はお薬手帳のQRコード（Shift_JIS）で使えない文字のため、QRコードを作れません（"
+        ),
+        "{message}"
+    );
+    let summary = store
+        .patient(imported.patient_id, AS_OF())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(summary.name, "𠮷田 花子", "the record is not touched");
+    assert_eq!(history_json(&store, imported.patient_id).await, before);
+}
+
+#[tokio::test]
 async fn printing_is_in_the_access_log() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;

@@ -102,9 +102,9 @@ async fn a_damaged_real_database_is_reported_and_left_untouched() {
     set_up(&store).await;
     store.close().await;
     let file = tmp.path().join("okusuri.db");
-    // Closing checkpoints the WAL, but the last connection may finish closing
-    // on sqlx's worker thread just after: a WAL still holding page 1 would be
-    // read instead of the damaged header. The file alone, as a bad copy is.
+    // Closing normally checkpoints and removes the WAL, but a CI run once
+    // found it still there; a WAL holding page 1 is read instead of the
+    // damaged header. Damage the file alone, as a bad copy is.
     for leftover in ["okusuri.db-wal", "okusuri.db-shm"] {
         let _ = std::fs::remove_file(tmp.path().join(leftover));
     }
