@@ -7,6 +7,7 @@ start=$(date +%s)
 
 step "rustfmt";            cargo fmt --all --check
 step "TypeScript";         npm run --silent typecheck
+step "ESLint";             npm run --silent lint
 step "UI unit tests";      npm run --silent test:ui
 step "clippy";             cargo clippy --workspace --all-targets -- -D warnings
 step "Rust tests";         cargo test --workspace

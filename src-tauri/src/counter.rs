@@ -1,33 +1,18 @@
 //! The counter's card reader inside the app: the reader service runs while
-//! the switch is ON; each touch is looked up in the store and the window is
-//! told (`counter` events). The switch shows OFF while no reader can be
-//! watched (unplugged, several and none chosen, no PC/SC service), and comes
-//! back by itself when the service reports the reader again.
+//! the switch is ON; its events go through the switch's state machine
+//! (`okusuri_app::reader`), each touch is looked up, and the window is told
+//! (`counter` events). Nothing reaches the window while nobody is signed in.
 
 use std::sync::{Arc, Mutex};
 
+use okusuri_app::App;
+use okusuri_app::reader::{Reaction, ReaderStatus};
 use okusuri_reader::{ReaderConfig, ReaderEvent, ReaderService};
-use okusuri_store::{Store, Touch};
+use okusuri_store::Touch;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter};
+use tauri::{AppHandle, Emitter, Manager};
 
-/// The settings key of the chosen reader's name.
-pub const READER_KEY: &str = "reader.name";
-
-/// What the window shows bottom-left.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ReaderStatus {
-    /// The switch: ON while a reader is watched.
-    pub on: bool,
-    /// The user wants it ON (it may be OFF for a reason).
-    pub wanted: bool,
-    /// The reader watched.
-    pub reader: Option<String>,
-    /// Why it is OFF, in Japanese.
-    pub message: Option<String>,
-    /// Every reader connected.
-    pub readers: Vec<String>,
-}
+use crate::state::AppState;
 
 /// What the window is told.
 #[derive(Debug, Clone, Serialize)]
@@ -77,83 +62,56 @@ impl Counter {
         self.status.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Turns the switch ON (starts watching `reader`, or the only reader) or OFF.
-    pub fn switch(&self, app: &AppHandle, store: &Store, on: bool, reader: Option<String>) {
+    /// Turns the switch ON (starts watching `reader`, or the only reader,
+    /// looking touches up in `okusuri`) or OFF.
+    pub fn switch(&self, app: &AppHandle, okusuri: Option<&App>, on: bool, reader: Option<String>) {
         if let Ok(mut service) = self.service.lock() {
             if let Some(old) = service.take() {
                 old.stop();
             }
-            if on {
+            if let (true, Some(okusuri)) = (on, okusuri) {
                 let status = self.status.clone();
                 let app = app.clone();
-                let store = store.clone();
+                let okusuri = okusuri.clone();
                 *service = Some(ReaderService::start(
                     ReaderConfig { reader },
                     move |event| {
-                        handle(&app, &store, &status, event);
+                        handle(&app, &okusuri, &status, event);
                     },
                 ));
             }
         }
-        let status = {
-            let Ok(mut s) = self.status.lock() else {
-                return;
-            };
-            s.wanted = on;
-            if !on {
-                s.on = false;
-                s.message = None;
-            }
-            s.clone()
+        let status = match self.status.lock() {
+            Ok(mut s) => s.switch(on && okusuri.is_some()),
+            Err(_) => return,
         };
         emit(app, CounterEvent::Reader { status });
     }
 }
 
-fn handle(app: &AppHandle, store: &Store, status: &Mutex<ReaderStatus>, event: ReaderEvent) {
-    match event {
-        ReaderEvent::Card { idm, .. } => {
-            let (app, store) = (app.clone(), store.clone());
+fn handle(app: &AppHandle, okusuri: &App, status: &Mutex<ReaderStatus>, event: ReaderEvent) {
+    let signed_in = app.state::<AppState>().session().is_some();
+    let reaction = match status.lock() {
+        Ok(mut s) => s.apply(event, signed_in),
+        Err(_) => return,
+    };
+    match reaction {
+        Reaction::Status(status) => emit(app, CounterEvent::Reader { status }),
+        Reaction::Unreadable(message) => emit(app, CounterEvent::Unreadable { message }),
+        Reaction::LookUp(idm) => {
+            let (app, okusuri) = (app.clone(), okusuri.clone());
             let detected = chrono::Utc::now();
             tauri::async_runtime::spawn(async move {
-                let event = match store.card_touched(&idm, detected).await {
+                let event = match okusuri.card_touched(&idm).await {
                     Ok(touch) => CounterEvent::Touch {
                         touch,
                         detected_at: detected.timestamp_millis(),
                     },
-                    Err(e) => CounterEvent::Error {
-                        message: e.to_string(),
-                    },
+                    Err(e) => CounterEvent::Error { message: e.message },
                 };
                 emit(&app, event);
             });
         }
-        ReaderEvent::Unreadable { message, .. } => emit(app, CounterEvent::Unreadable { message }),
-        ReaderEvent::Removed { .. } => {}
-        ReaderEvent::Watching { reader, readers } => {
-            update(app, status, true, Some(reader), None, readers)
-        }
-        ReaderEvent::Unavailable { message, readers } => {
-            update(app, status, false, None, Some(message), readers)
-        }
+        Reaction::Nothing => {}
     }
-}
-
-fn update(
-    app: &AppHandle,
-    status: &Mutex<ReaderStatus>,
-    on: bool,
-    reader: Option<String>,
-    message: Option<String>,
-    readers: Vec<String>,
-) {
-    let Ok(mut s) = status.lock() else { return };
-    *s = ReaderStatus {
-        on,
-        wanted: true,
-        reader,
-        message,
-        readers,
-    };
-    emit(app, CounterEvent::Reader { status: s.clone() });
 }

@@ -1,16 +1,18 @@
-//! What the shell keeps between commands: the store (or why it could not be
-//! opened) and who is signed in on this window.
+//! What the shell keeps between commands: the application (or why the
+//! database could not be opened), the session of this window, the feed and
+//! the card reader; and [`Signed`], the command argument that stands for "a
+//! staff member is signed in".
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use okusuri_store::{Staff, Store};
+use okusuri_app::{App, AppError, Session};
+use tauri::ipc::{CommandArg, CommandItem, InvokeError};
+use tauri::{Manager, Runtime};
 
 /// Shared state of the running app.
 pub struct AppState {
-    /// The open store, or the Japanese message saying why it is not open.
-    pub store: Result<Store, String>,
-    /// The staff member signed in, if any.
-    session: Mutex<Option<Staff>>,
+    app: Result<App, AppError>,
+    session: Mutex<Option<Arc<Session>>>,
     /// The receipt-computer folder feed.
     pub feed: okusuri_feed::Manager,
     /// The card reader switch.
@@ -19,35 +21,50 @@ pub struct AppState {
 
 impl AppState {
     /// State around the result of opening the store.
-    pub fn new(store: Result<Store, String>) -> AppState {
+    pub fn new(app: Result<App, AppError>) -> AppState {
         AppState {
-            store,
+            app,
             session: Mutex::new(None),
             feed: okusuri_feed::Manager::new(),
             counter: crate::counter::Counter::default(),
         }
     }
 
-    /// The store, or the startup error.
-    pub fn store(&self) -> Result<&Store, String> {
-        self.store.as_ref().map_err(Clone::clone)
+    /// The application, or why the database is not open.
+    pub fn app(&self) -> Result<&App, AppError> {
+        self.app.as_ref().map_err(Clone::clone)
     }
 
-    /// The signed-in staff member, or a message asking to sign in.
-    pub fn staff(&self) -> Result<Staff, String> {
-        self.current()
-            .ok_or_else(|| "ログインしてください。".to_string())
-    }
-
-    /// The signed-in staff member, if any.
-    pub fn current(&self) -> Option<Staff> {
+    /// The session of this window, if someone is signed in.
+    pub fn session(&self) -> Option<Arc<Session>> {
         self.session.lock().map(|s| s.clone()).unwrap_or(None)
     }
 
-    /// Replaces the signed-in staff member.
-    pub fn set_current(&self, staff: Option<Staff>) {
-        if let Ok(mut session) = self.session.lock() {
-            *session = staff;
+    /// Replaces the session (`None`: signed out).
+    pub fn set_session(&self, session: Option<Session>) {
+        if let Ok(mut current) = self.session.lock() {
+            *current = session.map(Arc::new);
         }
+    }
+}
+
+/// A command argument that is only there when a staff member is signed in:
+/// a command that takes it cannot run without a session, and the window gets
+/// `auth.required` instead. Not sent by the window (taken from the state).
+pub struct Signed {
+    /// The application.
+    pub app: App,
+    /// Who is signed in.
+    pub session: Arc<Session>,
+}
+
+impl<'de, R: Runtime> CommandArg<'de, R> for Signed {
+    fn from_command(command: CommandItem<'de, R>) -> Result<Self, InvokeError> {
+        let state = command.message.webview_ref().state::<AppState>();
+        let app = state.app().map_err(InvokeError::from)?.clone();
+        let session = state
+            .session()
+            .ok_or_else(|| InvokeError::from(AppError::auth_required()))?;
+        Ok(Signed { app, session })
     }
 }

@@ -72,16 +72,14 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
     const latencies = [];
     const ours = [];
     for (let i = 0; i < 20; i++) {
-      const before = await browser.execute(() => document.querySelector(".list-area")?.dataset.visitDrawnAt ?? "0");
+      const drawnMark = () => browser.execute(() => performance.getEntriesByName("visit-drawn")[0]?.detail ?? { at: 0, detectedAt: 0 });
+      const before = (await drawnMark()).at;
       const placed = await card.insert(CARD);
       await browser.waitUntil(
-        async () => (await browser.execute(() => document.querySelector(".list-area")?.dataset.visitDrawnAt ?? "0")) !== before,
+        async () => (await drawnMark()).at !== before,
         { interval: 10, timeoutMsg: `touch ${i + 1} not shown` },
       );
-      const [drawn, detected] = await browser.execute(() => {
-        const d = document.querySelector(".list-area")?.dataset ?? {};
-        return [Number(d.visitDrawnAt ?? 0), Number(d.visitDetectedAt ?? 0)];
-      });
+      const { at: drawn, detectedAt: detected } = await drawnMark();
       latencies.push(drawn - placed);
       ours.push(drawn - detected);
       await card.remove();

@@ -75,7 +75,7 @@ test("folder feed: live 今回のお薬, 取込エラー, connection error, ID r
         async () => (await text(browser, "#patient-body .dispensing-date")) === `2026年11月${i}日`,
         { interval: 20, timeoutMsg: `dispensing ${i} not shown` },
       );
-      const drawnAt = Number(await browser.execute(() => document.getElementById("patient-body")?.dataset.currentDrawnAt ?? "0"));
+      const drawnAt = await browser.execute(() => performance.getEntriesByName("current-drawn")[0]?.detail?.at ?? 0);
       latencies.push(drawnAt - written);
     }
     assert.equal(await (await browser.$("#patient-message")).getText(), "レセコンから新しい調剤を取り込みました");

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { ADMIN, CLI, ROOT, fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
+import { ADMIN, ROOT, cliAsAdmin, fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
 const FIXTURES = join(ROOT, "crates/jahis/tests/fixtures");
 
@@ -24,12 +24,12 @@ async function openPatient(browser, query) {
 
 test("import, search, history with filters, copy, allergy survives a restart", async () => {
   const dataDir = freshDataDir();
-  // This pharmacy is 13-4-1234567; 南店 (7654321) is another facility.
-  execFileSync(CLI, ["--data-dir", dataDir, "db", "facility-codes", "13", "4", "1234567"]);
   let app = await launch(dataDir);
   try {
     const { browser } = app;
     await setUpFacility(browser);
+    // This pharmacy is 13-4-1234567; 南店 (7654321) is another facility (set by the CLI, signed in).
+    cliAsAdmin(dataDir, ["db", "facility-codes", "13", "4", "1234567"]);
 
     // 取込: two files of the same patient (山田 太郎, 1980-01-01, male).
     await (await browser.$("#open-import")).click();

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, ROOT, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
+import { ROOT, cliAsAdmin, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
 const FIXTURES = join(ROOT, "crates/jahis/tests/fixtures");
 
@@ -16,7 +16,6 @@ function text(browser, selector) {
 
 test("another pharmacy's notebook: scanned, shown, taken in", async () => {
   const dataDir = freshDataDir();
-  execFileSync(CLI, ["--data-dir", dataDir, "import", join(FIXTURES, "v26-example-11.txt")]);
   // Each symbol as the scanner types it: its data, then Enter.
   const scanned = ["v26-split-part-2.txt", "v26-split-part-1.txt"]
     .map((f) => `${readFileSync(join(FIXTURES, f), "utf8")}\n`)
@@ -25,6 +24,7 @@ test("another pharmacy's notebook: scanned, shown, taken in", async () => {
   try {
     const { browser } = app;
     await setUpFacility(browser);
+    cliAsAdmin(dataDir, ["import", join(FIXTURES, "v26-example-11.txt")]);
     await (await browser.$("#open-notebook")).click();
     // What the scanner types: both symbols, the second one first.
     await browser.execute((value) => {

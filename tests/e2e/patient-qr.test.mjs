@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, ROOT, fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
+import { CLI, ROOT, cliAsAdmin, fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
 const FIXTURES = join(ROOT, "crates/jahis/tests/fixtures");
 
@@ -41,13 +41,13 @@ function readQrPdf(pdf) {
 
 test("patient QR: chosen dispensings printed and read back from the PDF", async () => {
   const dataDir = freshDataDir();
-  execFileSync(CLI, ["--data-dir", dataDir, "import", join(FIXTURES, "tc-multi-dispensing.txt")]);
   const { viewer, opened } = recordingViewer();
   const app = await launch(dataDir, { OKUSURI_PDF_VIEWER: viewer });
   let timing;
   try {
     const { browser } = app;
     await setUpFacility(browser);
+    cliAsAdmin(dataDir, ["import", join(FIXTURES, "tc-multi-dispensing.txt")]);
     await fillAndSubmit(browser, "#search-form", { query: "ヤマダ" }, "#search-submit");
     await (await shown(browser, "#search-results tr.patient td.name")).click();
     await shown(browser, "#history-list .dispensing");

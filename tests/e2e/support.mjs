@@ -132,6 +132,14 @@ export async function setUpFacility(browser) {
   await shown(browser, "#patient-list");
 }
 
+/** Runs the CLI on `dataDir` signed in as the administrator of ADMIN (after setup). */
+export function cliAsAdmin(dataDir, args) {
+  return execFileSync(CLI, ["--data-dir", dataDir, "--staff", ADMIN.admin_login_id, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, OKUSURI_PASSWORD: ADMIN.password },
+  });
+}
+
 /** Starts pcscd (with the vpcd virtual readers) unless it runs, and waits for its readers. */
 export async function ensurePcscd() {
   const deadline = Date.now() + 10_000;

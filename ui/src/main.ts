@@ -1,5 +1,5 @@
 // Entry point of the webview.
-import { start } from "./app";
+import { start } from "./shared/router";
 
 const root = document.getElementById("app");
 if (root) {

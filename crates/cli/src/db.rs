@@ -52,13 +52,17 @@ struct Info {
 }
 
 /// Runs a database subcommand, printing its result; `Err` is the message.
-pub async fn run(command: DbCommand, dir: DataDir) -> Result<ExitCode, String> {
-    let output = describe(command, dir).await?;
+pub async fn run(
+    command: DbCommand,
+    dir: DataDir,
+    staff: Option<&str>,
+) -> Result<ExitCode, String> {
+    let output = describe(command, dir, staff).await?;
     print!("{output}");
     Ok(ExitCode::SUCCESS)
 }
 
-async fn describe(command: DbCommand, dir: DataDir) -> Result<String, String> {
+async fn describe(command: DbCommand, dir: DataDir, staff: Option<&str>) -> Result<String, String> {
     match command {
         DbCommand::Migrate => {
             let store = Store::open_in(&dir, OpenOptions::default())
@@ -84,9 +88,15 @@ async fn describe(command: DbCommand, dir: DataDir) -> Result<String, String> {
             Ok(format!("バックアップを作成しました: {}\n", file.display()))
         }
         DbCommand::Restore { file } => {
+            let actor = okusuri_store::Actor {
+                staff_id: None,
+                login_id: "(okusuri db restore)".into(),
+                via: okusuri_store::Via::Cli,
+            };
             let aside = okusuri_store::backup::restore(
                 &dir,
                 &file,
+                &actor,
                 OpenOptions::default(),
                 chrono::Utc::now(),
             )
@@ -108,15 +118,10 @@ async fn describe(command: DbCommand, dir: DataDir) -> Result<String, String> {
                 table,
                 code,
             };
-            codes.check().map_err(|e| e.to_string())?;
-            let store = Store::open_in(&dir, OpenOptions::default())
-                .await
-                .map_err(|e| e.to_string())?;
-            store
-                .set_facility_codes(&codes)
-                .await
-                .map_err(|e| e.to_string())?;
-            store.close().await;
+            let (app, session) = crate::signin::open_signed_in(&dir, staff).await?;
+            let set = app.set_facility_codes(&session, &codes).await;
+            crate::signin::finish(&app, &session).await;
+            set.map_err(|e| e.message)?;
             Ok(format!(
                 "施設コードを設定しました: {}-{}-{}\n",
                 codes.prefecture, codes.table, codes.code

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::signin::{finish, open_signed_in};
 use clap::{Args, Subcommand, ValueEnum};
 use okusuri_feed::{AfterImport, FeedEvent, FolderConfig, Format, WatchMode};
-use okusuri_store::{OpenOptions, Store};
 use tokio::sync::{mpsc, watch};
 
 /// `okusuri feed …`.
@@ -127,13 +127,22 @@ fn line(event: &FeedEvent) -> String {
 }
 
 /// Runs `okusuri feed …`.
-pub async fn run(cmd: FeedCommand, dir: okusuri_store::DataDir) -> Result<ExitCode, String> {
-    let store = Store::open_in(&dir, OpenOptions::default())
-        .await
-        .map_err(|e| e.to_string())?;
+pub async fn run(
+    cmd: FeedCommand,
+    dir: okusuri_store::DataDir,
+    staff: Option<&str>,
+) -> Result<ExitCode, String> {
+    let (app, session) = open_signed_in(&dir, staff).await?;
+    let store = app.store().clone();
+    if !matches!(cmd, FeedCommand::Errors) {
+        if let Err(e) = app.feed_by_hand(&session) {
+            finish(&app, &session).await;
+            return Err(e.message);
+        }
+    }
     let result = match cmd {
         FeedCommand::Errors => {
-            let errors = store.feed_errors(1000).await.map_err(|e| e.to_string())?;
+            let errors = app.feed_errors(&session).await.map_err(|e| e.message)?;
             if errors.is_empty() {
                 println!("取込エラーはありません。");
             }
@@ -190,6 +199,6 @@ pub async fn run(cmd: FeedCommand, dir: okusuri_store::DataDir) -> Result<ExitCo
                 .map(|()| ExitCode::SUCCESS)
         }
     };
-    store.close().await;
+    finish(&app, &session).await;
     result
 }

@@ -4,10 +4,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{Local, NaiveDate};
+use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
+use okusuri_app::AppError;
+use okusuri_app::limits::IMPORT_BATCH;
 use okusuri_jahis::{Mode, read};
-use okusuri_store::{HistoryFilter, ImportError, ImportItem, ImportSource, OpenOptions, Store};
+use okusuri_store::HistoryFilter;
+
+use crate::signin::{finish, open_signed_in};
 
 /// `okusuri import FILE…`.
 #[derive(Debug, Args)]
@@ -67,58 +71,37 @@ pub struct CopyArgs {
     pub drug: Option<usize>,
 }
 
-async fn open(dir: &okusuri_store::DataDir) -> Result<Store, String> {
-    Store::open_in(dir, OpenOptions::default())
-        .await
-        .map_err(|e| e.to_string())
-}
-
 fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
     serde_json::to_string_pretty(value).map_err(|e| e.to_string())
 }
 
-/// Files read and imported per transaction.
-const IMPORT_BATCH: usize = 200;
-
 /// Imports files in batches (each file all or nothing); prints what each added.
-pub async fn import(args: ImportArgs, dir: okusuri_store::DataDir) -> Result<ExitCode, String> {
-    let store = open(&dir).await?;
+pub async fn import(
+    args: ImportArgs,
+    dir: okusuri_store::DataDir,
+    staff: Option<&str>,
+) -> Result<ExitCode, String> {
+    let (app, session) = open_signed_in(&dir, staff).await?;
     let mut all_ok = true;
     for chunk in args.files.chunks(IMPORT_BATCH) {
-        let parsed: Vec<(ImportSource, Result<okusuri_jahis::Document, String>)> = chunk
+        let parsed: Vec<(String, Result<okusuri_jahis::Document, AppError>)> = chunk
             .iter()
             .map(|path| {
                 let name = path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let source = ImportSource {
-                    label: format!("import:{name}"),
-                    external_id: None,
-                };
                 let doc = std::fs::read(path)
-                    .map_err(|e| format!("ファイルを読めません（{e}）"))
-                    .and_then(|bytes| read(&bytes, Mode::Lenient).map_err(|e| e.to_string()));
-                (source, doc)
+                    .map_err(|e| AppError::invalid(format!("ファイルを読めません（{e}）")))
+                    .and_then(|bytes| read(&bytes, Mode::Lenient).map_err(AppError::from));
+                (name, doc)
             })
             .collect();
-        let items: Vec<ImportItem> = parsed
-            .iter()
-            .filter_map(|(source, doc)| doc.as_ref().ok().map(|doc| ImportItem { doc, source }))
-            .collect();
-        let mut imported = store
-            .import_batch(&items, chrono::Utc::now())
+        let results = app
+            .import_documents(&session, &parsed)
             .await
-            .map_err(|e| e.to_string())?
-            .into_iter();
-        for (path, (_, doc)) in chunk.iter().zip(&parsed) {
-            let result = match doc {
-                Err(message) => Err(message.clone()),
-                Ok(_) => imported
-                    .next()
-                    .unwrap_or(Err(ImportError::NoPatient))
-                    .map_err(|e| e.to_string()),
-            };
+            .map_err(|e| e.message)?;
+        for (path, result) in chunk.iter().zip(results) {
             match result {
                 Ok(s) => println!(
                     "{}: 患者 {}{} 調剤 {}件追加（{}件は登録済み） 薬品 {}行 市販薬 {}件 からだの情報・メモ {}件",
@@ -135,14 +118,14 @@ pub async fn import(args: ImportArgs, dir: okusuri_store::DataDir) -> Result<Exi
                     s.otc_added,
                     s.notes_added
                 ),
-                Err(message) => {
+                Err(e) => {
                     all_ok = false;
-                    eprintln!("{}: {message}", path.display());
+                    eprintln!("{}: {}", path.display(), e.message);
                 }
             }
         }
     }
-    store.close().await;
+    finish(&app, &session).await;
     Ok(if all_ok {
         ExitCode::SUCCESS
     } else {
@@ -151,13 +134,16 @@ pub async fn import(args: ImportArgs, dir: okusuri_store::DataDir) -> Result<Exi
 }
 
 /// Lists or searches patients.
-pub async fn patients(args: PatientsArgs, dir: okusuri_store::DataDir) -> Result<ExitCode, String> {
-    let store = open(&dir).await?;
-    let today = Local::now().date_naive();
-    let found = store
-        .search_patients(args.search.as_deref().unwrap_or(""), 1000, today)
+pub async fn patients(
+    args: PatientsArgs,
+    dir: okusuri_store::DataDir,
+    staff: Option<&str>,
+) -> Result<ExitCode, String> {
+    let (app, session) = open_signed_in(&dir, staff).await?;
+    let found = app
+        .search_patients(&session, args.search.as_deref().unwrap_or(""))
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.message)?;
     if args.json {
         println!("{}", json(&found)?);
     } else {
@@ -165,27 +151,25 @@ pub async fn patients(args: PatientsArgs, dir: okusuri_store::DataDir) -> Result
             println!("{}\t{}\t{}\t{}\t{}", p.id, p.kana, p.name, p.sex, p.birth);
         }
     }
-    store.close().await;
+    finish(&app, &session).await;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Prints a patient's history, all pages.
-pub async fn history(args: HistoryArgs, dir: okusuri_store::DataDir) -> Result<ExitCode, String> {
-    let store = open(&dir).await?;
-    let today = Local::now().date_naive();
-    if store
-        .patient(args.patient, today)
+pub async fn history(
+    args: HistoryArgs,
+    dir: okusuri_store::DataDir,
+    staff: Option<&str>,
+) -> Result<ExitCode, String> {
+    let (app, session) = open_signed_in(&dir, staff).await?;
+    app.patient(&session, args.patient)
         .await
-        .map_err(|e| e.to_string())?
-        .is_none()
-    {
-        return Err(format!("患者 {} は登録されていません。", args.patient));
-    }
+        .map_err(|e| e.message)?;
     if let Filter::Otc = args.filter {
-        let otc = store
-            .otc_history(args.patient)
+        let otc = app
+            .otc(&session, args.patient)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.message)?;
         if args.json {
             println!("{}", json(&otc)?);
         } else {
@@ -203,20 +187,21 @@ pub async fn history(args: HistoryArgs, dir: okusuri_store::DataDir) -> Result<E
                 );
             }
         }
+        finish(&app, &session).await;
         return Ok(ExitCode::SUCCESS);
     }
     let filter = match args.filter {
         Filter::Other => HistoryFilter::Other,
         _ => HistoryFilter::All,
     };
-    let as_of = args.as_of.unwrap_or(today);
+    let as_of = args.as_of.unwrap_or_else(|| app.clock().today());
     let mut all = Vec::new();
     let mut cursor = None;
     loop {
-        let page = store
-            .history(args.patient, filter, cursor.as_ref(), 100, as_of)
+        let page = app
+            .history_as_of(&session, args.patient, filter, cursor.as_ref(), 100, as_of)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.message)?;
         all.extend(page.dispensings);
         match page.next {
             Some(next) => cursor = Some(next),
@@ -251,19 +236,22 @@ pub async fn history(args: HistoryArgs, dir: okusuri_store::DataDir) -> Result<E
             }
         }
     }
-    store.close().await;
+    finish(&app, &session).await;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Prints exactly what the コピー button puts on the clipboard.
-pub async fn copy(args: CopyArgs, dir: okusuri_store::DataDir) -> Result<ExitCode, String> {
-    let store = open(&dir).await?;
-    let text = store
-        .copy_text(args.patient, args.dispensing, args.drug)
+pub async fn copy(
+    args: CopyArgs,
+    dir: okusuri_store::DataDir,
+    staff: Option<&str>,
+) -> Result<ExitCode, String> {
+    let (app, session) = open_signed_in(&dir, staff).await?;
+    let text = app
+        .copy_text(&session, args.patient, args.dispensing, args.drug)
         .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| "指定の調剤（または薬品）はこの患者のものではありません。".to_string())?;
+        .map_err(|e| e.message)?;
     println!("{text}");
-    store.close().await;
+    finish(&app, &session).await;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! `okusuri`: Okusuri Desk's crates from the command line, for site diagnosis,
 //! scripting and tests. Errors are printed in Japanese and exit with status 1.
 
+mod account;
 mod audit;
 mod db;
 mod feed;
@@ -8,6 +9,7 @@ mod history;
 mod jahis;
 mod qr;
 mod reader;
+mod signin;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,12 +30,22 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
 
+    /// The staff ID to sign in as, for commands that read or change patient
+    /// data (password from OKUSURI_PASSWORD or a prompt).
+    #[arg(long, global = true, value_name = "ID", env = "OKUSURI_STAFF")]
+    staff: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// 初期設定: the facility and its first administrator (password from a prompt or OKUSURI_PASSWORD).
+    Setup(account::SetupArgs),
+    /// Staff (administrators): add, list.
+    #[command(subcommand)]
+    Staff(account::StaffCommand),
     /// The database: migrations and information.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -74,17 +86,20 @@ fn main() -> ExitCode {
                 }),
                 None => DataDir::resolve(),
             };
+            let staff = cli.staff.as_deref();
             match (data_dir, runtime()) {
                 (Ok(dir), Ok(rt)) => rt.block_on(async move {
                     match command {
-                        Command::Db(cmd) => db::run(cmd, dir).await,
-                        Command::Import(args) => history::import(args, dir).await,
-                        Command::Patients(args) => history::patients(args, dir).await,
-                        Command::History(args) => history::history(args, dir).await,
-                        Command::Copy(args) => history::copy(args, dir).await,
-                        Command::Qr(args) => qr::run(args, dir).await,
+                        Command::Setup(args) => account::setup(args, dir).await,
+                        Command::Staff(cmd) => account::staff(cmd, dir, staff).await,
+                        Command::Db(cmd) => db::run(cmd, dir, staff).await,
+                        Command::Import(args) => history::import(args, dir, staff).await,
+                        Command::Patients(args) => history::patients(args, dir, staff).await,
+                        Command::History(args) => history::history(args, dir, staff).await,
+                        Command::Copy(args) => history::copy(args, dir, staff).await,
+                        Command::Qr(args) => qr::run(args, dir, staff).await,
                         Command::Audit(cmd) => audit::run(cmd, dir).await,
-                        Command::Feed(cmd) => feed::run(cmd, dir).await,
+                        Command::Feed(cmd) => feed::run(cmd, dir, staff).await,
                         Command::Jahis(cmd) => jahis::run(cmd),
                         Command::Reader(cmd) => reader::run(cmd),
                     }

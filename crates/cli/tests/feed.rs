@@ -25,13 +25,47 @@ fn count(db: &Path, sql: &str) -> i64 {
         .unwrap()
 }
 
+const PASSWORD: &str = "first-pass-1";
+
+/// Sets the facility up (the feed runs as a signed-in administrator).
+fn set_up(data: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_okusuri"))
+        .arg("--data-dir")
+        .arg(data)
+        .args([
+            "setup",
+            "--facility-id",
+            "PH0001",
+            "--facility-name",
+            "さくら薬局",
+        ])
+        .args(["--admin-id", "admin", "--admin-name", "管理 太郎"])
+        .env("OKUSURI_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `okusuri --data-dir DATA --staff admin` with the password in the environment.
+fn okusuri(data: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_okusuri"));
+    cmd.arg("--data-dir")
+        .arg(data)
+        .args(["--staff", "admin"])
+        .env("OKUSURI_PASSWORD", PASSWORD);
+    cmd
+}
+
 #[test]
 fn killed_in_a_burst_and_restarted_every_dispensing_is_stored_once() {
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_okusuri"))
-        .arg("--data-dir")
-        .arg(data.path())
+    set_up(data.path());
+    let mut child = okusuri(data.path())
         .args(["feed", "watch", "--rescan-secs", "1"])
         .arg(folder.path())
         .stdout(Stdio::piped())
@@ -69,9 +103,7 @@ fn killed_in_a_burst_and_restarted_every_dispensing_is_stored_once() {
         "killed mid-burst: {before} stored"
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_okusuri"))
-        .arg("--data-dir")
-        .arg(data.path())
+    let out = okusuri(data.path())
         .args(["feed", "run", "--once", "--settle-ms", "0"])
         .arg(folder.path())
         .output()
@@ -99,6 +131,7 @@ fn killed_in_a_burst_and_restarted_every_dispensing_is_stored_once() {
 fn a_file_it_may_not_read_is_an_error_and_the_rest_flows() {
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
+    set_up(data.path());
     std::fs::write(folder.path().join("good.txt"), jahis("山田 太郎", 1)).unwrap();
     let secret = folder.path().join("secret.txt");
     std::fs::write(&secret, jahis("佐藤 花子", 2)).unwrap();
@@ -110,6 +143,8 @@ fn a_file_it_may_not_read_is_an_error_and_the_rest_flows() {
         for dir in [data.path(), folder.path()] {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
         }
+        let db = data.path().join("okusuri.db");
+        std::fs::set_permissions(db, std::fs::Permissions::from_mode(0o666)).unwrap();
         let bin = data.path().join("okusuri");
         std::fs::copy(env!("CARGO_BIN_EXE_okusuri"), &bin).unwrap();
         let mut c = Command::new("setpriv");
@@ -122,6 +157,8 @@ fn a_file_it_may_not_read_is_an_error_and_the_rest_flows() {
     let out = cmd
         .arg("--data-dir")
         .arg(data.path())
+        .args(["--staff", "admin"])
+        .env("OKUSURI_PASSWORD", PASSWORD)
         .args(["feed", "run", "--once", "--settle-ms", "0"])
         .arg(folder.path())
         .output()

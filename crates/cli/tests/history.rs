@@ -13,18 +13,52 @@ fn fixture(name: &str) -> String {
         .into_owned()
 }
 
-fn okusuri(dir: &str, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_okusuri"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
+const PASSWORD: &str = "first-pass-1";
+
+/// Runs `okusuri` as `staff` (password `PASSWORD`) with no other environment of ours.
+fn run_as(staff: Option<&str>, dir: &str, args: &[&str]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_okusuri"));
+    cmd.arg("--data-dir").arg(dir).args(args);
+    cmd.env_remove("OKUSURI_STAFF")
+        .env("OKUSURI_PASSWORD", PASSWORD);
+    if let Some(staff) = staff {
+        cmd.env("OKUSURI_STAFF", staff);
+    }
+    let out = cmd.output().unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
     )
+}
+
+/// Runs `okusuri` as the administrator, setting the facility up first.
+fn okusuri(dir: &str, args: &[&str]) -> (i32, String, String) {
+    if !std::path::Path::new(dir).join("okusuri.db").exists() {
+        let setup = [
+            "setup",
+            "--facility-id",
+            "PH0001",
+            "--facility-name",
+            "さくら薬局",
+            "--admin-id",
+            "admin",
+            "--admin-name",
+            "管理 太郎",
+        ];
+        let (code, _, err) = run_as(None, dir, &setup);
+        assert_eq!(code, 0, "{err}");
+    }
+    run_as(Some("admin"), dir, args)
+}
+
+fn sql(dir: &str, query: &str) -> String {
+    let out = Command::new("sqlite3")
+        .arg(std::path::Path::new(dir).join("okusuri.db"))
+        .arg(query)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 #[test]
@@ -119,31 +153,18 @@ fn audit_verify_finds_an_edited_row() {
     let dir = tmp.path().to_str().unwrap();
     okusuri(dir, &["import", &fixture("v26-example-01.txt")]);
     okusuri(dir, &["db", "facility-codes", "13", "4", "1234567"]);
-    // The CLI writes no access-log rows itself; add some through the store's own path.
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let store = okusuri_store::Store::open_file(
-            &tmp.path().join("okusuri.db"),
-            okusuri_store::OpenOptions::default(),
-        )
-        .await
-        .unwrap();
-        for i in 0..3 {
-            let record = okusuri_store::AccessRecord {
-                event: okusuri_store::AccessEvent::PatientOpened,
-                staff_id: None,
-                login_id: "test",
-                patient_id: Some(1),
-                detail: Some(if i == 1 { "second" } else { "other" }),
-            };
-            store.log_access(record, chrono::Utc::now()).await.unwrap();
-        }
-        store.close().await;
-    });
-    let (code, out, _) = okusuri(dir, &["audit", "verify"]);
+    okusuri(dir, &["history", "1"]);
+    let rows = sql(dir, "SELECT count(*) FROM access_log");
+    assert!(
+        rows.parse::<i64>().unwrap() >= 8,
+        "setup, sign-ins and outs, import, codes, read: {rows}"
+    );
+    let (code, out, _) = run_as(None, dir, &["audit", "verify"]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("アクセスログ 3 件を確認しました。変更・削除は見つかりません。"),
+        out.contains(&format!(
+            "アクセスログ {rows} 件を確認しました。変更・削除は見つかりません。"
+        )),
         "{out}"
     );
     let status = Command::new("sqlite3")
@@ -152,9 +173,84 @@ fn audit_verify_finds_an_edited_row() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (code, out, _) = okusuri(dir, &["audit", "verify"]);
+    let (code, out, _) = run_as(None, dir, &["audit", "verify"]);
     assert_eq!(code, 1);
     assert!(out.contains("アクセスログの記録 2 が変更されたか"), "{out}");
+}
+
+#[test]
+fn patient_data_needs_a_signed_in_staff_member_and_is_logged_as_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let (code, _, err) = okusuri(dir, &["import", &fixture("v26-example-01.txt")]);
+    assert_eq!(code, 0, "{err}");
+
+    // No staff ID: refused before anything is read.
+    let (code, out, err) = run_as(None, dir, &["history", "1"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains("--staff スタッフID が必要です"), "{err}");
+
+    // A wrong password counts towards the lock-out like the window's.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_okusuri"));
+    let out = cmd
+        .args(["--data-dir", dir, "--staff", "admin", "patients"])
+        .env("OKUSURI_PASSWORD", "wrong-password")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("あと4回失敗すると"), "{err}");
+
+    // A clerk may read but not import.
+    let new_clerk = Command::new(env!("CARGO_BIN_EXE_okusuri"))
+        .args([
+            "--data-dir",
+            dir,
+            "--staff",
+            "admin",
+            "staff",
+            "add",
+            "clerk1",
+        ])
+        .args(["--name", "事務 花子", "--role", "clerk"])
+        .env("OKUSURI_PASSWORD", PASSWORD)
+        .env("OKUSURI_NEW_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        new_clerk.status.success(),
+        "{}",
+        String::from_utf8_lossy(&new_clerk.stderr)
+    );
+    let (code, out, _) = okusuri(dir, &["staff", "list"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("clerk1\t事務 花子\tclerk"), "{out}");
+    let before = sql(dir, "SELECT count(*) FROM dispensing");
+    let (code, _, err) = run_as(
+        Some("clerk1"),
+        dir,
+        &["import", &fixture("v26-example-08.txt")],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("取込は管理者だけが行えます。"), "{err}");
+    assert_eq!(
+        sql(dir, "SELECT count(*) FROM dispensing"),
+        before,
+        "nothing stored"
+    );
+    let (code, out, err) = run_as(Some("clerk1"), dir, &["history", "1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.is_empty());
+
+    // The reads are in the access log, as the clerk's, from the CLI.
+    let row = sql(
+        dir,
+        "SELECT login_id || '|' || pc_name || '|' || detail FROM access_log \
+         WHERE event = 'patient_viewed' AND patient_id = 1 ORDER BY id DESC LIMIT 1",
+    );
+    assert!(row.starts_with("clerk1|"), "{row}");
+    assert!(row.contains(" (CLI)|history all"), "{row}");
 }
 
 #[test]

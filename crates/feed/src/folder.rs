@@ -32,6 +32,8 @@ use crate::FeedError;
 use crate::config::{AfterImport, FolderConfig, Format};
 use crate::profile::Profile;
 
+/// How the access log names the feed's imports.
+pub const FEED_ACTOR: &str = "レセコン連携";
 /// Files read and imported per transaction.
 const BATCH: usize = 200;
 
@@ -435,7 +437,8 @@ impl FolderFeed {
             .iter()
             .map(|(_, doc, source)| ImportItem { doc, source })
             .collect();
-        let results = self.store.import_batch(&items, now).await?;
+        let actor = okusuri_store::Actor::system(FEED_ACTOR);
+        let results = self.store.import_batch(&actor, &items, now).await?;
         for ((i, _, _), result) in docs.iter().zip(results) {
             let slot = &mut outcome[*i];
             match (slot.as_mut(), result) {

@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::Utc;
-use okusuri_store::{Staff, Store};
+use chrono::{DateTime, Utc};
+use okusuri_store::{Actor, Store};
 use tokio::sync::{mpsc, watch};
 
+use crate::FeedError;
 use crate::config::{FolderConfig, SETTINGS_KEY, parse_folders};
 use crate::folder::{FeedEvent, FolderStatus};
 
@@ -38,20 +39,21 @@ pub async fn load_folders(store: &Store) -> Result<Vec<FolderConfig>, String> {
 /// profile that does not load, or a bad file-name pattern, is refused.
 pub async fn save_folders(
     store: &Store,
-    actor: &Staff,
+    actor: &Actor,
     folders: &[FolderConfig],
-) -> Result<(), String> {
+    now: DateTime<Utc>,
+) -> Result<(), FeedError> {
     for f in folders {
         if f.path.as_os_str().is_empty() {
-            return Err("フォルダの場所を入力してください。".into());
+            return Err(FeedError::Config(
+                "フォルダの場所を入力してください。".into(),
+            ));
         }
-        crate::folder::check_config(f)?;
+        crate::folder::check_config(f).map_err(FeedError::Config)?;
     }
-    let json = serde_json::to_string(folders).map_err(|e| e.to_string())?;
-    store
-        .set_setting_as(actor, SETTINGS_KEY, &json, Utc::now())
-        .await
-        .map_err(|e| e.to_string())
+    let json = serde_json::to_string(folders).map_err(|e| FeedError::Config(e.to_string()))?;
+    store.set_setting(actor, SETTINGS_KEY, &json, now).await?;
+    Ok(())
 }
 
 impl Manager {

@@ -339,11 +339,15 @@ async fn nsips_files_are_read_through_the_profile_and_link_the_receipt_id() {
     })
     .await;
     h.store
-        .set_facility_codes(&okusuri_store::FacilityCodes {
-            prefecture: "13".into(),
-            table: "4".into(),
-            code: "1234567".into(),
-        })
+        .set_facility_codes(
+            &okusuri_store::Actor::system("test"),
+            &okusuri_store::FacilityCodes {
+                prefecture: "13".into(),
+                table: "4".into(),
+                code: "1234567".into(),
+            },
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     let text = "H,000123,山田 太郎,ヤマダ タロウ,M,19800101,20261122\r\n\

@@ -168,11 +168,15 @@ async fn main() {
     };
     let store = Store::open_in(&dir, OpenOptions::default()).await.unwrap();
     store
-        .set_facility_codes(&FacilityCodes {
-            prefecture: "13".into(),
-            table: "4".into(),
-            code: "1234567".into(),
-        })
+        .set_facility_codes(
+            &okusuri_store::Actor::system("test"),
+            &FacilityCodes {
+                prefecture: "13".into(),
+                table: "4".into(),
+                code: "1234567".into(),
+            },
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
@@ -200,12 +204,17 @@ async fn main() {
                 source: &source,
             })
             .collect();
-        for r in store.import_batch(&items, now).await.unwrap() {
+        for r in store
+            .import_batch(&okusuri_store::Actor::system("bench"), &items, now)
+            .await
+            .unwrap()
+        {
             lines += r.unwrap().drugs_added;
         }
     }
     let big = store
         .import_jahis(
+            &okusuri_store::Actor::system("bench"),
             &patient_doc(PATIENTS + 1, BIG_PATIENT_DISPENSINGS),
             &source,
             now,
@@ -225,6 +234,7 @@ async fn main() {
     for i in 0..2_000 {
         single += store
             .import_jahis(
+                &okusuri_store::Actor::system("bench"),
                 &patient_doc(PATIENTS + 10 + i, DISPENSINGS_EACH),
                 &source,
                 now,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::{Store, StoreError, timestamp};
+use crate::{Store, StoreError, Via, timestamp};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -51,6 +51,17 @@ pub enum AccessEvent {
     CardIssued,
     /// A patient's notebook data was printed as QR codes (P8).
     NotebookExported,
+    /// A staff member read part of a patient's record (history, notes, …);
+    /// the detail says which part. Pages of one part are logged once per opening.
+    PatientViewed,
+    /// Another pharmacy's notebook data was read for display (P9).
+    NotebookPreviewed,
+    /// The database was restored from a backup.
+    DatabaseRestored,
+    /// A backup of the database was written.
+    BackupWritten,
+    /// A patient's visit was recorded (card touched at the counter).
+    VisitRecorded,
 }
 
 impl AccessEvent {
@@ -75,6 +86,11 @@ impl AccessEvent {
             AccessEvent::SettingsChanged => "settings_changed",
             AccessEvent::CardIssued => "card_issued",
             AccessEvent::NotebookExported => "notebook_exported",
+            AccessEvent::PatientViewed => "patient_viewed",
+            AccessEvent::NotebookPreviewed => "notebook_previewed",
+            AccessEvent::DatabaseRestored => "database_restored",
+            AccessEvent::BackupWritten => "backup_written",
+            AccessEvent::VisitRecorded => "visit_recorded",
         }
     }
 }
@@ -116,37 +132,13 @@ pub struct AccessRecord<'a> {
 }
 
 impl Store {
-    /// Appends one row to the access log, chained to the row before it.
-    pub async fn log_access(
-        &self,
-        record: AccessRecord<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(|e| self.fail(e))?;
-        // IMMEDIATE: no other writer may append between reading the last hash and inserting.
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| self.fail(e))?;
-        let appended = self.append_chained(&mut conn, record, now).await;
-        let end = if appended.is_ok() {
-            "COMMIT"
-        } else {
-            "ROLLBACK"
-        };
-        sqlx::query(end)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| self.fail(e))?;
-        appended
-    }
-
     /// Appends one chained row inside the caller's transaction, which must
-    /// have been begun with `BEGIN IMMEDIATE` (see [`Store::log_access`]).
+    /// have been begun with `BEGIN IMMEDIATE` (see [`crate::write`]).
     pub(crate) async fn append_chained(
         &self,
         conn: &mut sqlx::SqliteConnection,
         record: AccessRecord<'_>,
+        via: Via,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let last = sqlx::query!(
@@ -162,7 +154,10 @@ impl Store {
             event: record.event.as_str().to_string(),
             staff_id: record.staff_id,
             login_id: record.login_id.to_string(),
-            pc_name: self.pc_name.clone(),
+            pc_name: match via {
+                Via::Cli => format!("{} (CLI)", self.pc_name),
+                Via::Window | Via::System => self.pc_name.clone(),
+            },
             patient_id: record.patient_id,
             detail: record.detail.map(str::to_string),
         };

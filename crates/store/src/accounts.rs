@@ -8,8 +8,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::access_log::{AccessEvent, AccessRecord};
-use crate::{Store, StoreError, parse_timestamp, password, timestamp};
+use crate::access_log::AccessEvent;
+use crate::{Actor, Store, StoreError, Via, parse_timestamp, password, timestamp};
 
 /// Wrong passwords in a row that lock a staff ID.
 pub const MAX_FAILED_ATTEMPTS: i64 = 5;
@@ -132,9 +132,6 @@ pub enum AccountError {
     /// The current password given for a change was wrong.
     #[error("現在のパスワードが正しくありません。")]
     WrongCurrentPassword,
-    /// The acting staff member may not do this.
-    #[error("この操作は管理者だけが行えます。")]
-    NotAllowed,
     /// The staff ID is taken.
     #[error("スタッフID「{0}」はすでに使われています。")]
     LoginIdTaken(String),
@@ -239,6 +236,7 @@ impl Store {
     pub async fn set_up_facility(
         &self,
         setup: &FacilitySetup,
+        via: Via,
         now: DateTime<Utc>,
     ) -> Result<Staff, AccountError> {
         check_id("施設ID", setup.facility_code.trim())?;
@@ -256,7 +254,12 @@ impl Store {
         let login_id = setup.admin_login_id.trim();
         let admin_name = setup.admin_name.trim();
         let role = Role::Admin.as_str();
-        let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+        let creator = Actor {
+            staff_id: None,
+            login_id: login_id.to_string(),
+            via,
+        };
+        let mut tx = self.begin_write(&creator, now).await?;
         let inserted = sqlx::query!(
             "INSERT INTO facility (id, code, name, created_at) VALUES (1, ?, ?, ?)
              ON CONFLICT (id) DO NOTHING",
@@ -264,7 +267,7 @@ impl Store {
             name,
             at
         )
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
         if inserted.rows_affected() == 0 {
@@ -280,28 +283,18 @@ impl Store {
             at,
             at
         )
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        tx.commit().await.map_err(|e| self.fail(e))?;
-        let staff = Staff {
+        tx.log_for_staff(AccessEvent::FacilityCreated, id, code)
+            .await?;
+        tx.commit().await?;
+        Ok(Staff {
             id,
             login_id: login_id.to_string(),
             display_name: admin_name.to_string(),
             role: Role::Admin,
-        };
-        self.log_access(
-            AccessRecord {
-                event: AccessEvent::FacilityCreated,
-                staff_id: Some(id),
-                login_id,
-                patient_id: None,
-                detail: Some(code),
-            },
-            now,
-        )
-        .await?;
-        Ok(staff)
+        })
     }
 
     async fn staff_row(&self, login_id: &str) -> Result<Option<StaffRow>, StoreError> {
@@ -328,25 +321,32 @@ impl Store {
         .map_err(|e| self.fail(e))
     }
 
-    /// Signs a staff member in, applying the lock-out rule, and logs the attempt.
+    /// Signs a staff member in, applying the lock-out rule, and logs the
+    /// attempt (the counter change and its log row in one transaction).
     pub async fn sign_in(
         &self,
         facility_code: &str,
         login_id: &str,
         password: &str,
+        via: Via,
         now: DateTime<Utc>,
     ) -> Result<Staff, AccountError> {
         let facility = self.facility().await?.ok_or(AccountError::NotSetUp)?;
         let login_id = login_id.trim();
+        let attempt = |staff_id| Actor {
+            staff_id,
+            login_id: login_id.to_string(),
+            via,
+        };
         let row = match self.staff_row(login_id).await? {
             Some(row) if facility.code.eq_ignore_ascii_case(facility_code.trim()) => row,
             _ => {
                 // Same work and same answer as a wrong password.
                 verify_password(password, password::decoy_hash()).await;
-                self.log_attempt(
+                self.audit(
+                    &attempt(None),
                     AccessEvent::SignInFailed,
                     None,
-                    login_id,
                     "unknown facility or staff ID",
                     now,
                 )
@@ -356,38 +356,35 @@ impl Store {
                 });
             }
         };
+        let actor = attempt(Some(row.id));
         if let Some(until) = row.locked_until.as_deref().and_then(parse_timestamp) {
             if until > now {
-                self.log_attempt(
-                    AccessEvent::SignInWhileLocked,
-                    Some(row.id),
-                    login_id,
-                    "locked",
-                    now,
-                )
-                .await?;
+                self.audit(&actor, AccessEvent::SignInWhileLocked, None, "locked", now)
+                    .await?;
                 return Err(AccountError::LockedOut {
                     minutes_left: minutes_until(now, until),
                 });
             }
         }
-        if verify_password(password, &row.password_hash).await {
+        let verified = verify_password(password, &row.password_hash).await;
+        let mut tx = self.begin_write(&actor, now).await?;
+        if verified {
             sqlx::query!(
                 "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
                 row.id
             )
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
-            self.log_attempt(AccessEvent::SignIn, Some(row.id), login_id, "", now)
-                .await?;
+            tx.log(AccessEvent::SignIn, None, "").await?;
+            tx.commit().await?;
             return row.staff();
         }
         let failures = sqlx::query_scalar!(
             "UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts",
             row.id
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
         if failures >= MAX_FAILED_ATTEMPTS {
@@ -397,77 +394,39 @@ impl Store {
                 until,
                 row.id
             )
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
-            self.log_attempt(
-                AccessEvent::LockedOut,
-                Some(row.id),
-                login_id,
-                "5 failures",
-                now,
-            )
-            .await?;
+            tx.log(AccessEvent::LockedOut, None, "5 failures").await?;
+            tx.commit().await?;
             return Err(AccountError::LockedOut {
                 minutes_left: LOCKOUT_MINUTES,
             });
         }
-        self.log_attempt(
-            AccessEvent::SignInFailed,
-            Some(row.id),
-            login_id,
-            "wrong password",
-            now,
-        )
-        .await?;
+        tx.log(AccessEvent::SignInFailed, None, "wrong password")
+            .await?;
+        tx.commit().await?;
         Err(AccountError::InvalidCredentials {
             attempts_left: Some(MAX_FAILED_ATTEMPTS - failures),
         })
     }
 
-    async fn log_attempt(
-        &self,
-        event: AccessEvent,
-        staff_id: Option<i64>,
-        login_id: &str,
-        detail: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.log_access(
-            AccessRecord {
-                event,
-                staff_id,
-                login_id,
-                patient_id: None,
-                detail: (!detail.is_empty()).then_some(detail),
-            },
-            now,
-        )
-        .await
-    }
-
     /// Logs a sign-out.
-    pub async fn sign_out(&self, staff: &Staff, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.log_attempt(
-            AccessEvent::SignOut,
-            Some(staff.id),
-            &staff.login_id,
-            "",
-            now,
-        )
-        .await
+    pub async fn sign_out(&self, actor: &Actor, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.audit(actor, AccessEvent::SignOut, None, "", now).await
     }
 
-    /// Changes a staff member's own password after checking the current one.
+    /// Changes the acting staff member's own password after checking the current one.
     pub async fn change_password(
         &self,
-        staff: &Staff,
+        actor: &Actor,
         current: &str,
         new: &str,
         now: DateTime<Utc>,
     ) -> Result<(), AccountError> {
+        let id = actor.staff_id.ok_or(AccountError::UnknownStaff)?;
         let row = self
-            .staff_row_by_id(staff.id)
+            .staff_row_by_id(id)
             .await?
             .ok_or(AccountError::UnknownStaff)?;
         if !verify_password(current, &row.password_hash).await {
@@ -481,49 +440,44 @@ impl Store {
         }
         let hash = hash_password(new).await?;
         let at = timestamp(now);
+        let mut tx = self.begin_write(actor, now).await?;
         sqlx::query!(
             "UPDATE staff SET password_hash = ?, password_changed_at = ? WHERE id = ?",
             hash,
             at,
-            staff.id
+            id
         )
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        self.log_attempt(
-            AccessEvent::PasswordChanged,
-            Some(staff.id),
-            &staff.login_id,
-            "",
-            now,
-        )
-        .await?;
+        tx.log(AccessEvent::PasswordChanged, None, "").await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    /// An administrator adds a staff member.
+    /// Adds a staff member (the application layer lets administrators only).
     pub async fn add_staff(
         &self,
-        actor: &Staff,
+        actor: &Actor,
         new: &NewStaff,
         now: DateTime<Utc>,
     ) -> Result<Staff, AccountError> {
-        self.require_admin(actor).await?;
         let login_id = new.login_id.trim();
         let name = new.display_name.trim();
         check_id("スタッフID", login_id)?;
         check_name("氏名", name)?;
         check_password(&new.password)?;
+        let hash = hash_password(&new.password).await?;
+        let at = timestamp(now);
+        let role = new.role.as_str();
+        let mut tx = self.begin_write(actor, now).await?;
         let taken = sqlx::query_scalar!("SELECT count(*) FROM staff WHERE login_id = ?", login_id)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
         if taken > 0 {
             return Err(AccountError::LoginIdTaken(login_id.to_string()));
         }
-        let hash = hash_password(&new.password).await?;
-        let at = timestamp(now);
-        let role = new.role.as_str();
         let id = sqlx::query_scalar!(
             "INSERT INTO staff (login_id, display_name, role, password_hash, created_at, password_changed_at)
              VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -534,18 +488,16 @@ impl Store {
             at,
             at
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        let detail = format!("added {login_id} as {role}");
-        self.log_attempt(
+        tx.log(
             AccessEvent::StaffAdded,
-            Some(actor.id),
-            &actor.login_id,
-            &detail,
-            now,
+            None,
+            &format!("added {login_id} as {role}"),
         )
         .await?;
+        tx.commit().await?;
         Ok(Staff {
             id,
             login_id: login_id.to_string(),
@@ -554,9 +506,8 @@ impl Store {
         })
     }
 
-    /// All active staff, for an administrator.
-    pub async fn list_staff(&self, actor: &Staff) -> Result<Vec<Staff>, AccountError> {
-        self.require_admin(actor).await?;
+    /// All active staff.
+    pub async fn list_staff(&self) -> Result<Vec<Staff>, AccountError> {
         let rows = sqlx::query_as!(
             StaffRow,
             "SELECT id, login_id, display_name, role, password_hash, locked_until
@@ -568,21 +519,11 @@ impl Store {
         rows.iter().map(StaffRow::staff).collect()
     }
 
-    /// Checks against the database (not the caller's copy) that `actor` is an
-    /// active administrator.
-    pub(crate) async fn require_admin(&self, actor: &Staff) -> Result<(), AccountError> {
-        self.require_role(actor, &[Role::Admin]).await
-    }
-
-    /// Checks against the database that `actor` is active and has one of `roles`.
-    pub(crate) async fn require_role(
-        &self,
-        actor: &Staff,
-        roles: &[Role],
-    ) -> Result<(), AccountError> {
-        match self.staff_row_by_id(actor.id).await? {
-            Some(row) if roles.iter().any(|r| r.as_str() == row.role) => Ok(()),
-            _ => Err(AccountError::NotAllowed),
+    /// An active staff member by row ID (the role as stored now).
+    pub async fn staff_by_id(&self, id: i64) -> Result<Option<Staff>, AccountError> {
+        match self.staff_row_by_id(id).await? {
+            Some(row) => row.staff().map(Some),
+            None => Ok(None),
         }
     }
 }

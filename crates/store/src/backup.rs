@@ -12,7 +12,8 @@ use chrono::{DateTime, Local, Utc};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
-use crate::{DataDir, OpenOptions, Store, StoreError, parse_timestamp, timestamp};
+use crate::access_log::AccessEvent;
+use crate::{Actor, DataDir, OpenOptions, Store, StoreError, parse_timestamp, timestamp};
 
 /// Settings key of the last backup's time.
 const LAST_BACKUP_KEY: &str = "backup.last";
@@ -76,7 +77,11 @@ impl Store {
             path: target.clone(),
             reason: e.to_string(),
         })?;
-        self.set_setting(LAST_BACKUP_KEY, &timestamp(now)).await?;
+        let stamp = timestamp(now);
+        let pairs = [(LAST_BACKUP_KEY, stamp.as_str())];
+        let actor = Actor::system("バックアップ");
+        self.set_settings(&actor, &pairs, AccessEvent::BackupWritten, &name, now)
+            .await?;
         prune(dir, keep.max(1));
         Ok(target)
     }
@@ -140,11 +145,13 @@ async fn check_backup(file: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Restores `backup` as the database of `dir` (the app must be closed).
+/// Restores `backup` as the database of `dir` (the app must be closed),
+/// and writes the restore into the restored database's access log.
 /// Returns where the previous database was moved.
 pub async fn restore(
     dir: &DataDir,
     backup: &Path,
+    actor: &Actor,
     options: OpenOptions,
     now: DateTime<Utc>,
 ) -> Result<PathBuf, StoreError> {
@@ -186,7 +193,17 @@ pub async fn restore(
     }
     match Store::open_file(&db, options).await {
         Ok(store) => {
+            let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+            let detail = format!(
+                "restored from {}; previous database kept as {}",
+                name(backup).unwrap_or_default(),
+                name(&aside).unwrap_or_default()
+            );
+            let logged = store
+                .audit(actor, AccessEvent::DatabaseRestored, None, &detail, now)
+                .await;
             store.close().await;
+            logged?;
             Ok(aside)
         }
         Err(e) => {

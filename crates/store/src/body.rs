@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::access_log::{AccessEvent, AccessRecord};
-use crate::{Staff, Store, StoreError, timestamp};
+use crate::access_log::AccessEvent;
+use crate::{Actor, Store, StoreError, timestamp};
 
 /// What kind of body information.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,10 +90,10 @@ impl Store {
         .map_err(|e| self.fail(e))
     }
 
-    /// Adds body information (`kind`) or a memo (`None`) entered by `staff`.
+    /// Adds body information (`kind`) or a memo (`None`) entered by `actor`.
     pub async fn add_patient_note(
         &self,
-        staff: &Staff,
+        actor: &Actor,
         patient_id: i64,
         kind: Option<BodyKind>,
         text: &str,
@@ -104,6 +104,7 @@ impl Store {
             return Err(NoteError::Invalid("内容を入力してください。"));
         }
         let at = timestamp(now);
+        let mut tx = self.begin_write(actor, now).await?;
         let id = match kind {
             Some(kind) => {
                 let kind = kind.as_str();
@@ -113,10 +114,10 @@ impl Store {
                     patient_id,
                     kind,
                     text,
-                    staff.id,
+                    actor.staff_id,
                     at
                 )
-                .fetch_one(&self.pool)
+                .fetch_one(&mut **tx)
                 .await
             }
             None => {
@@ -125,33 +126,25 @@ impl Store {
                        VALUES (?, ?, 'facility', ?, ?) RETURNING id AS "id!: i64""#,
                     patient_id,
                     text,
-                    staff.id,
+                    actor.staff_id,
                     at
                 )
-                .fetch_one(&self.pool)
+                .fetch_one(&mut **tx)
                 .await
             }
         }
         .map_err(|e| self.fail(e))?;
         let detail = format!("{} {id}", kind.map_or("memo", BodyKind::as_str));
-        self.log_access(
-            AccessRecord {
-                event: AccessEvent::PatientNoteAdded,
-                staff_id: Some(staff.id),
-                login_id: &staff.login_id,
-                patient_id: Some(patient_id),
-                detail: Some(&detail),
-            },
-            now,
-        )
-        .await?;
+        tx.log(AccessEvent::PatientNoteAdded, Some(patient_id), &detail)
+            .await?;
+        tx.commit().await?;
         Ok(id)
     }
 
     /// Withdraws an entry (`memo` or a body kind) with a reason; it stays visible as withdrawn.
     pub async fn withdraw_patient_note(
         &self,
-        staff: &Staff,
+        actor: &Actor,
         patient_id: i64,
         kind: &str,
         id: i64,
@@ -163,30 +156,31 @@ impl Store {
             return Err(NoteError::Invalid("取り消す理由を入力してください。"));
         }
         let at = timestamp(now);
+        let mut tx = self.begin_write(actor, now).await?;
         let changed = if kind == "memo" {
             sqlx::query!(
                 "UPDATE memo SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ?
                  WHERE id = ? AND patient_id = ? AND withdrawn_at IS NULL",
                 at,
-                staff.id,
+                actor.staff_id,
                 reason,
                 id,
                 patient_id
             )
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await
         } else {
             sqlx::query!(
                 "UPDATE body_info SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ?
                  WHERE id = ? AND patient_id = ? AND kind = ? AND withdrawn_at IS NULL",
                 at,
-                staff.id,
+                actor.staff_id,
                 reason,
                 id,
                 patient_id,
                 kind
             )
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await
         }
         .map_err(|e| self.fail(e))?
@@ -195,37 +189,9 @@ impl Store {
             return Err(NoteError::NotFound);
         }
         let detail = format!("{kind} {id}: {reason}");
-        self.log_access(
-            AccessRecord {
-                event: AccessEvent::PatientNoteWithdrawn,
-                staff_id: Some(staff.id),
-                login_id: &staff.login_id,
-                patient_id: Some(patient_id),
-                detail: Some(&detail),
-            },
-            now,
-        )
-        .await?;
+        tx.log(AccessEvent::PatientNoteWithdrawn, Some(patient_id), &detail)
+            .await?;
+        tx.commit().await?;
         Ok(())
-    }
-
-    /// Records that `staff` opened a patient's record.
-    pub async fn log_patient_opened(
-        &self,
-        staff: &Staff,
-        patient_id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.log_access(
-            AccessRecord {
-                event: AccessEvent::PatientOpened,
-                staff_id: Some(staff.id),
-                login_id: &staff.login_id,
-                patient_id: Some(patient_id),
-                detail: None,
-            },
-            now,
-        )
-        .await
     }
 }

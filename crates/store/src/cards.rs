@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::access_log::AccessEvent;
 use crate::import::{kana_key, name_key};
-use crate::{Staff, Store, StoreError, timestamp};
+use crate::write::WriteTx;
+use crate::{Actor, Store, StoreError, timestamp};
 
 /// What a touch found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,7 +110,12 @@ impl NewPatient {
 
 impl Store {
     /// A card was touched: records the visit of its patient, or says why not.
-    pub async fn card_touched(&self, idm: &str, now: DateTime<Utc>) -> Result<Touch, StoreError> {
+    pub async fn card_touched(
+        &self,
+        actor: &Actor,
+        idm: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Touch, StoreError> {
         let card = sqlx::query!(
             r#"SELECT c.patient_id AS "patient_id!: i64", c.disabled_at, p.name, p.merged_into
                FROM card c JOIN patient p ON p.id = c.patient_id WHERE c.idm = ?"#,
@@ -131,7 +137,7 @@ impl Store {
         }
         // A merge moves cards too; a card still on a merged record follows it.
         let patient_id = card.merged_into.unwrap_or(card.patient_id);
-        self.record_visit(patient_id, now, "card").await?;
+        self.record_visit(actor, patient_id, now, "card").await?;
         Ok(Touch::Patient {
             patient_id,
             name: card.name,
@@ -142,7 +148,7 @@ impl Store {
     /// records their visit. Returns the patient's ID.
     pub async fn issue_card(
         &self,
-        actor: &Staff,
+        actor: &Actor,
         patient: &NewPatient,
         consent: ConsentMethod,
         idm: &str,
@@ -151,7 +157,7 @@ impl Store {
         patient.check()?;
         check_idm(idm)?;
         let at = timestamp(now);
-        let mut tx = self.begin_immediate().await?;
+        let mut tx = self.begin_write(actor, now).await?;
         self.refuse_used_card(&mut tx, idm).await?;
         let name = patient.name.trim();
         let kana = patient.kana.trim();
@@ -174,7 +180,7 @@ impl Store {
             kk,
             phone
         )
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
         let method = match consent {
@@ -185,31 +191,30 @@ impl Store {
             "INSERT INTO consent (patient_id, method, staff_id, at) VALUES (?, ?, ?, ?)",
             patient_id,
             method,
-            actor.id,
+            actor.staff_id,
             at
         )
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
         let detail = format!("card {idm} issued, consent {method}");
-        self.add_card(&mut tx, actor, patient_id, idm, &detail, now)
-            .await?;
-        tx.commit().await.map_err(|e| self.fail(e))?;
-        self.record_visit(patient_id, now, "card").await?;
+        self.add_card(&mut tx, patient_id, idm, &detail).await?;
+        self.insert_visit(&mut tx, patient_id, "card").await?;
+        tx.commit().await?;
         Ok(patient_id)
     }
 
     /// 再発行: gives a patient a new card; their other cards stop working.
     pub async fn reissue_card(
         &self,
-        actor: &Staff,
+        actor: &Actor,
         patient_id: i64,
         idm: &str,
         now: DateTime<Utc>,
     ) -> Result<(), CardError> {
         check_idm(idm)?;
         let at = timestamp(now);
-        let mut tx = self.begin_immediate().await?;
+        let mut tx = self.begin_write(actor, now).await?;
         if !self.is_current_patient(&mut tx, patient_id).await? {
             return Err(CardError::PatientNotFound);
         }
@@ -219,19 +224,12 @@ impl Store {
             at,
             patient_id
         )
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        self.add_card(
-            &mut tx,
-            actor,
-            patient_id,
-            idm,
-            &format!("card {idm} reissued"),
-            now,
-        )
-        .await?;
-        tx.commit().await.map_err(|e| self.fail(e))?;
+        self.add_card(&mut tx, patient_id, idm, &format!("card {idm} reissued"))
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -267,25 +265,24 @@ impl Store {
     /// Gives the patient the card and writes it to the access log (`detail`).
     async fn add_card(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-        actor: &Staff,
+        tx: &mut WriteTx<'_>,
         patient_id: i64,
         idm: &str,
         detail: &str,
-        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let at = timestamp(now);
+        let at = timestamp(tx.now());
+        let issued_by = tx.actor().staff_id;
         sqlx::query!(
             "INSERT INTO card (idm, patient_id, issued_at, issued_by) VALUES (?, ?, ?, ?)",
             idm,
             patient_id,
             at,
-            actor.id
+            issued_by
         )
-        .execute(&mut **tx)
+        .execute(&mut ***tx)
         .await
         .map_err(|e| self.fail(e))?;
-        self.log_in(tx, actor, AccessEvent::CardIssued, patient_id, detail, now)
+        tx.log(AccessEvent::CardIssued, Some(patient_id), detail)
             .await
     }
 }

@@ -62,6 +62,10 @@ pub enum StoreError {
     #[error("データフォルダの場所を決められません。OKUSURI_DATA_DIR を設定してください。")]
     NoDataDir,
 
+    /// The acting staff member no longer exists or was deactivated.
+    #[error("このスタッフは登録されていません。もう一度ログインしてください。")]
+    UnknownStaff,
+
     /// Any other database failure.
     #[error("データベースの処理に失敗しました: {0}")]
     Database(String),

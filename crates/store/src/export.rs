@@ -6,19 +6,15 @@
 //! kind of a 411 提供情報 (sent as 99, その他) nor the kind of a 用法コード
 //! (2, JAMI, when there is a code; 1, none, otherwise).
 
-use chrono::{DateTime, Utc};
 use okusuri_jahis::model::{
     Dispensing, Doctor, Drug, Institution, Patient, PatientEntry, Person, ProvidedInfo, Rp, Text,
     Usage,
 };
 use okusuri_jahis::{Document, Encoding, Mode, Severity, WriteError};
 
-use crate::access_log::{AccessEvent, AccessRecord};
 use crate::history::NoteRow;
-use crate::{Staff, Store, StoreError};
+use crate::{Store, StoreError};
 
-/// The access log's login ID for what the command line does.
-pub const CLI_LOGIN: &str = "(okusuri CLI)";
 /// Author code 1: 医療関係者.
 const BY_STAFF: Option<u8> = Some(1);
 
@@ -295,28 +291,6 @@ impl Store {
             patient_name: patient.name,
             warnings,
         })
-    }
-
-    /// Records that a patient's notebook data was printed (handed out), by
-    /// `staff` in the app or (`None`) from the command line.
-    pub async fn log_notebook_exported(
-        &self,
-        staff: Option<&Staff>,
-        patient_id: i64,
-        detail: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.log_access(
-            AccessRecord {
-                event: AccessEvent::NotebookExported,
-                staff_id: staff.map(|s| s.id),
-                login_id: staff.map_or(CLI_LOGIN, |s| s.login_id.as_str()),
-                patient_id: Some(patient_id),
-                detail: Some(detail),
-            },
-            now,
-        )
-        .await
     }
 }
 

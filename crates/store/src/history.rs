@@ -59,8 +59,6 @@ impl FacilityCodes {
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     /// Only administrators change settings.
-    #[error("設定の変更は管理者だけが行えます。")]
-    NotAllowed,
     /// The facility codes are malformed.
     #[error(
         "都道府県は01～47、点数表は1（医科）・3（歯科）・4（調剤）、医療機関等コードは7桁の数字で指定してください。"
@@ -288,18 +286,10 @@ impl Store {
         })
     }
 
-    /// Sets this facility's codes (unchecked: see [`FacilityCodes::check`]).
-    pub async fn set_facility_codes(&self, codes: &FacilityCodes) -> Result<(), StoreError> {
-        self.set_setting(PREFECTURE_KEY, &codes.prefecture).await?;
-        self.set_setting(TABLE_KEY, &codes.table).await?;
-        self.set_setting(CODE_KEY, &codes.code).await
-    }
-
-    /// An administrator sets this facility's codes from the settings screen:
-    /// checked, stored, and written to the access log.
-    pub async fn set_facility_codes_as(
+    /// Sets this facility's codes after checking them (audited).
+    pub async fn set_facility_codes(
         &self,
-        actor: &crate::Staff,
+        actor: &crate::Actor,
         codes: &FacilityCodes,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), SettingsError> {
@@ -308,8 +298,20 @@ impl Store {
             "facility codes {}-{}-{}",
             codes.prefecture, codes.table, codes.code
         );
-        self.change_setting_as(actor, &detail, now, || self.set_facility_codes(codes))
-            .await
+        let pairs = [
+            (PREFECTURE_KEY, codes.prefecture.as_str()),
+            (TABLE_KEY, codes.table.as_str()),
+            (CODE_KEY, codes.code.as_str()),
+        ];
+        self.set_settings(
+            actor,
+            &pairs,
+            crate::AccessEvent::SettingsChanged,
+            &detail,
+            now,
+        )
+        .await?;
+        Ok(())
     }
 
     /// One page of a patient's dispensings, newest first, starting after

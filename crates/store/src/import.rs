@@ -26,7 +26,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::{Store, StoreError, timestamp};
+use crate::access_log::AccessEvent;
+use crate::{Actor, Store, StoreError, timestamp};
 
 /// Where a document came from.
 #[derive(Debug, Clone, Default)]
@@ -68,9 +69,6 @@ pub enum ImportError {
     /// The patient chosen to store it on does not exist (or was merged).
     #[error("取り込み先の患者が見つかりません。")]
     PatientNotFound,
-    /// Only administrators import from the app.
-    #[error("取込は管理者だけが行えます。")]
-    NotAllowed,
     /// The database failed; nothing of this document was stored.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -164,15 +162,16 @@ struct Placed<'a> {
 
 impl Store {
     /// Imports a parsed JAHIS document in one transaction: all of it, or
-    /// nothing when anything fails.
+    /// nothing when anything fails. Written to the access log as `actor`'s.
     pub async fn import_jahis(
         &self,
+        actor: &Actor,
         doc: &Document,
         source: &ImportSource,
         now: DateTime<Utc>,
     ) -> Result<ImportSummary, ImportError> {
         let mut results = self
-            .import_batch(&[ImportItem { doc, source }], now)
+            .import_batch(actor, &[ImportItem { doc, source }], now)
             .await?;
         results.pop().unwrap_or(Err(ImportError::NoPatient))
     }
@@ -182,25 +181,28 @@ impl Store {
     /// a long backlog fast). Each document gets its own result: one without a
     /// patient or name is refused by itself; a database failure stores
     /// nothing of the batch (`Err`), so no document is ever half stored.
+    /// Each stored document gets its access-log row in the same transaction.
     pub async fn import_batch(
         &self,
+        actor: &Actor,
         items: &[ImportItem<'_>],
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<ImportSummary, ImportError>>, StoreError> {
-        self.import_items(items, None, now).await
+        self.import_items(actor, items, None, now).await
     }
 
     /// [`Store::import_batch`], storing every document on patient `onto` when
     /// given (staff chose the patient) instead of applying the identity rules.
     pub(crate) async fn import_items(
         &self,
+        actor: &Actor,
         items: &[ImportItem<'_>],
         onto: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<ImportSummary, ImportError>>, StoreError> {
         let at = timestamp(now);
         let mut results: Vec<Result<ImportSummary, ImportError>> = Vec::with_capacity(items.len());
-        let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+        let mut tx = self.begin_write(actor, now).await?;
         let mut placed = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
             let Some(patient) = item.doc.patient.as_ref() else {
@@ -258,7 +260,21 @@ impl Store {
                 summary.notes_added = added.1;
             }
         }
-        tx.commit().await.map_err(|e| self.fail(e))?;
+        if placed.is_empty() {
+            tx.rollback().await?;
+            return Ok(results);
+        }
+        for p in &placed {
+            if let Some(Ok(summary)) = results.get(p.index) {
+                let detail = format!(
+                    "{}: {} added, {} skipped",
+                    p.item.source.label, summary.dispensings_added, summary.dispensings_skipped
+                );
+                tx.log(AccessEvent::JahisImported, Some(p.patient_id), &detail)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
         Ok(results)
     }
 
@@ -314,37 +330,6 @@ impl Store {
             notes += r.rows_affected() as usize;
         }
         Ok((otc, notes))
-    }
-
-    /// An administrator imports a document from the app: checked, then
-    /// imported and written to the access log.
-    pub async fn import_jahis_as(
-        &self,
-        actor: &crate::Staff,
-        doc: &Document,
-        source: &ImportSource,
-        now: DateTime<Utc>,
-    ) -> Result<ImportSummary, ImportError> {
-        self.require_admin(actor)
-            .await
-            .map_err(|_| ImportError::NotAllowed)?;
-        let summary = self.import_jahis(doc, source, now).await?;
-        let detail = format!(
-            "{}: {} added, {} skipped",
-            source.label, summary.dispensings_added, summary.dispensings_skipped
-        );
-        self.log_access(
-            crate::AccessRecord {
-                event: crate::AccessEvent::JahisImported,
-                staff_id: Some(actor.id),
-                login_id: &actor.login_id,
-                patient_id: Some(summary.patient_id),
-                detail: Some(&detail),
-            },
-            now,
-        )
-        .await?;
-        Ok(summary)
     }
 
     #[allow(clippy::too_many_arguments)]

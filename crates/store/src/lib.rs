@@ -24,6 +24,7 @@ pub mod patients;
 pub mod remap;
 pub mod settings;
 pub mod stats;
+pub mod write;
 
 pub use access_log::{AccessEvent, AccessLogEntry, AccessRecord, ChainReport};
 pub use accounts::{AccountError, Facility, FacilitySetup, NewStaff, Role, Staff};
@@ -39,6 +40,7 @@ pub use link::LinkCandidate;
 pub use merge::{MergeError, MergeRecord};
 pub use patient_list::{PatientListDay, PatientListRow};
 pub use remap::{IdPair, RemapError, RemapSummary, parse_remap_csv};
+pub use write::{Actor, Via};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

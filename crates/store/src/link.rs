@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::merge::MergeError;
-use crate::{Staff, Store, StoreError, timestamp};
+use crate::{Actor, Store, StoreError, timestamp};
 
 /// A receipt-computer patient record that may be the card patient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,16 +92,40 @@ impl Store {
     }
 
     /// Links the card patient to a receipt-computer record: the record is
-    /// merged into the patient (audited; undone like any merge). Any staff
-    /// member may do it, as clerks issue cards.
+    /// merged into the patient (audited; undone like any merge). The record
+    /// must be one of [`Store::link_candidates`] for `since` — checked in the
+    /// same transaction, so this cannot merge two arbitrary patients.
     pub async fn link_receipt_record(
         &self,
-        actor: &Staff,
+        actor: &Actor,
         patient_id: i64,
         record_id: i64,
+        since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<i64, MergeError> {
-        self.merge_unchecked(actor, patient_id, record_id, "お薬自動登録設定", now)
-            .await
+        let since = timestamp(since);
+        let mut tx = self.begin_write(actor, now).await?;
+        let candidate = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM patient c, patient p
+               WHERE c.id = ?1 AND p.id = ?2 AND c.id <> p.id
+                 AND c.merged_into IS NULL AND p.merged_into IS NULL
+                 AND EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = c.id)
+                 AND NOT EXISTS (SELECT 1 FROM card k WHERE k.patient_id = c.id)
+                 AND EXISTS (SELECT 1 FROM dispensing d WHERE d.patient_id = c.id AND d.imported_at >= ?3)"#,
+            record_id,
+            patient_id,
+            since
+        )
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        if candidate == 0 {
+            return Err(MergeError::NotACandidate);
+        }
+        let merge_id = self
+            .merge_in(&mut tx, patient_id, record_id, "お薬自動登録設定")
+            .await?;
+        tx.commit().await?;
+        Ok(merge_id)
     }
 }

@@ -120,7 +120,12 @@ pub fn supply(
     let Ok(daily) = dose.trim().parse::<f64>() else {
         return none;
     };
-    let last = start + chrono::Duration::days(days - 1);
+    // A receipt computer can send any number: an absurd one must not panic
+    // the history (checked arithmetic; beyond the calendar nothing is shown).
+    let Some(last) = chrono::Duration::try_days(days - 1).and_then(|d| start.checked_add_signed(d))
+    else {
+        return none;
+    };
     let left = (last - as_of).num_days().clamp(0, days);
     let amount = daily * left as f64;
     let amount = if amount.fract() == 0.0 {
@@ -366,5 +371,41 @@ mod tests {
             dash,
             "no days"
         );
+    }
+
+    #[test]
+    fn an_absurd_quantity_shows_nothing_instead_of_panicking() {
+        let day = Some(d("2026-03-12"));
+        let as_of = d("2026-11-30");
+        for days in [i64::MAX, i64::MAX / 86_400, 3_000_000_000_000] {
+            let s = supply(
+                Some(1),
+                Some("日分"),
+                Some(days),
+                day,
+                Some("1"),
+                Some("錠"),
+                as_of,
+            );
+            assert_eq!(
+                s,
+                Supply {
+                    taking: false,
+                    remaining: None
+                },
+                "{days}"
+            );
+        }
+        // Large but within the calendar still counts.
+        let s = supply(
+            Some(1),
+            Some("日分"),
+            Some(36_500),
+            day,
+            Some("1"),
+            Some("錠"),
+            as_of,
+        );
+        assert!(s.taking);
     }
 }

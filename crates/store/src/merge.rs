@@ -17,12 +17,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::access_log::{AccessEvent, AccessRecord};
-use crate::accounts::Role;
-use crate::{Staff, Store, StoreError, timestamp};
-
-/// The roles that may merge and undo (not 事務).
-const MERGE_ROLES: &[Role] = &[Role::Admin, Role::Pharmacist, Role::Doctor];
+use crate::access_log::AccessEvent;
+use crate::write::{Tx, WriteTx};
+use crate::{Actor, Store, StoreError, timestamp};
 
 /// The tables whose rows belong to a patient, with the condition under which
 /// a row of the merged patient (`x`) already exists on the kept one (`?3`)
@@ -92,9 +89,11 @@ pub enum MergeError {
     /// No reason given.
     #[error("理由を入力してください。")]
     NoReason,
-    /// Clerks may not merge.
-    #[error("患者の統合と取り消しは、薬剤師・医師・管理者だけが行えます。")]
-    NotAllowed,
+    /// The record chosen to link is not one of the patient's candidates.
+    #[error(
+        "選んだ記録はレセコンからの候補ではありません。画面を開き直して、候補から選んでください。"
+    )]
+    NotACandidate,
     /// No such merge.
     #[error("この統合は見つかりません。")]
     MergeNotFound,
@@ -111,34 +110,30 @@ pub enum MergeError {
     Store(#[from] StoreError),
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
-
 impl Store {
     /// Merges patient `merged` into patient `kept` (see the module docs) and
     /// returns the merge's ID.
     pub async fn merge_patients(
         &self,
-        actor: &Staff,
+        actor: &Actor,
         kept: i64,
         merged: i64,
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<i64, MergeError> {
-        self.require_role(actor, MERGE_ROLES)
-            .await
-            .map_err(|_| MergeError::NotAllowed)?;
-        self.merge_unchecked(actor, kept, merged, reason, now).await
+        let mut tx = self.begin_write(actor, now).await?;
+        let merge_id = self.merge_in(&mut tx, kept, merged, reason).await?;
+        tx.commit().await?;
+        Ok(merge_id)
     }
 
-    /// [`Store::merge_patients`] without the role check (for flows any staff
-    /// member may run, such as お薬自動登録設定).
-    pub(crate) async fn merge_unchecked(
+    /// The merge inside the caller's transaction, with its access-log row.
+    pub(crate) async fn merge_in(
         &self,
-        actor: &Staff,
+        tx: &mut WriteTx<'_>,
         kept: i64,
         merged: i64,
         reason: &str,
-        now: DateTime<Utc>,
     ) -> Result<i64, MergeError> {
         let reason = reason.trim();
         if reason.is_empty() {
@@ -147,11 +142,11 @@ impl Store {
         if kept == merged {
             return Err(MergeError::SamePatient);
         }
-        let at = timestamp(now);
-        let mut tx = self.begin_immediate().await?;
+        let at = timestamp(tx.now());
+        let staff_id = tx.actor().staff_id;
         for id in [kept, merged] {
             let row = sqlx::query_scalar!("SELECT merged_into FROM patient WHERE id = ?", id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut ***tx)
                 .await
                 .map_err(|e| self.fail(e))?;
             match row {
@@ -166,10 +161,10 @@ impl Store {
             kept,
             merged,
             reason,
-            actor.id,
+            staff_id,
             at
         )
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut ***tx)
         .await
         .map_err(|e| self.fail(e))?;
         let mut moved = 0;
@@ -182,32 +177,22 @@ impl Store {
                 .bind(merge_id)
                 .bind(merged)
                 .bind(kept)
-                .execute(&mut *tx)
+                .execute(&mut ***tx)
                 .await
                 .map_err(|e| self.fail(e))?;
-            moved += self
-                .move_rows(&mut tx, table, merge_id, merged, kept)
-                .await?;
+            moved += self.move_rows(tx, table, merge_id, merged, kept).await?;
         }
         sqlx::query!(
             "UPDATE patient SET merged_into = ? WHERE id = ?",
             kept,
             merged
         )
-        .execute(&mut *tx)
+        .execute(&mut ***tx)
         .await
         .map_err(|e| self.fail(e))?;
         let detail = format!("merge {merge_id}: patient {merged} → {kept}, {moved} rows: {reason}");
-        self.log_in(
-            &mut tx,
-            actor,
-            AccessEvent::PatientsMerged,
-            kept,
-            &detail,
-            now,
-        )
-        .await?;
-        tx.commit().await.map_err(|e| self.fail(e))?;
+        tx.log(AccessEvent::PatientsMerged, Some(kept), &detail)
+            .await?;
         Ok(merge_id)
     }
 
@@ -215,26 +200,23 @@ impl Store {
     /// is found again by search.
     pub async fn undo_merge(
         &self,
-        actor: &Staff,
+        actor: &Actor,
         merge_id: i64,
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<(), MergeError> {
-        self.require_role(actor, MERGE_ROLES)
-            .await
-            .map_err(|_| MergeError::NotAllowed)?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(MergeError::NoReason);
         }
         let at = timestamp(now);
-        let mut tx = self.begin_immediate().await?;
+        let mut tx = self.begin_write(actor, now).await?;
         let merge = sqlx::query!(
             "SELECT m.kept_id, m.merged_id, m.undone_at, k.merged_into AS kept_merged_into
              FROM patient_merge m JOIN patient k ON k.id = m.kept_id WHERE m.id = ?",
             merge_id
         )
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?
         .ok_or(MergeError::MergeNotFound)?;
@@ -254,33 +236,30 @@ impl Store {
             "UPDATE patient SET merged_into = NULL WHERE id = ?",
             merge.merged_id
         )
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
         sqlx::query!(
             "UPDATE patient_merge SET undone_at = ?, undone_by = ?, undone_reason = ? WHERE id = ?",
             at,
-            actor.id,
+            actor.staff_id,
             reason,
             merge_id
         )
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
         let detail = format!(
             "merge {merge_id} undone: patient {} ← {}, {moved} rows: {reason}",
             merge.merged_id, merge.kept_id
         );
-        self.log_in(
-            &mut tx,
-            actor,
+        tx.log(
             AccessEvent::PatientMergeUndone,
-            merge.kept_id,
+            Some(merge.kept_id),
             &detail,
-            now,
         )
         .await?;
-        tx.commit().await.map_err(|e| self.fail(e))?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -322,38 +301,5 @@ impl Store {
             .await
             .map_err(|e| self.fail(e))?;
         Ok(done.rows_affected() as i64)
-    }
-
-    /// A write transaction that holds the write lock from its start, so the
-    /// access log chain read inside it cannot go stale.
-    pub(crate) async fn begin_immediate(&self) -> Result<Tx, StoreError> {
-        self.pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| self.fail(e))
-    }
-
-    /// Writes one access-log row about `patient_id` inside `tx`.
-    pub(crate) async fn log_in(
-        &self,
-        tx: &mut Tx,
-        actor: &Staff,
-        event: AccessEvent,
-        patient_id: i64,
-        detail: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.append_chained(
-            tx,
-            AccessRecord {
-                event,
-                staff_id: Some(actor.id),
-                login_id: &actor.login_id,
-                patient_id: Some(patient_id),
-                detail: Some(detail),
-            },
-            now,
-        )
-        .await
     }
 }

@@ -9,7 +9,7 @@ use okusuri_jahis::model::Text;
 
 use crate::history::{HistoryDispensing, HistoryDrug, HistoryRp, Note, note};
 use crate::import::{ImportError, ImportItem, ImportSource, ImportSummary};
-use crate::{Staff, Store, medication};
+use crate::{Actor, Store, medication};
 
 fn texts(record: i64, list: &[Text]) -> impl Iterator<Item = Note> + '_ {
     list.iter()
@@ -132,7 +132,7 @@ impl Store {
     /// chose (not by the identity rules: staff confirmed who it is), audited.
     pub async fn import_notebook_onto(
         &self,
-        actor: &Staff,
+        actor: &Actor,
         patient_id: i64,
         doc: &Document,
         now: DateTime<Utc>,
@@ -141,34 +141,14 @@ impl Store {
             label: "他社手帳".into(),
             external_id: None,
         };
-        let summary = self
-            .import_items(
-                &[ImportItem {
-                    doc,
-                    source: &source,
-                }],
-                Some(patient_id),
-                now,
-            )
+        let item = ImportItem {
+            doc,
+            source: &source,
+        };
+        self.import_items(actor, &[item], Some(patient_id), now)
             .await?
             .pop()
-            .unwrap_or(Err(ImportError::NoPatient))?;
-        let detail = format!(
-            "他社手帳: {} added, {} skipped",
-            summary.dispensings_added, summary.dispensings_skipped
-        );
-        self.log_access(
-            crate::AccessRecord {
-                event: crate::AccessEvent::JahisImported,
-                staff_id: Some(actor.id),
-                login_id: &actor.login_id,
-                patient_id: Some(patient_id),
-                detail: Some(&detail),
-            },
-            now,
-        )
-        .await?;
-        Ok(summary)
+            .unwrap_or(Err(ImportError::NoPatient))
     }
 }
 

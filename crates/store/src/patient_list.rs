@@ -4,7 +4,9 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use serde::Serialize;
 
-use crate::{Store, StoreError, parse_timestamp, timestamp};
+use crate::access_log::AccessEvent;
+use crate::write::WriteTx;
+use crate::{Actor, Store, StoreError, parse_timestamp, timestamp};
 
 /// One day of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -162,23 +164,40 @@ impl Store {
 
 impl Store {
     /// Records that a patient presented their notebook (card touch, QR, …) at
-    /// `at`; the patient list shows them at the top of that day.
+    /// `at`; the patient list shows them at the top of that day. Audited.
     pub async fn record_visit(
         &self,
+        actor: &Actor,
         patient_id: i64,
         at: DateTime<Utc>,
         source: &str,
     ) -> Result<i64, StoreError> {
-        let at = timestamp(at);
-        sqlx::query_scalar!(
+        let mut tx = self.begin_write(actor, at).await?;
+        let id = self.insert_visit(&mut tx, patient_id, source).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Inserts a visit row and its access-log row inside `tx`.
+    pub(crate) async fn insert_visit(
+        &self,
+        tx: &mut WriteTx<'_>,
+        patient_id: i64,
+        source: &str,
+    ) -> Result<i64, StoreError> {
+        let at = timestamp(tx.now());
+        let id = sqlx::query_scalar!(
             "INSERT INTO visit (patient_id, visited_at, source) VALUES (?, ?, ?) RETURNING id AS \"id!: i64\"",
             patient_id,
             at,
             source
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&mut ***tx)
         .await
-        .map_err(|e| self.fail(e))
+        .map_err(|e| self.fail(e))?;
+        tx.log(AccessEvent::VisitRecorded, Some(patient_id), source)
+            .await?;
+        Ok(id)
     }
 }
 

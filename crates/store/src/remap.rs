@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access_log::AccessEvent;
-use crate::{Staff, Store, StoreError, timestamp};
+use crate::{Actor, Store, StoreError, timestamp};
 
 /// One old → new pair, with the CSV line it came from (1 when typed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,8 +42,6 @@ pub struct RemapSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum RemapError {
     /// Only administrators remap.
-    #[error("IDの付け替えは管理者だけが行えます。")]
-    NotAllowed,
     /// No pairs.
     #[error("付け替えるIDがありません。")]
     Empty,
@@ -138,19 +136,16 @@ impl Store {
     /// Replaces old patient IDs of `source` by new ones (see the module docs).
     pub async fn remap_external_ids(
         &self,
-        actor: &Staff,
+        actor: &Actor,
         source: &str,
         pairs: &[IdPair],
         now: DateTime<Utc>,
     ) -> Result<RemapSummary, RemapError> {
-        self.require_admin(actor)
-            .await
-            .map_err(|_| RemapError::NotAllowed)?;
         if pairs.is_empty() {
             return Err(RemapError::Empty);
         }
         let at = timestamp(now);
-        let mut tx = self.begin_immediate().await?;
+        let mut tx = self.begin_write(actor, now).await?;
         let mut errors = Vec::new();
         let mut olds = HashSet::new();
         let mut news = HashSet::new();
@@ -176,7 +171,7 @@ impl Store {
                 source,
                 p.old
             )
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
             match linked {
@@ -202,7 +197,7 @@ impl Store {
                 source,
                 p.new
             )
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
             match holder {
@@ -229,7 +224,7 @@ impl Store {
                 placeholder,
                 l.rowid
             )
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
         }
@@ -240,7 +235,7 @@ impl Store {
                 at,
                 l.rowid
             )
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
             sqlx::query!(
@@ -250,24 +245,21 @@ impl Store {
                 p.old,
                 p.new,
                 l.patient_id,
-                actor.id,
+                actor.staff_id,
                 at
             )
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
             let detail = format!("{source}: {} → {}", p.old, p.new);
-            self.log_in(
-                &mut tx,
-                actor,
-                AccessEvent::ExternalIdRemapped,
-                l.patient_id,
-                &detail,
-                now,
-            )
-            .await?;
+            tx.log(AccessEvent::ExternalIdRemapped, Some(l.patient_id), &detail)
+                .await?;
         }
-        tx.commit().await.map_err(|e| self.fail(e))?;
+        if todo.is_empty() {
+            tx.rollback().await?; // every pair was applied before: nothing to store
+        } else {
+            tx.commit().await?;
+        }
         Ok(RemapSummary {
             changed: todo.len(),
             already_done,

@@ -1,7 +1,11 @@
 //! Key–value settings of this installation (never secrets: those go to the
-//! OS key store).
+//! OS key store). Every change is written to the access log with the key,
+//! not the value.
 
-use crate::{Store, StoreError};
+use chrono::{DateTime, Utc};
+
+use crate::access_log::AccessEvent;
+use crate::{Actor, Store, StoreError};
 
 impl Store {
     /// The value of a setting, if set.
@@ -12,64 +16,47 @@ impl Store {
             .map_err(|e| self.fail(e))
     }
 
-    /// Sets (or replaces) a setting.
-    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        sqlx::query!(
-            "INSERT INTO settings (key, value) VALUES (?, ?)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            key,
-            value
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(|e| self.fail(e))?;
-        Ok(())
-    }
-}
-
-impl Store {
-    /// An administrator changes a setting: checked against the database,
-    /// stored, and written to the access log (the key, not the value).
-    pub async fn set_setting_as(
+    /// Sets (or replaces) one setting, audited as `setting KEY`.
+    pub async fn set_setting(
         &self,
-        actor: &crate::Staff,
+        actor: &Actor,
         key: &str,
         value: &str,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), crate::SettingsError> {
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let detail = format!("setting {key}");
-        self.change_setting_as(actor, &detail, now, || self.set_setting(key, value))
-            .await
-    }
-
-    /// Runs `change` if `actor` is an administrator, then logs `detail` as a
-    /// settings change.
-    pub(crate) async fn change_setting_as<F, Fut>(
-        &self,
-        actor: &crate::Staff,
-        detail: &str,
-        now: chrono::DateTime<chrono::Utc>,
-        change: F,
-    ) -> Result<(), crate::SettingsError>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<(), StoreError>>,
-    {
-        self.require_admin(actor)
-            .await
-            .map_err(|_| crate::SettingsError::NotAllowed)?;
-        change().await?;
-        self.log_access(
-            crate::AccessRecord {
-                event: crate::AccessEvent::SettingsChanged,
-                staff_id: Some(actor.id),
-                login_id: &actor.login_id,
-                patient_id: None,
-                detail: Some(detail),
-            },
+        self.set_settings(
+            actor,
+            &[(key, value)],
+            AccessEvent::SettingsChanged,
+            &detail,
             now,
         )
-        .await?;
-        Ok(())
+        .await
+    }
+
+    /// Sets several settings in one transaction with one access-log row.
+    pub(crate) async fn set_settings(
+        &self,
+        actor: &Actor,
+        pairs: &[(&str, &str)],
+        event: AccessEvent,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write(actor, now).await?;
+        for (key, value) in pairs {
+            sqlx::query!(
+                "INSERT INTO settings (key, value) VALUES (?, ?)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                key,
+                value
+            )
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
+        tx.log(event, None, detail).await?;
+        tx.commit().await
     }
 }

@@ -16,7 +16,9 @@ async fn setup_creates_facility_and_admin_once() {
     let admin = set_up(&store).await;
     assert_eq!(admin.role, Role::Admin);
     assert_eq!(admin.login_id, "admin");
-    let again = store.set_up_facility(&setup(), at(2026, 11, 2, 0, 0)).await;
+    let again = store
+        .set_up_facility(&setup(), okusuri_store::Via::Window, at(2026, 11, 2, 0, 0))
+        .await;
     assert!(matches!(again, Err(AccountError::AlreadySetUp)));
     let log = store.recent_access_log(10).await.unwrap();
     assert_eq!(log.len(), 1);
@@ -31,14 +33,14 @@ async fn setup_enforces_the_password_and_id_rules() {
     let mut short = setup();
     short.password = "1234567".into();
     let err = store
-        .set_up_facility(&short, at(2026, 11, 1, 0, 0))
+        .set_up_facility(&short, okusuri_store::Via::Window, at(2026, 11, 1, 0, 0))
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "パスワードは8文字以上で入力してください。");
     let mut bad_id = setup();
     bad_id.facility_code = "薬局 1".into();
     let err = store
-        .set_up_facility(&bad_id, at(2026, 11, 1, 0, 0))
+        .set_up_facility(&bad_id, okusuri_store::Via::Window, at(2026, 11, 1, 0, 0))
         .await
         .unwrap_err();
     assert!(err.to_string().starts_with("施設IDは半角英数字"), "{err}");
@@ -56,11 +58,17 @@ async fn sign_in_succeeds_and_is_logged_with_pc_name() {
     set_up(&store).await;
     let now = at(2026, 11, 2, 0, 0);
     let staff = store
-        .sign_in(" ph0001 ", "admin", "first-pass-1", now)
+        .sign_in(
+            " ph0001 ",
+            "admin",
+            "first-pass-1",
+            okusuri_store::Via::Window,
+            now,
+        )
         .await
         .unwrap();
     assert_eq!(staff.display_name, "管理 太郎");
-    store.sign_out(&staff, now).await.unwrap();
+    store.sign_out(&common::act(&staff), now).await.unwrap();
     let log = store.recent_access_log(2).await.unwrap();
     assert_eq!(log[0].event, "sign_out");
     assert_eq!(log[1].event, "sign_in");
@@ -76,17 +84,35 @@ async fn wrong_id_facility_or_password_give_the_same_message() {
     let now = at(2026, 11, 2, 0, 0);
     let base = "施設ID、スタッフID、パスワードのいずれかが正しくありません。";
     let unknown = store
-        .sign_in("PH0001", "nobody", "first-pass-1", now)
+        .sign_in(
+            "PH0001",
+            "nobody",
+            "first-pass-1",
+            okusuri_store::Via::Window,
+            now,
+        )
         .await
         .unwrap_err();
     assert_eq!(unknown.to_string(), base);
     let facility = store
-        .sign_in("PH9999", "admin", "first-pass-1", now)
+        .sign_in(
+            "PH9999",
+            "admin",
+            "first-pass-1",
+            okusuri_store::Via::Window,
+            now,
+        )
         .await
         .unwrap_err();
     assert_eq!(facility.to_string(), base);
     let wrong = store
-        .sign_in("PH0001", "admin", "wrong-pass", now)
+        .sign_in(
+            "PH0001",
+            "admin",
+            "wrong-pass",
+            okusuri_store::Via::Window,
+            now,
+        )
         .await
         .unwrap_err();
     assert_eq!(
@@ -106,7 +132,13 @@ async fn five_failures_lock_for_five_minutes_even_with_the_right_password() {
     let t0 = at(2026, 11, 2, 9, 0);
     for n in 1..=4 {
         let err = store
-            .sign_in("PH0001", "admin", "nope-nope", t0)
+            .sign_in(
+                "PH0001",
+                "admin",
+                "nope-nope",
+                okusuri_store::Via::Window,
+                t0,
+            )
             .await
             .unwrap_err();
         assert!(
@@ -114,7 +146,13 @@ async fn five_failures_lock_for_five_minutes_even_with_the_right_password() {
         );
     }
     let fifth = store
-        .sign_in("PH0001", "admin", "nope-nope", t0)
+        .sign_in(
+            "PH0001",
+            "admin",
+            "nope-nope",
+            okusuri_store::Via::Window,
+            t0,
+        )
         .await
         .unwrap_err();
     assert!(
@@ -124,7 +162,13 @@ async fn five_failures_lock_for_five_minutes_even_with_the_right_password() {
     assert!(fifth.to_string().contains("ロックされています"));
 
     let during = store
-        .sign_in("PH0001", "admin", "first-pass-1", t0 + Duration::minutes(3))
+        .sign_in(
+            "PH0001",
+            "admin",
+            "first-pass-1",
+            okusuri_store::Via::Window,
+            t0 + Duration::minutes(3),
+        )
         .await
         .unwrap_err();
     assert!(
@@ -134,7 +178,13 @@ async fn five_failures_lock_for_five_minutes_even_with_the_right_password() {
     assert!(during.to_string().contains("あと2分"));
 
     let after = store
-        .sign_in("PH0001", "admin", "first-pass-1", t0 + Duration::minutes(5))
+        .sign_in(
+            "PH0001",
+            "admin",
+            "first-pass-1",
+            okusuri_store::Via::Window,
+            t0 + Duration::minutes(5),
+        )
         .await;
     assert!(after.is_ok(), "unlocked after five minutes: {after:?}");
     let events: Vec<String> = store
@@ -158,16 +208,34 @@ async fn a_success_resets_the_failure_count() {
     let t0 = at(2026, 11, 2, 9, 0);
     for _ in 0..4 {
         store
-            .sign_in("PH0001", "admin", "nope-nope", t0)
+            .sign_in(
+                "PH0001",
+                "admin",
+                "nope-nope",
+                okusuri_store::Via::Window,
+                t0,
+            )
             .await
             .unwrap_err();
     }
     store
-        .sign_in("PH0001", "admin", "first-pass-1", t0)
+        .sign_in(
+            "PH0001",
+            "admin",
+            "first-pass-1",
+            okusuri_store::Via::Window,
+            t0,
+        )
         .await
         .unwrap();
     let err = store
-        .sign_in("PH0001", "admin", "nope-nope", t0)
+        .sign_in(
+            "PH0001",
+            "admin",
+            "nope-nope",
+            okusuri_store::Via::Window,
+            t0,
+        )
         .await
         .unwrap_err();
     assert!(matches!(
@@ -185,26 +253,38 @@ async fn password_change_needs_the_current_password() {
     let admin = set_up(&store).await;
     let now = at(2026, 11, 2, 0, 0);
     let wrong = store
-        .change_password(&admin, "not-it-at-all", "second-pass-2", now)
+        .change_password(&common::act(&admin), "not-it-at-all", "second-pass-2", now)
         .await;
     assert!(matches!(wrong, Err(AccountError::WrongCurrentPassword)));
     let short = store
-        .change_password(&admin, "first-pass-1", "short", now)
+        .change_password(&common::act(&admin), "first-pass-1", "short", now)
         .await;
     assert!(matches!(short, Err(AccountError::Invalid(_))));
     store
-        .change_password(&admin, "first-pass-1", "second-pass-2", now)
+        .change_password(&common::act(&admin), "first-pass-1", "second-pass-2", now)
         .await
         .unwrap();
     assert!(
         store
-            .sign_in("PH0001", "admin", "first-pass-1", now)
+            .sign_in(
+                "PH0001",
+                "admin",
+                "first-pass-1",
+                okusuri_store::Via::Window,
+                now
+            )
             .await
             .is_err()
     );
     assert!(
         store
-            .sign_in("PH0001", "admin", "second-pass-2", now)
+            .sign_in(
+                "PH0001",
+                "admin",
+                "second-pass-2",
+                okusuri_store::Via::Window,
+                now
+            )
             .await
             .is_ok()
     );
@@ -222,9 +302,15 @@ async fn only_admins_add_staff_and_ids_are_unique() {
         role: Role::Pharmacist,
         password: "pharm-pass-1".into(),
     };
-    let pharmacist = store.add_staff(&admin, &new, now).await.unwrap();
+    let pharmacist = store
+        .add_staff(&common::act(&admin), &new, now)
+        .await
+        .unwrap();
     assert_eq!(pharmacist.role, Role::Pharmacist);
-    let dup = store.add_staff(&admin, &new, now).await.unwrap_err();
+    let dup = store
+        .add_staff(&common::act(&admin), &new, now)
+        .await
+        .unwrap_err();
     assert_eq!(
         dup.to_string(),
         "スタッフID「yamada」はすでに使われています。"
@@ -234,24 +320,33 @@ async fn only_admins_add_staff_and_ids_are_unique() {
         login_id: "sato".into(),
         ..new.clone()
     };
-    let refused = store.add_staff(&pharmacist, &by_pharmacist, now).await;
-    assert!(matches!(refused, Err(AccountError::NotAllowed)));
-    // A forged copy claiming the admin role is checked against the database.
-    let forged = okusuri_store::Staff {
-        role: Role::Admin,
+    // Who may add staff is the application layer's rule (okusuri-app); the
+    // store refuses an actor that is not an active staff member at all.
+    let ghost = okusuri_store::Staff {
+        id: 999,
         ..pharmacist.clone()
     };
+    let refused = store
+        .add_staff(&common::act(&ghost), &by_pharmacist, now)
+        .await;
     assert!(matches!(
-        store.add_staff(&forged, &by_pharmacist, now).await,
-        Err(AccountError::NotAllowed)
+        refused,
+        Err(AccountError::Store(okusuri_store::StoreError::UnknownStaff))
     ));
+    assert_eq!(store.list_staff().await.unwrap().len(), 2, "nothing added");
 
     let signed_in = store
-        .sign_in("PH0001", "yamada", "pharm-pass-1", now)
+        .sign_in(
+            "PH0001",
+            "yamada",
+            "pharm-pass-1",
+            okusuri_store::Via::Window,
+            now,
+        )
         .await
         .unwrap();
     assert_eq!(signed_in, pharmacist);
-    let all = store.list_staff(&admin).await.unwrap();
+    let all = store.list_staff().await.unwrap();
     assert_eq!(all.len(), 2);
     let log = store.recent_access_log(5).await.unwrap();
     assert!(
@@ -269,12 +364,24 @@ async fn the_access_log_is_a_hash_chain_that_shows_edits_and_removals() {
     let t = at(2026, 11, 2, 9, 0);
     for _ in 0..3 {
         store
-            .sign_in("PH0001", "admin", "wrong-pass!", t)
+            .sign_in(
+                "PH0001",
+                "admin",
+                "wrong-pass!",
+                okusuri_store::Via::Window,
+                t,
+            )
             .await
             .unwrap_err();
     }
     store
-        .sign_in("PH0001", "admin", "first-pass-1", t)
+        .sign_in(
+            "PH0001",
+            "admin",
+            "first-pass-1",
+            okusuri_store::Via::Window,
+            t,
+        )
         .await
         .unwrap();
     let clean = store.verify_access_log().await.unwrap();

@@ -101,12 +101,21 @@ async fn restore_brings_back_the_backup_and_keeps_the_current_database_aside() {
         .backup_to(&store.default_backup_dir(), 5, at(2026, 11, 1, 0, 0))
         .await
         .unwrap();
-    store.set_setting("after", "backup").await.unwrap();
+    store
+        .set_setting(
+            &common::sys(),
+            "after",
+            "backup",
+            common::at(2026, 11, 1, 0, 0),
+        )
+        .await
+        .unwrap();
     store.close().await;
 
     let aside = restore(
         &dir_of(tmp.path()),
         &backup,
+        &common::sys(),
         options(),
         at(2026, 11, 2, 0, 0),
     )
@@ -145,6 +154,7 @@ async fn a_corrupt_or_foreign_file_is_refused_and_the_database_is_untouched() {
     let err = restore(
         &dir_of(tmp.path()),
         &garbage,
+        &common::sys(),
         options(),
         at(2026, 11, 2, 0, 0),
     )
@@ -167,6 +177,7 @@ async fn a_corrupt_or_foreign_file_is_refused_and_the_database_is_untouched() {
         restore(
             &dir_of(tmp.path()),
             &foreign,
+            &common::sys(),
             options(),
             at(2026, 11, 2, 0, 0)
         )

@@ -26,7 +26,7 @@ async fn a_touch_of_an_unknown_card_says_so_and_changes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;
     let touch = store
-        .card_touched(CARD, at(2026, 11, 22, 1, 0))
+        .card_touched(&common::sys(), CARD, at(2026, 11, 22, 1, 0))
         .await
         .unwrap();
     assert_eq!(touch, Touch::Unknown { idm: CARD.into() });
@@ -40,7 +40,7 @@ async fn issue_then_touch_joins_todays_list_once_per_patient() {
     let admin = set_up(&store).await;
     let id = store
         .issue_card(
-            &admin,
+            &common::act(&admin),
             &taro(),
             ConsentMethod::Screen,
             CARD,
@@ -49,7 +49,7 @@ async fn issue_then_touch_joins_todays_list_once_per_patient() {
         .await
         .unwrap();
     let touch = store
-        .card_touched(CARD, at(2026, 11, 22, 2, 0))
+        .card_touched(&common::sys(), CARD, at(2026, 11, 22, 2, 0))
         .await
         .unwrap();
     assert_eq!(
@@ -60,7 +60,7 @@ async fn issue_then_touch_joins_todays_list_once_per_patient() {
         }
     );
     store
-        .card_touched(CARD, at(2026, 11, 22, 3, 0))
+        .card_touched(&common::sys(), CARD, at(2026, 11, 22, 3, 0))
         .await
         .unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
@@ -77,7 +77,7 @@ async fn issue_then_touch_joins_todays_list_once_per_patient() {
     // The same card cannot be issued to someone else.
     let err = store
         .issue_card(
-            &admin,
+            &common::act(&admin),
             &NewPatient {
                 name: "佐藤 花子".into(),
                 ..taro()
@@ -114,7 +114,7 @@ async fn reissue_disables_the_old_card_and_keeps_the_history() {
     let admin = set_up(&store).await;
     let id = store
         .issue_card(
-            &admin,
+            &common::act(&admin),
             &taro(),
             ConsentMethod::Paper,
             CARD,
@@ -123,12 +123,12 @@ async fn reissue_disables_the_old_card_and_keeps_the_history() {
         .await
         .unwrap();
     store
-        .reissue_card(&admin, id, NEW_CARD, at(2026, 11, 22, 2, 0))
+        .reissue_card(&common::act(&admin), id, NEW_CARD, at(2026, 11, 22, 2, 0))
         .await
         .unwrap();
     assert_eq!(
         store
-            .card_touched(CARD, at(2026, 11, 22, 3, 0))
+            .card_touched(&common::sys(), CARD, at(2026, 11, 22, 3, 0))
             .await
             .unwrap(),
         Touch::Disabled {
@@ -138,7 +138,7 @@ async fn reissue_disables_the_old_card_and_keeps_the_history() {
     );
     assert_eq!(
         store
-            .card_touched(NEW_CARD, at(2026, 11, 22, 3, 0))
+            .card_touched(&common::sys(), NEW_CARD, at(2026, 11, 22, 3, 0))
             .await
             .unwrap(),
         Touch::Patient {
@@ -152,7 +152,7 @@ async fn reissue_disables_the_old_card_and_keeps_the_history() {
     );
     // The old card cannot be issued again either.
     let err = store
-        .reissue_card(&admin, id, CARD, at(2026, 11, 22, 4, 0))
+        .reissue_card(&common::act(&admin), id, CARD, at(2026, 11, 22, 4, 0))
         .await
         .unwrap_err();
     assert!(
@@ -193,7 +193,13 @@ async fn missing_details_are_refused_with_what_is_missing() {
         ),
     ] {
         let err = store
-            .issue_card(&admin, &patient, ConsentMethod::Screen, CARD, now)
+            .issue_card(
+                &common::act(&admin),
+                &patient,
+                ConsentMethod::Screen,
+                CARD,
+                now,
+            )
             .await
             .unwrap_err();
         assert_eq!(err.to_string(), message);
@@ -210,7 +216,13 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
     let admin = set_up(&store).await;
     let now = at(2026, 11, 22, 1, 0);
     let card_patient = store
-        .issue_card(&admin, &taro(), ConsentMethod::Screen, CARD, now)
+        .issue_card(
+            &common::act(&admin),
+            &taro(),
+            ConsentMethod::Screen,
+            CARD,
+            now,
+        )
         .await
         .unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
@@ -236,6 +248,7 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
     };
     let same = store
         .import_jahis(
+            &common::sys(),
             &doc("山田 太朗", "ヤマダ タロウ", "19800101"),
             &feed("000123"),
             now,
@@ -248,6 +261,7 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
     );
     store
         .import_jahis(
+            &common::sys(),
             &doc("佐藤 次郎", "サトウ ジロウ", "19700101"),
             &feed("000200"),
             now,
@@ -270,7 +284,13 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
     assert_eq!(candidates[1].score, 2, "only the sex matches");
 
     store
-        .link_receipt_record(&admin, card_patient, same.patient_id, now)
+        .link_receipt_record(
+            &common::act(&admin),
+            card_patient,
+            same.patient_id,
+            now - chrono::Duration::days(30),
+            now,
+        )
         .await
         .unwrap();
     let header = store.patient(card_patient, today).await.unwrap().unwrap();
@@ -278,6 +298,7 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
     // The feed's next dispensing for 000123 lands on the card patient.
     let next = store
         .import_jahis(
+            &common::sys(),
             &doc("山田 太朗", "ヤマダ タロウ", "19800101"),
             &feed("000123"),
             now,

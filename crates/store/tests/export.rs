@@ -93,7 +93,12 @@ async fn exported_data_taken_in_elsewhere_shows_the_same_history() {
         let tmp = tempfile::tempdir().unwrap();
         let store = open(tmp.path()).await;
         let imported = store
-            .import_jahis(&fixture(name), &source("import:a"), at(2026, 11, 1, 0, 0))
+            .import_jahis(
+                &common::sys(),
+                &fixture(name),
+                &source("import:a"),
+                at(2026, 11, 1, 0, 0),
+            )
             .await
             .unwrap();
         let ids = dispensing_ids(&store, imported.patient_id).await;
@@ -119,7 +124,12 @@ async fn exported_data_taken_in_elsewhere_shows_the_same_history() {
         let other_dir = tempfile::tempdir().unwrap();
         let other = open(other_dir.path()).await;
         let there = other
-            .import_jahis(&back, &source("import:a"), at(2026, 11, 1, 0, 0))
+            .import_jahis(
+                &common::sys(),
+                &back,
+                &source("import:a"),
+                at(2026, 11, 1, 0, 0),
+            )
             .await
             .unwrap();
         assert_eq!(there.dispensings_added, ids.len(), "{name}");
@@ -150,6 +160,7 @@ async fn only_the_chosen_dispensings_go_out_oldest_first() {
     let store = open(tmp.path()).await;
     let imported = store
         .import_jahis(
+            &common::sys(),
             &fixture("tc-multi-dispensing.txt"),
             &source("import:a"),
             at(2026, 11, 1, 0, 0),
@@ -185,6 +196,7 @@ async fn refusals_say_why() {
     let store = open(tmp.path()).await;
     let first = store
         .import_jahis(
+            &common::sys(),
             &fixture("v26-example-11.txt"),
             &source("import:a"),
             at(2026, 11, 1, 0, 0),
@@ -193,6 +205,7 @@ async fn refusals_say_why() {
         .unwrap();
     let second = store
         .import_jahis(
+            &common::sys(),
             &fixture("tc-multi-dispensing.txt"),
             &source("import:b"),
             at(2026, 11, 1, 0, 0),
@@ -257,6 +270,7 @@ async fn a_name_shift_jis_cannot_carry_is_named_and_nothing_changes() {
     let store = open(tmp.path()).await;
     let imported = store
         .import_jahis(
+            &common::sys(),
             &fixture("v26-example-11.txt"),
             &source("import:a"),
             at(2026, 11, 1, 0, 0),
@@ -303,6 +317,7 @@ async fn printing_is_in_the_access_log() {
     let admin = set_up(&store).await;
     let imported = store
         .import_jahis(
+            &common::sys(),
             &fixture("v26-example-11.txt"),
             &source("import:a"),
             at(2026, 11, 1, 0, 0),
@@ -310,9 +325,10 @@ async fn printing_is_in_the_access_log() {
         .await
         .unwrap();
     store
-        .log_notebook_exported(
-            Some(&admin),
-            imported.patient_id,
+        .audit(
+            &common::act(&admin),
+            okusuri_store::AccessEvent::NotebookExported,
+            Some(imported.patient_id),
             "2 dispensings, 1 QR",
             at(2026, 11, 2, 0, 0),
         )

@@ -33,7 +33,7 @@ async fn import(
     src: &ImportSource,
 ) -> okusuri_store::ImportSummary {
     store
-        .import_jahis(doc, src, at(2026, 11, 1, 0, 0))
+        .import_jahis(&common::sys(), doc, src, at(2026, 11, 1, 0, 0))
         .await
         .unwrap()
 }
@@ -135,7 +135,7 @@ async fn a_document_without_a_patient_is_refused_and_stores_nothing() {
     let mut doc = fixture("v26-example-01.txt");
     doc.patient = None;
     let err = store
-        .import_jahis(&doc, &source("x"), at(2026, 11, 1, 0, 0))
+        .import_jahis(&common::sys(), &doc, &source("x"), at(2026, 11, 1, 0, 0))
         .await
         .unwrap_err();
     assert_eq!(
@@ -152,11 +152,15 @@ async fn history_pages_filters_and_supply() {
     let s = import(&store, &fixture("tc-multi-dispensing.txt"), &source("a")).await;
     // This pharmacy is 13-4-1234567 (本店); 南店 (7654321) is another facility.
     store
-        .set_facility_codes(&FacilityCodes {
-            prefecture: "13".into(),
-            table: "4".into(),
-            code: "1234567".into(),
-        })
+        .set_facility_codes(
+            &common::sys(),
+            &FacilityCodes {
+                prefecture: "13".into(),
+                table: "4".into(),
+                code: "1234567".into(),
+            },
+            common::at(2026, 11, 1, 0, 0),
+        )
         .await
         .unwrap();
     let as_of = day("2026-03-13");
@@ -301,7 +305,7 @@ async fn body_information_and_memos_are_withdrawn_never_deleted() {
     let now = at(2026, 11, 2, 1, 0);
     let id = store
         .add_patient_note(
-            &admin,
+            &common::act(&admin),
             s.patient_id,
             Some(BodyKind::Allergy),
             "  ペニシリン  ",
@@ -310,11 +314,11 @@ async fn body_information_and_memos_are_withdrawn_never_deleted() {
         .await
         .unwrap();
     let memo = store
-        .add_patient_note(&admin, s.patient_id, None, "粉砕希望", now)
+        .add_patient_note(&common::act(&admin), s.patient_id, None, "粉砕希望", now)
         .await
         .unwrap();
     let err = store
-        .add_patient_note(&admin, s.patient_id, None, "   ", now)
+        .add_patient_note(&common::act(&admin), s.patient_id, None, "   ", now)
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "内容を入力してください。");
@@ -344,20 +348,41 @@ async fn body_information_and_memos_are_withdrawn_never_deleted() {
     assert_eq!(imported.text, "乳製品");
 
     let no_reason = store
-        .withdraw_patient_note(&admin, s.patient_id, "allergy", id, " ", now)
+        .withdraw_patient_note(&common::act(&admin), s.patient_id, "allergy", id, " ", now)
         .await
         .unwrap_err();
     assert_eq!(no_reason.to_string(), "取り消す理由を入力してください。");
     store
-        .withdraw_patient_note(&admin, s.patient_id, "allergy", id, "別の患者に入力", now)
+        .withdraw_patient_note(
+            &common::act(&admin),
+            s.patient_id,
+            "allergy",
+            id,
+            "別の患者に入力",
+            now,
+        )
         .await
         .unwrap();
     store
-        .withdraw_patient_note(&admin, s.patient_id, "memo", memo, "重複", now)
+        .withdraw_patient_note(
+            &common::act(&admin),
+            s.patient_id,
+            "memo",
+            memo,
+            "重複",
+            now,
+        )
         .await
         .unwrap();
     let twice = store
-        .withdraw_patient_note(&admin, s.patient_id, "memo", memo, "重複", now)
+        .withdraw_patient_note(
+            &common::act(&admin),
+            s.patient_id,
+            "memo",
+            memo,
+            "重複",
+            now,
+        )
         .await
         .unwrap_err();
     assert!(matches!(twice, okusuri_store::NoteError::NotFound));
@@ -402,11 +427,15 @@ async fn this_facility_filter_finds_the_current_dispensing() {
         .unwrap();
     assert!(none.dispensings.is_empty());
     store
-        .set_facility_codes(&FacilityCodes {
-            prefecture: "13".into(),
-            table: "4".into(),
-            code: "7654321".into(),
-        })
+        .set_facility_codes(
+            &common::sys(),
+            &FacilityCodes {
+                prefecture: "13".into(),
+                table: "4".into(),
+                code: "7654321".into(),
+            },
+            common::at(2026, 11, 1, 0, 0),
+        )
         .await
         .unwrap();
     let current = store
@@ -444,7 +473,7 @@ async fn a_batch_keeps_each_document_whole_and_the_same_person_once() {
         },
     ];
     let results = store
-        .import_batch(&items, at(2026, 11, 1, 0, 0))
+        .import_batch(&common::sys(), &items, at(2026, 11, 1, 0, 0))
         .await
         .unwrap();
     let first = results[0].as_ref().unwrap();
@@ -481,7 +510,12 @@ async fn another_notebook_is_drawn_without_storing_and_taken_in_onto_the_chosen_
     // Taken in onto a patient of another name: staff chose them.
     let other = import(&store, &fixture("v26-example-11.txt"), &source("a")).await;
     let taken = store
-        .import_notebook_onto(&admin, other.patient_id, &doc, at(2026, 11, 2, 0, 0))
+        .import_notebook_onto(
+            &common::act(&admin),
+            other.patient_id,
+            &doc,
+            at(2026, 11, 2, 0, 0),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -495,7 +529,7 @@ async fn another_notebook_is_drawn_without_storing_and_taken_in_onto_the_chosen_
         Some("他社手帳: 2 added, 0 skipped")
     );
     let err = store
-        .import_notebook_onto(&admin, 999, &doc, at(2026, 11, 2, 0, 0))
+        .import_notebook_onto(&common::act(&admin), 999, &doc, at(2026, 11, 2, 0, 0))
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "取り込み先の患者が見つかりません。");

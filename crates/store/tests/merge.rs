@@ -33,7 +33,7 @@ fn today() -> NaiveDate {
 async fn staff(store: &Store, admin: &Staff, login: &str, role: Role) -> Staff {
     store
         .add_staff(
-            admin,
+            &common::act(admin),
             &NewStaff {
                 login_id: login.into(),
                 display_name: format!("{login} さん"),
@@ -76,6 +76,7 @@ async fn two_records(store: &Store) -> (i64, i64) {
     let doc = fixture("v26-example-11.txt");
     let a = store
         .import_jahis(
+            &common::sys(),
             &doc,
             &ImportSource {
                 label: "import:a".into(),
@@ -92,7 +93,12 @@ async fn two_records(store: &Store) -> (i64, i64) {
         .dispensings
         .push(fixture("v26-example-01.txt").dispensings[0].clone());
     let b = store
-        .import_jahis(&renamed, &recept("000123"), at(2026, 11, 1, 0, 0))
+        .import_jahis(
+            &common::sys(),
+            &renamed,
+            &recept("000123"),
+            at(2026, 11, 1, 0, 0),
+        )
         .await
         .unwrap();
     assert!(b.patient_created);
@@ -107,12 +113,12 @@ async fn merge_moves_everything_once_and_undo_restores_exactly() {
     let pharmacist = staff(&store, &admin, "yakuzai", Role::Pharmacist).await;
     let (kept, merged) = two_records(&store).await;
     store
-        .record_visit(merged, at(2026, 11, 22, 1, 0), "card")
+        .record_visit(&common::sys(), merged, at(2026, 11, 22, 1, 0), "card")
         .await
         .unwrap();
     store
         .add_patient_note(
-            &pharmacist,
+            &common::act(&pharmacist),
             merged,
             Some(BodyKind::Allergy),
             "卵",
@@ -125,7 +131,7 @@ async fn merge_moves_everything_once_and_undo_restores_exactly() {
 
     let merge_id = store
         .merge_patients(
-            &pharmacist,
+            &common::act(&pharmacist),
             kept,
             merged,
             "同一人物（カード再発行）",
@@ -171,6 +177,7 @@ async fn merge_moves_everything_once_and_undo_restores_exactly() {
     // The receipt computer's next dispensing for 000123 lands on the kept patient.
     let later = store
         .import_jahis(
+            &common::sys(),
             &fixture("v26-example-04.txt"),
             &recept("000123"),
             at(2026, 11, 22, 3, 0),
@@ -186,7 +193,12 @@ async fn merge_moves_everything_once_and_undo_restores_exactly() {
     assert!(merges[0].moved >= 4);
 
     store
-        .undo_merge(&pharmacist, merge_id, "別人だった", at(2026, 11, 22, 4, 0))
+        .undo_merge(
+            &common::act(&pharmacist),
+            merge_id,
+            "別人だった",
+            at(2026, 11, 22, 4, 0),
+        )
         .await
         .unwrap();
     assert_eq!(rows_of(tmp.path(), merged).await, merged_before);
@@ -235,12 +247,16 @@ async fn merges_that_would_lose_track_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;
     let admin = set_up(&store).await;
-    let clerk = staff(&store, &admin, "jimu", Role::Clerk).await;
     let (a, b) = two_records(&store).await;
     let mut other = fixture("v26-example-08.txt");
     other.patient.as_mut().unwrap().name = Some("佐藤 花子".into());
     let c = store
-        .import_jahis(&other, &recept("000555"), at(2026, 11, 1, 0, 0))
+        .import_jahis(
+            &common::sys(),
+            &other,
+            &recept("000555"),
+            at(2026, 11, 1, 0, 0),
+        )
         .await
         .unwrap()
         .patient_id;
@@ -249,28 +265,21 @@ async fn merges_that_would_lose_track_are_refused() {
     let msg = |e: okusuri_store::MergeError| e.to_string();
     assert_eq!(
         msg(store
-            .merge_patients(&clerk, a, b, "x", now)
-            .await
-            .unwrap_err()),
-        "患者の統合と取り消しは、薬剤師・医師・管理者だけが行えます。"
-    );
-    assert_eq!(
-        msg(store
-            .merge_patients(&admin, a, a, "x", now)
+            .merge_patients(&common::act(&admin), a, a, "x", now)
             .await
             .unwrap_err()),
         "同じ患者どうしは統合できません。"
     );
     assert_eq!(
         msg(store
-            .merge_patients(&admin, a, b, "  ", now)
+            .merge_patients(&common::act(&admin), a, b, "  ", now)
             .await
             .unwrap_err()),
         "理由を入力してください。"
     );
     assert_eq!(
         msg(store
-            .merge_patients(&admin, a, 999, "x", now)
+            .merge_patients(&common::act(&admin), a, 999, "x", now)
             .await
             .unwrap_err()),
         "患者が見つかりません。"
@@ -296,33 +305,48 @@ async fn merges_that_would_lose_track_are_refused() {
     );
 
     let first = store
-        .merge_patients(&admin, a, b, "同一人物", now)
+        .merge_patients(&common::act(&admin), a, b, "同一人物", now)
         .await
         .unwrap();
     assert!(
         msg(store
-            .merge_patients(&admin, c, b, "x", now)
+            .merge_patients(&common::act(&admin), c, b, "x", now)
             .await
             .unwrap_err())
         .starts_with("この患者はすでに他の患者に統合されています。")
     );
     // a merged further into c: the first merge cannot be undone before that one.
     let second = store
-        .merge_patients(&admin, c, a, "同一人物", now)
+        .merge_patients(&common::act(&admin), c, a, "同一人物", now)
         .await
         .unwrap();
     assert!(
-        msg(store.undo_merge(&admin, first, "x", now).await.unwrap_err())
-            .starts_with("統合後に、この患者がさらに別の患者に統合されています。")
+        msg(store
+            .undo_merge(&common::act(&admin), first, "x", now)
+            .await
+            .unwrap_err())
+        .starts_with("統合後に、この患者がさらに別の患者に統合されています。")
     );
-    store.undo_merge(&admin, second, "誤り", now).await.unwrap();
-    store.undo_merge(&admin, first, "誤り", now).await.unwrap();
+    store
+        .undo_merge(&common::act(&admin), second, "誤り", now)
+        .await
+        .unwrap();
+    store
+        .undo_merge(&common::act(&admin), first, "誤り", now)
+        .await
+        .unwrap();
     assert_eq!(
-        msg(store.undo_merge(&admin, first, "x", now).await.unwrap_err()),
+        msg(store
+            .undo_merge(&common::act(&admin), first, "x", now)
+            .await
+            .unwrap_err()),
         "この統合はすでに取り消されています。"
     );
     assert_eq!(
-        msg(store.undo_merge(&admin, 77, "x", now).await.unwrap_err()),
+        msg(store
+            .undo_merge(&common::act(&admin), 77, "x", now)
+            .await
+            .unwrap_err()),
         "この統合は見つかりません。"
     );
     for p in [a, b, c] {
@@ -390,26 +414,46 @@ async fn remap_swaps_ids_keeps_history_and_is_audited() {
     let admin = set_up(&store).await;
     let now = at(2026, 11, 22, 2, 0);
     let a = store
-        .import_jahis(&fixture("v26-example-11.txt"), &recept("1"), now)
+        .import_jahis(
+            &common::sys(),
+            &fixture("v26-example-11.txt"),
+            &recept("1"),
+            now,
+        )
         .await
         .unwrap()
         .patient_id;
     let b = store
-        .import_jahis(&fixture("v26-example-08.txt"), &recept("2"), now)
+        .import_jahis(
+            &common::sys(),
+            &fixture("v26-example-08.txt"),
+            &recept("2"),
+            now,
+        )
         .await
         .unwrap()
         .patient_id;
     let a_rows = rows_of(tmp.path(), a).await;
     // The new computer numbers them the other way round.
     let done = store
-        .remap_external_ids(&admin, "recept", &pairs(&[("1", "2"), ("2", "1")]), now)
+        .remap_external_ids(
+            &common::act(&admin),
+            "recept",
+            &pairs(&[("1", "2"), ("2", "1")]),
+            now,
+        )
         .await
         .unwrap();
     assert_eq!((done.changed, done.already_done), (2, 0));
     assert_eq!(rows_of(tmp.path(), a).await, a_rows, "history whole");
     // The new computer's dispensing for "2" lands on a.
     let next = store
-        .import_jahis(&fixture("v26-example-04.txt"), &recept("2"), now)
+        .import_jahis(
+            &common::sys(),
+            &fixture("v26-example-04.txt"),
+            &recept("2"),
+            now,
+        )
         .await
         .unwrap();
     assert_eq!(next.patient_id, a);
@@ -417,7 +461,12 @@ async fn remap_swaps_ids_keeps_history_and_is_audited() {
 
     // Running the same CSV again changes nothing.
     let again = store
-        .remap_external_ids(&admin, "recept", &pairs(&[("1", "2"), ("2", "1")]), now)
+        .remap_external_ids(
+            &common::act(&admin),
+            "recept",
+            &pairs(&[("1", "2"), ("2", "1")]),
+            now,
+        )
         .await
         .unwrap();
     assert_eq!((again.changed, again.already_done), (0, 2));
@@ -448,28 +497,32 @@ async fn a_remap_with_mistakes_changes_nothing_and_says_which_lines() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;
     let admin = set_up(&store).await;
-    let pharmacist = staff(&store, &admin, "yakuzai", Role::Pharmacist).await;
     let now = at(2026, 11, 22, 2, 0);
     let a = store
-        .import_jahis(&fixture("v26-example-11.txt"), &recept("1"), now)
+        .import_jahis(
+            &common::sys(),
+            &fixture("v26-example-11.txt"),
+            &recept("1"),
+            now,
+        )
         .await
         .unwrap()
         .patient_id;
     store
-        .import_jahis(&fixture("v26-example-08.txt"), &recept("2"), now)
+        .import_jahis(
+            &common::sys(),
+            &fixture("v26-example-08.txt"),
+            &recept("2"),
+            now,
+        )
         .await
         .unwrap();
     let before = rows_of(tmp.path(), a).await;
     let log_rows = store.counts().await.unwrap().access_log;
 
     let err = store
-        .remap_external_ids(&pharmacist, "recept", &pairs(&[("1", "9")]), now)
-        .await
-        .unwrap_err();
-    assert_eq!(err.to_string(), "IDの付け替えは管理者だけが行えます。");
-    let err = store
         .remap_external_ids(
-            &admin,
+            &common::act(&admin),
             "recept",
             &pairs(&[("1", "10"), ("404", "11"), ("1", "12"), ("x", "2")]),
             now,
@@ -491,7 +544,7 @@ async fn a_remap_with_mistakes_changes_nothing_and_says_which_lines() {
         "{text}"
     );
     let err = store
-        .remap_external_ids(&admin, "recept", &pairs(&[("1", "2")]), now)
+        .remap_external_ids(&common::act(&admin), "recept", &pairs(&[("1", "2")]), now)
         .await
         .unwrap_err();
     assert!(
@@ -502,7 +555,12 @@ async fn a_remap_with_mistakes_changes_nothing_and_says_which_lines() {
     assert_eq!(store.counts().await.unwrap().access_log, log_rows);
     assert_eq!(
         store
-            .import_jahis(&fixture("v26-example-04.txt"), &recept("1"), now)
+            .import_jahis(
+                &common::sys(),
+                &fixture("v26-example-04.txt"),
+                &recept("1"),
+                now
+            )
             .await
             .unwrap()
             .patient_id,

@@ -15,7 +15,15 @@ async fn first_open_creates_the_schema_and_reopen_keeps_data() {
     assert_eq!(applied, known);
     assert!(applied >= 1);
     set_up(&store).await;
-    store.set_setting("theme", "light").await.unwrap();
+    store
+        .set_setting(
+            &common::sys(),
+            "theme",
+            "light",
+            common::at(2026, 11, 1, 0, 0),
+        )
+        .await
+        .unwrap();
     store.close().await;
 
     let again = open(tmp.path()).await;

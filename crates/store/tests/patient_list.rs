@@ -48,25 +48,25 @@ async fn visits_group_by_local_day_newest_first_once_per_patient() {
     .unwrap();
     // 2025-07-05 09:00 JST = 00:00 UTC.
     store
-        .record_visit(1, at(2025, 7, 5, 0, 10), "card")
+        .record_visit(&common::sys(), 1, at(2025, 7, 5, 0, 10), "card")
         .await
         .unwrap();
     store
-        .record_visit(2, at(2025, 7, 5, 6, 20), "card")
+        .record_visit(&common::sys(), 2, at(2025, 7, 5, 6, 20), "card")
         .await
         .unwrap();
     store
-        .record_visit(1, at(2025, 7, 5, 6, 25), "card")
+        .record_visit(&common::sys(), 1, at(2025, 7, 5, 6, 25), "card")
         .await
         .unwrap(); // touched again
     // 2025-07-02 23:30 JST is the evening of the 2nd, not the 3rd.
     store
-        .record_visit(3, at(2025, 7, 2, 14, 30), "card")
+        .record_visit(&common::sys(), 3, at(2025, 7, 2, 14, 30), "card")
         .await
         .unwrap();
     // Older than the window: not listed.
     store
-        .record_visit(2, at(2025, 6, 1, 0, 0), "card")
+        .record_visit(&common::sys(), 2, at(2025, 6, 1, 0, 0), "card")
         .await
         .unwrap();
 

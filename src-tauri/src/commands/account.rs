@@ -1,24 +1,21 @@
 //! Setup, sign-in/out, password change, staff management (P10).
 
-use chrono::Utc;
-use okusuri_store::{FacilitySetup, NewStaff, Staff};
-use tauri::State;
+use okusuri_app::AppError;
+use okusuri_store::{FacilitySetup, NewStaff, Staff, Via};
+use tauri::{AppHandle, State};
 
-use crate::state::AppState;
+use crate::state::{AppState, Signed};
 
 /// First run: creates the facility and its administrator, and signs them in.
 #[tauri::command]
 pub async fn set_up_facility(
     setup: FacilitySetup,
     state: State<'_, AppState>,
-) -> Result<Staff, String> {
-    let store = state.store()?;
-    let admin = store
-        .set_up_facility(&setup, Utc::now())
-        .await
-        .map_err(|e| e.to_string())?;
-    state.set_current(Some(admin.clone()));
-    Ok(admin)
+) -> Result<Staff, AppError> {
+    let session = state.app()?.set_up(&setup, Via::Window).await?;
+    let staff = session.staff().clone();
+    state.set_session(Some(session));
+    Ok(staff)
 }
 
 /// Signs a staff member in.
@@ -28,63 +25,46 @@ pub async fn sign_in(
     login_id: String,
     password: String,
     state: State<'_, AppState>,
-) -> Result<Staff, String> {
-    let staff = state
-        .store()?
-        .sign_in(&facility_code, &login_id, &password, Utc::now())
-        .await
-        .map_err(|e| e.to_string())?;
-    state.set_current(Some(staff.clone()));
+) -> Result<Staff, AppError> {
+    let app = state.app()?;
+    let session = app
+        .sign_in(&facility_code, &login_id, &password, Via::Window)
+        .await?;
+    let staff = session.staff().clone();
+    state.set_session(Some(session));
     Ok(staff)
 }
 
-/// Signs the current staff member out.
+/// Signs the staff member out; the card reader stops (no patient reaches
+/// the window until someone signs in again).
 #[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>) -> Result<(), String> {
-    if let Some(staff) = state.current() {
-        state.set_current(None);
-        state
-            .store()?
-            .sign_out(&staff, Utc::now())
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(())
+pub async fn sign_out(
+    signed: Signed,
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<(), AppError> {
+    state.set_session(None);
+    state.counter.switch(&app, None, false, None);
+    signed.app.sign_out(&signed.session).await
 }
 
 /// Changes the signed-in staff member's password.
 #[tauri::command]
-pub async fn change_password(
-    current: String,
-    new: String,
-    state: State<'_, AppState>,
-) -> Result<(), String> {
-    let staff = state.staff()?;
-    state
-        .store()?
-        .change_password(&staff, &current, &new, Utc::now())
+pub async fn change_password(signed: Signed, current: String, new: String) -> Result<(), AppError> {
+    signed
+        .app
+        .change_password(&signed.session, &current, &new)
         .await
-        .map_err(|e| e.to_string())
 }
 
 /// An administrator adds a staff member.
 #[tauri::command]
-pub async fn add_staff(staff: NewStaff, state: State<'_, AppState>) -> Result<Staff, String> {
-    let actor = state.staff()?;
-    state
-        .store()?
-        .add_staff(&actor, &staff, Utc::now())
-        .await
-        .map_err(|e| e.to_string())
+pub async fn add_staff(signed: Signed, staff: NewStaff) -> Result<Staff, AppError> {
+    signed.app.add_staff(&signed.session, &staff).await
 }
 
 /// An administrator lists the staff.
 #[tauri::command]
-pub async fn list_staff(state: State<'_, AppState>) -> Result<Vec<Staff>, String> {
-    let actor = state.staff()?;
-    state
-        .store()?
-        .list_staff(&actor)
-        .await
-        .map_err(|e| e.to_string())
+pub async fn list_staff(signed: Signed) -> Result<Vec<Staff>, AppError> {
+    signed.app.list_staff(&signed.session).await
 }

@@ -1,6 +1,8 @@
-//! What the window needs at start: version, facility, session, startup error.
+//! What the window needs at start: version, facility, session, permissions,
+//! startup error, last backup.
 
-use okusuri_store::{Facility, Staff};
+use okusuri_app::AppError;
+use okusuri_app::account::Status;
 use serde::Serialize;
 use tauri::State;
 
@@ -12,13 +14,10 @@ pub struct AppStatus {
     /// The app version shown in the window.
     pub version: String,
     /// Why the database could not be opened, if it could not.
-    pub startup_error: Option<String>,
-    /// The facility, `None` before first-run setup.
-    pub facility: Option<Facility>,
-    /// The signed-in staff member.
-    pub staff: Option<Staff>,
-    /// When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
-    pub last_backup: Option<String>,
+    pub startup_error: Option<AppError>,
+    /// Facility, staff, permissions, last backup (empty with a startup error).
+    #[serde(flatten)]
+    pub status: Status,
 }
 
 /// Reports version, startup error, facility, session and last backup.
@@ -26,35 +25,15 @@ pub struct AppStatus {
 pub async fn app_status(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-) -> Result<AppStatus, String> {
+) -> Result<AppStatus, AppError> {
     let version = app.package_info().version.to_string();
-    let store = match state.store() {
-        Ok(store) => store,
-        Err(message) => {
-            return Ok(AppStatus {
-                version,
-                startup_error: Some(message),
-                facility: None,
-                staff: None,
-                last_backup: None,
-            });
-        }
+    let (startup_error, status) = match state.app() {
+        Err(e) => (Some(e), Status::default()),
+        Ok(a) => (None, a.status(state.session().as_deref()).await?),
     };
-    let facility = store.facility().await.map_err(|e| e.to_string())?;
-    let last_backup = store
-        .last_backup()
-        .await
-        .map_err(|e| e.to_string())?
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        });
     Ok(AppStatus {
         version,
-        startup_error: None,
-        facility,
-        staff: state.current(),
-        last_backup,
+        startup_error,
+        status,
     })
 }

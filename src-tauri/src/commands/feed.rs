@@ -1,63 +1,62 @@
 //! レセコン連携 (P3): the watched folders' state for the patient list, their
-//! settings (admins) and the 取込エラー view. The feed itself runs in the
-//! background (`okusuri_feed::Manager`) and sends `feed` events to the window.
+//! settings and the 取込エラー view. The feed itself runs in the background
+//! (`okusuri_feed::Manager`) and sends `feed` events to the window.
 
+use okusuri_app::AppError;
 use okusuri_feed::{FolderConfig, FolderStatus};
 use okusuri_store::FeedError;
 use tauri::{AppHandle, State};
 
-use crate::state::AppState;
+use crate::state::{AppState, Signed};
 
 /// Each watched folder's state (レセコン接続エラー when unreachable).
 #[tauri::command]
-pub async fn feed_status(state: State<'_, AppState>) -> Result<Vec<FolderStatus>, String> {
-    state.staff()?;
+pub async fn feed_status(
+    _signed: Signed,
+    state: State<'_, AppState>,
+) -> Result<Vec<FolderStatus>, AppError> {
     Ok(state.feed.statuses())
 }
 
 /// The watched folders' settings.
 #[tauri::command]
-pub async fn feed_folders(state: State<'_, AppState>) -> Result<Vec<FolderConfig>, String> {
-    state.staff()?;
-    okusuri_feed::load_folders(state.store()?).await
+pub async fn feed_folders(signed: Signed) -> Result<Vec<FolderConfig>, AppError> {
+    signed.app.feed_folders(&signed.session).await
 }
 
-/// Replaces the watched folders (admins) and restarts the feed.
+/// Replaces the watched folders and restarts the feed.
 #[tauri::command]
 pub async fn set_feed_folders(
+    signed: Signed,
     folders: Vec<FolderConfig>,
     app: AppHandle,
     state: State<'_, AppState>,
-) -> Result<(), String> {
-    let staff = state.staff()?;
-    let store = state.store()?;
-    okusuri_feed::save_folders(store, &staff, &folders).await?;
-    state.feed.start(store, folders, crate::feed_sink(&app));
+) -> Result<(), AppError> {
+    signed
+        .app
+        .set_feed_folders(&signed.session, &folders)
+        .await?;
+    state
+        .feed
+        .start(signed.app.store(), folders, crate::feed_sink(&app));
     Ok(())
 }
 
 /// Files that failed to import, newest first.
 #[tauri::command]
-pub async fn feed_errors(state: State<'_, AppState>) -> Result<Vec<FeedError>, String> {
-    state.staff()?;
-    state
-        .store()?
-        .feed_errors(500)
-        .await
-        .map_err(|e| e.to_string())
+pub async fn feed_errors(signed: Signed) -> Result<Vec<FeedError>, AppError> {
+    signed.app.feed_errors(&signed.session).await
 }
 
-/// Tries a failed file again on the next scan (e.g. after fixing its permissions).
+/// Tries a failed file again on the next scan.
 #[tauri::command]
 pub async fn retry_feed_file(
+    signed: Signed,
     folder: String,
     name: String,
-    state: State<'_, AppState>,
-) -> Result<bool, String> {
-    state.staff()?;
-    state
-        .store()?
-        .retry_feed_file(&folder, &name)
+) -> Result<bool, AppError> {
+    signed
+        .app
+        .retry_feed_file(&signed.session, &folder, &name)
         .await
-        .map_err(|e| e.to_string())
 }

@@ -1,41 +1,31 @@
 //! お薬自動登録設定 (P7): the receipt computer's records that may be this
-//! patient, and linking one (an audited merge in the store).
+//! patient, and linking one.
 
-use chrono::{Duration, Local, Utc};
+use okusuri_app::AppError;
 use okusuri_store::LinkCandidate;
-use tauri::State;
 
-use crate::state::AppState;
-
-/// How far back レセコンからの候補 look for the feed's records.
-const CANDIDATE_DAYS: i64 = 30;
+use crate::state::Signed;
 
 /// レセコンからの候補 for a patient, best matches first.
 #[tauri::command]
 pub async fn link_candidates(
+    signed: Signed,
     patient_id: i64,
-    state: State<'_, AppState>,
-) -> Result<Vec<LinkCandidate>, String> {
-    state.staff()?;
-    let since = Utc::now() - Duration::days(CANDIDATE_DAYS);
-    state
-        .store()?
-        .link_candidates(patient_id, since, Local::now().date_naive())
+) -> Result<Vec<LinkCandidate>, AppError> {
+    signed
+        .app
+        .link_candidates(&signed.session, patient_id)
         .await
-        .map_err(|e| e.to_string())
 }
 
-/// Links the patient to a receipt-computer record.
+/// Links the patient to one of their candidates.
 #[tauri::command]
 pub async fn link_receipt_record(
+    signed: Signed,
     patient_id: i64,
     record_id: i64,
-    state: State<'_, AppState>,
-) -> Result<i64, String> {
-    let staff = state.staff()?;
-    state
-        .store()?
-        .link_receipt_record(&staff, patient_id, record_id, Utc::now())
+) -> Result<i64, AppError> {
+    let app = &signed.app;
+    app.link_record(&signed.session, patient_id, record_id)
         .await
-        .map_err(|e| e.to_string())
 }

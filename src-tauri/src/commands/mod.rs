@@ -1,5 +1,10 @@
 //! The commands the webview may call, one module per screen area. Each is a
-//! few lines that call a crate; errors are the Japanese message to show.
+//! line or two that calls a use case of `okusuri-app`; a command that takes
+//! [`crate::state::Signed`] cannot run without a session. Errors reach the
+//! window as `{code, message, detail?}` ([`okusuri_app::AppError`]).
+
+#[macro_use]
+mod list;
 
 pub mod account;
 pub mod app;
@@ -12,3 +17,27 @@ pub mod patient;
 pub mod patient_list;
 pub mod patient_qr;
 pub mod settings;
+
+macro_rules! names {
+    ($($module:ident::$name:ident),* $(,)?) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
+/// Every command, in registration order.
+pub const NAMES: &[&str] = command_list!(names);
+
+/// The commands that must work without a session.
+pub const WITHOUT_SESSION: &[&str] = &["app_status", "set_up_facility", "sign_in"];
+
+/// The `invoke` handler of every command in the list.
+macro_rules! handler {
+    ($($module:ident::$name:ident),* $(,)?) => {
+        tauri::generate_handler![$($crate::commands::$module::$name),*]
+    };
+}
+
+/// Registers every command of the list on `builder`.
+pub fn register(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {
+    builder.invoke_handler(command_list!(handler))
+}

@@ -1,37 +1,29 @@
-//! 他社手帳閲覧 (P9): another pharmacy's notebook from a scanner or a file,
-//! shown read-only, and "取り込む" onto a chosen patient.
+//! 他社手帳閲覧 (P9): another pharmacy's notebook shown read-only, and
+//! "取り込む" onto a chosen patient.
 
-use chrono::{Local, Utc};
+use okusuri_app::AppError;
 use okusuri_store::ImportSummary;
-use okusuri_store::notebook::{NotebookPreview, preview_notebook, read_notebook};
-use tauri::State;
+use okusuri_store::notebook::NotebookPreview;
 
-use crate::state::AppState;
+use crate::state::Signed;
 
 /// Reads notebook data and returns what to show (nothing is stored).
 #[tauri::command]
 pub async fn preview_other_notebook(
+    signed: Signed,
     bytes: Vec<u8>,
-    state: State<'_, AppState>,
-) -> Result<NotebookPreview, String> {
-    state.staff()?;
-    let doc = read_notebook(&bytes)?;
-    let yesterday = Local::now().date_naive() - chrono::Duration::days(1);
-    Ok(preview_notebook(&doc, yesterday))
+) -> Result<NotebookPreview, AppError> {
+    signed.app.preview_notebook(&signed.session, &bytes).await
 }
 
 /// Stores the notebook on the patient staff chose (audited).
 #[tauri::command]
 pub async fn import_other_notebook(
+    signed: Signed,
     patient_id: i64,
     bytes: Vec<u8>,
-    state: State<'_, AppState>,
-) -> Result<ImportSummary, String> {
-    let staff = state.staff()?;
-    let doc = read_notebook(&bytes)?;
-    state
-        .store()?
-        .import_notebook_onto(&staff, patient_id, &doc, Utc::now())
+) -> Result<ImportSummary, AppError> {
+    let app = &signed.app;
+    app.import_notebook(&signed.session, patient_id, &bytes)
         .await
-        .map_err(|e| e.to_string())
 }

@@ -1,81 +1,48 @@
 //! The administrator's 設定 screen: this facility's codes, and remapping
-//! receipt-computer patient IDs after a replacement (P11).
+//! receipt-computer patient IDs (P11).
 
-use chrono::Utc;
-use okusuri_store::{FacilityCodes, IdPair, RemapSummary, parse_remap_csv};
-use tauri::State;
+use okusuri_app::AppError;
+use okusuri_store::{FacilityCodes, RemapSummary};
 
-use crate::state::AppState;
+use crate::state::Signed;
 
 /// This facility's codes, if set.
 #[tauri::command]
-pub async fn facility_codes(state: State<'_, AppState>) -> Result<Option<FacilityCodes>, String> {
-    state.staff()?;
-    state
-        .store()?
-        .facility_codes()
-        .await
-        .map_err(|e| e.to_string())
+pub async fn facility_codes(signed: Signed) -> Result<Option<FacilityCodes>, AppError> {
+    signed.app.facility_codes(&signed.session).await
 }
 
-/// Sets this facility's codes (admins).
+/// Sets this facility's codes.
 #[tauri::command]
-pub async fn set_facility_codes(
-    codes: FacilityCodes,
-    state: State<'_, AppState>,
-) -> Result<(), String> {
-    let staff = state.staff()?;
-    state
-        .store()?
-        .set_facility_codes_as(&staff, &codes, Utc::now())
-        .await
-        .map_err(|e| e.to_string())
+pub async fn set_facility_codes(signed: Signed, codes: FacilityCodes) -> Result<(), AppError> {
+    signed.app.set_facility_codes(&signed.session, &codes).await
 }
 
 /// The sources of linked patient IDs, for choosing which to remap.
 #[tauri::command]
-pub async fn external_id_sources(state: State<'_, AppState>) -> Result<Vec<String>, String> {
-    state.staff()?;
-    state
-        .store()?
-        .external_id_sources()
-        .await
-        .map_err(|e| e.to_string())
+pub async fn external_id_sources(signed: Signed) -> Result<Vec<String>, AppError> {
+    signed.app.external_id_sources(&signed.session).await
 }
 
-/// Replaces one old patient ID by a new one (admins).
+/// Replaces one old patient ID by a new one.
 #[tauri::command]
 pub async fn remap_external_id(
+    signed: Signed,
     source: String,
     old: String,
     new: String,
-    state: State<'_, AppState>,
-) -> Result<RemapSummary, String> {
-    let staff = state.staff()?;
-    let pair = IdPair {
-        line: 1,
-        old: old.trim().to_string(),
-        new: new.trim().to_string(),
-    };
-    state
-        .store()?
-        .remap_external_ids(&staff, &source, &[pair], Utc::now())
-        .await
-        .map_err(|e| e.to_string())
+) -> Result<RemapSummary, AppError> {
+    let app = &signed.app;
+    app.remap_id(&signed.session, &source, &old, &new).await
 }
 
-/// Replaces old patient IDs by new ones from a CSV of `old,new` (admins).
+/// Replaces old patient IDs by new ones from a CSV of `old,new`.
 #[tauri::command]
 pub async fn remap_external_ids_csv(
+    signed: Signed,
     source: String,
     bytes: Vec<u8>,
-    state: State<'_, AppState>,
-) -> Result<RemapSummary, String> {
-    let staff = state.staff()?;
-    let pairs = parse_remap_csv(&bytes).map_err(|e| e.to_string())?;
-    state
-        .store()?
-        .remap_external_ids(&staff, &source, &pairs, Utc::now())
-        .await
-        .map_err(|e| e.to_string())
+) -> Result<RemapSummary, AppError> {
+    let app = &signed.app;
+    app.remap_ids_csv(&signed.session, &source, &bytes).await
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use okusuri_store::{DataDir, FacilitySetup, OpenOptions, Staff, Store};
+use okusuri_store::{Actor, DataDir, FacilitySetup, OpenOptions, Staff, Store, Via};
 
 pub fn options() -> OpenOptions {
     OpenOptions {
@@ -43,7 +43,7 @@ pub fn setup() -> FacilitySetup {
 
 pub async fn set_up(store: &Store) -> Staff {
     store
-        .set_up_facility(&setup(), at(2026, 11, 1, 0, 0))
+        .set_up_facility(&setup(), Via::Window, at(2026, 11, 1, 0, 0))
         .await
         .unwrap()
 }
@@ -54,4 +54,14 @@ pub async fn raw(dir: &Path) -> sqlx::SqliteConnection {
     use sqlx::Connection;
     let url = format!("sqlite://{}", dir.join("okusuri.db").display());
     sqlx::SqliteConnection::connect(&url).await.unwrap()
+}
+
+/// The app itself as the actor (imports and visits in tests that are not about who).
+pub fn sys() -> Actor {
+    Actor::system("テスト")
+}
+
+/// A staff member acting in the window.
+pub fn act(staff: &Staff) -> Actor {
+    Actor::staff(staff, Via::Window)
 }

@@ -1,0 +1,117 @@
+//! First-run setup, signing in and out, passwords and staff (P10).
+
+use okusuri_store::{Facility, FacilitySetup, NewStaff, Staff, Via};
+use serde::Serialize;
+
+use crate::session::{AuthMethod, Permission, Session};
+use crate::{App, AppError};
+
+/// What the window routes on at start (apart from the version and a
+/// start-up error, which the shell knows).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Status {
+    /// The facility, `None` before first-run setup.
+    pub facility: Option<Facility>,
+    /// The signed-in staff member.
+    pub staff: Option<Staff>,
+    /// What the signed-in staff member may do.
+    pub permissions: Vec<Permission>,
+    /// When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
+    pub last_backup: Option<String>,
+}
+
+impl App {
+    /// The facility, the session's staff member and permissions, the last backup.
+    pub async fn status(&self, session: Option<&Session>) -> Result<Status, AppError> {
+        let facility = self.store.facility().await?;
+        let offset = self.clock.offset();
+        let last_backup = self.store.last_backup().await?.map(|t| {
+            t.with_timezone(&offset)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        });
+        Ok(Status {
+            facility,
+            staff: session.map(|s| s.staff().clone()),
+            permissions: session.map(Session::permissions).unwrap_or_default(),
+            last_backup,
+        })
+    }
+
+    /// First run: creates the facility and its administrator, signed in.
+    pub async fn set_up(&self, setup: &FacilitySetup, via: Via) -> Result<Session, AppError> {
+        let now = self.clock.now();
+        let admin = self.store.set_up_facility(setup, via, now).await?;
+        Ok(Session::new(admin, AuthMethod::Password, via, now))
+    }
+
+    /// Signs a staff member in (lock-out after five failures, every attempt logged).
+    pub async fn sign_in(
+        &self,
+        facility_code: &str,
+        login_id: &str,
+        password: &str,
+        via: Via,
+    ) -> Result<Session, AppError> {
+        let now = self.clock.now();
+        let staff = self
+            .store
+            .sign_in(facility_code, login_id, password, via, now)
+            .await?;
+        Ok(Session::new(staff, AuthMethod::Password, via, now))
+    }
+
+    /// Signs a staff member in on this installation's facility (the command
+    /// line, where the facility ID is the database's own).
+    pub async fn sign_in_here(
+        &self,
+        login_id: &str,
+        password: &str,
+        via: Via,
+    ) -> Result<Session, AppError> {
+        let facility = self.store.facility().await?.ok_or_else(|| {
+            AppError::new(
+                crate::ErrorCode::SetupRequired,
+                "初期設定が済んでいません。先に okusuri setup を実行してください。",
+            )
+        })?;
+        self.sign_in(&facility.code, login_id, password, via).await
+    }
+
+    /// Ends a session (logged).
+    pub async fn sign_out(&self, session: &Session) -> Result<(), AppError> {
+        Ok(self
+            .store
+            .sign_out(&session.actor(), self.clock.now())
+            .await?)
+    }
+
+    /// The staff member changes their own password.
+    pub async fn change_password(
+        &self,
+        session: &Session,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AppError> {
+        session.touch(self.clock.now());
+        Ok(self
+            .store
+            .change_password(&session.actor(), current, new, self.clock.now())
+            .await?)
+    }
+
+    /// An administrator adds a staff member.
+    pub async fn add_staff(&self, session: &Session, new: &NewStaff) -> Result<Staff, AppError> {
+        self.begin(session, Permission::ManageStaff)?;
+        Ok(self
+            .store
+            .add_staff(&session.actor(), new, self.clock.now())
+            .await?)
+    }
+
+    /// An administrator lists the staff.
+    pub async fn list_staff(&self, session: &Session) -> Result<Vec<Staff>, AppError> {
+        self.begin(session, Permission::ManageStaff)?;
+        Ok(self.store.list_staff().await?)
+    }
+}

@@ -1,0 +1,301 @@
+//! Who is signed in, how, and what their role may do. The permission table
+//! below is the only place roles are checked; the window receives the
+//! caller's permissions from `app_status` instead of repeating it.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use okusuri_store::{Actor, Role, Staff, Via};
+use serde::Serialize;
+
+use crate::error::{AppError, ErrorCode};
+
+/// Something a role may or may not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Search, open and read patients (history, notes, the list).
+    ViewPatients,
+    /// Add and withdraw からだの情報 / メモ.
+    EditNotes,
+    /// Issue and re-issue cards, turn the reader on, link receipt-computer records.
+    IssueCards,
+    /// Print the patient QR.
+    PrintQr,
+    /// Read and take in another pharmacy's notebook.
+    TakeInNotebook,
+    /// Merge two patient records and undo merges.
+    MergePatients,
+    /// Import JAHIS files (取込).
+    ImportFiles,
+    /// Change settings: facility codes, the reader, the receipt-computer folders.
+    ChangeSettings,
+    /// Remap receipt-computer patient IDs.
+    RemapIds,
+    /// Add and list staff.
+    ManageStaff,
+}
+
+impl Permission {
+    /// Every permission, in the order the table lists them.
+    pub const ALL: [Permission; 10] = [
+        Permission::ViewPatients,
+        Permission::EditNotes,
+        Permission::IssueCards,
+        Permission::PrintQr,
+        Permission::TakeInNotebook,
+        Permission::MergePatients,
+        Permission::ImportFiles,
+        Permission::ChangeSettings,
+        Permission::RemapIds,
+        Permission::ManageStaff,
+    ];
+
+    /// The Japanese message when the role may not do this.
+    fn refusal(self) -> &'static str {
+        match self {
+            Permission::MergePatients => {
+                "患者の統合と取り消しは、薬剤師・医師・管理者だけが行えます。"
+            }
+            Permission::ImportFiles => "取込は管理者だけが行えます。",
+            Permission::ChangeSettings => "設定の変更は管理者だけが行えます。",
+            Permission::RemapIds => "IDの付け替えは管理者だけが行えます。",
+            Permission::ManageStaff => "スタッフの管理は管理者だけが行えます。",
+            _ => "この操作を行う権限がありません。",
+        }
+    }
+}
+
+const EVERYONE: &[Role] = &[Role::Admin, Role::Pharmacist, Role::Doctor, Role::Clerk];
+const CLINICAL: &[Role] = &[Role::Admin, Role::Pharmacist, Role::Doctor];
+const ADMIN: &[Role] = &[Role::Admin];
+
+/// Which roles may do what: the whole permission rule of the app.
+/// Clerks (事務) issue cards and take in notebooks at the counter; merging
+/// records is clinical staff's; settings, imports and staff are the administrator's.
+pub const PERMISSIONS: &[(Permission, &[Role])] = &[
+    (Permission::ViewPatients, EVERYONE),
+    (Permission::EditNotes, EVERYONE),
+    (Permission::IssueCards, EVERYONE),
+    (Permission::PrintQr, EVERYONE),
+    (Permission::TakeInNotebook, EVERYONE),
+    (Permission::MergePatients, CLINICAL),
+    (Permission::ImportFiles, ADMIN),
+    (Permission::ChangeSettings, ADMIN),
+    (Permission::RemapIds, ADMIN),
+    (Permission::ManageStaff, ADMIN),
+];
+
+/// True when `role` may do `permission`.
+pub fn allowed(role: Role, permission: Permission) -> bool {
+    PERMISSIONS
+        .iter()
+        .any(|(p, roles)| *p == permission && roles.contains(&role))
+}
+
+/// Everything `role` may do.
+pub fn permissions_of(role: Role) -> Vec<Permission> {
+    Permission::ALL
+        .into_iter()
+        .filter(|p| allowed(role, *p))
+        .collect()
+}
+
+/// How the staff member proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    /// 施設ID + スタッフID + パスワード.
+    Password,
+}
+
+/// A signed-in staff member, in the window or on the command line.
+#[derive(Debug)]
+pub struct Session {
+    staff: Staff,
+    auth: AuthMethod,
+    via: Via,
+    signed_in_at: DateTime<Utc>,
+    last_activity: Mutex<DateTime<Utc>>,
+    /// What of which patient was already written to the access log since
+    /// that patient was last opened (pages of one part are logged once).
+    viewed: Mutex<(Option<i64>, HashSet<String>)>,
+}
+
+impl Session {
+    /// A session that starts now.
+    pub fn new(staff: Staff, auth: AuthMethod, via: Via, now: DateTime<Utc>) -> Session {
+        Session {
+            staff,
+            auth,
+            via,
+            signed_in_at: now,
+            last_activity: Mutex::new(now),
+            viewed: Mutex::new((None, HashSet::new())),
+        }
+    }
+
+    /// The staff member.
+    pub fn staff(&self) -> &Staff {
+        &self.staff
+    }
+
+    /// Their role.
+    pub fn role(&self) -> Role {
+        self.staff.role
+    }
+
+    /// How they signed in.
+    pub fn auth(&self) -> AuthMethod {
+        self.auth
+    }
+
+    /// When they signed in.
+    pub fn signed_in_at(&self) -> DateTime<Utc> {
+        self.signed_in_at
+    }
+
+    /// Window or command line.
+    pub fn via(&self) -> Via {
+        self.via
+    }
+
+    /// Who the access log says acted.
+    pub fn actor(&self) -> Actor {
+        Actor::staff(&self.staff, self.via)
+    }
+
+    /// Everything this session may do.
+    pub fn permissions(&self) -> Vec<Permission> {
+        permissions_of(self.staff.role)
+    }
+
+    /// `Ok` when the role may do `permission`, else `auth.forbidden`.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if allowed(self.staff.role, permission) {
+            Ok(())
+        } else {
+            Err(
+                AppError::new(ErrorCode::AuthForbidden, permission.refusal())
+                    .with_detail(format!("role {}", self.staff.role.as_str())),
+            )
+        }
+    }
+
+    /// Records activity (each use case calls it).
+    pub fn touch(&self, now: DateTime<Utc>) {
+        if let Ok(mut last) = self.last_activity.lock() {
+            *last = now;
+        }
+    }
+
+    /// When the session was last used.
+    pub fn last_activity(&self) -> DateTime<Utc> {
+        self.last_activity
+            .lock()
+            .map(|t| *t)
+            .unwrap_or(self.signed_in_at)
+    }
+
+    /// A patient was opened: reads of their parts are logged again.
+    pub(crate) fn opened(&self, patient_id: i64) {
+        if let Ok(mut viewed) = self.viewed.lock() {
+            *viewed = (Some(patient_id), HashSet::new());
+        }
+    }
+
+    /// True when `part` of `patient_id` must be written to the access log:
+    /// the first time since the patient was opened in this session, or
+    /// always for a patient not opened here.
+    pub(crate) fn first_view(&self, patient_id: i64, part: &str) -> bool {
+        let Ok(mut viewed) = self.viewed.lock() else {
+            return true;
+        };
+        if viewed.0 != Some(patient_id) {
+            return true;
+        }
+        viewed.1.insert(part.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(role: Role) -> Session {
+        let staff = Staff {
+            id: 1,
+            login_id: "s1".into(),
+            display_name: "テスト".into(),
+            role,
+        };
+        Session::new(staff, AuthMethod::Password, Via::Window, Utc::now())
+    }
+
+    #[test]
+    fn the_table_gives_each_role_what_the_pharmacy_expects() {
+        use Permission as P;
+        let clerk = permissions_of(Role::Clerk);
+        assert_eq!(
+            clerk,
+            vec![
+                P::ViewPatients,
+                P::EditNotes,
+                P::IssueCards,
+                P::PrintQr,
+                P::TakeInNotebook
+            ]
+        );
+        let pharmacist = permissions_of(Role::Pharmacist);
+        assert!(pharmacist.contains(&P::MergePatients));
+        assert!(!pharmacist.contains(&P::ImportFiles));
+        assert!(!pharmacist.contains(&P::ChangeSettings));
+        assert_eq!(permissions_of(Role::Doctor), pharmacist);
+        assert_eq!(permissions_of(Role::Admin), P::ALL.to_vec());
+    }
+
+    #[test]
+    fn every_permission_is_in_the_table_once() {
+        for p in Permission::ALL {
+            assert_eq!(
+                PERMISSIONS.iter().filter(|(q, _)| *q == p).count(),
+                1,
+                "{p:?}"
+            );
+        }
+        assert_eq!(PERMISSIONS.len(), Permission::ALL.len());
+    }
+
+    #[test]
+    fn a_refusal_is_forbidden_with_the_rule_in_japanese() {
+        let err = session(Role::Clerk)
+            .require(Permission::MergePatients)
+            .err();
+        let err = err.unwrap_or_else(|| AppError::invalid("allowed"));
+        assert_eq!(err.code, ErrorCode::AuthForbidden);
+        assert_eq!(
+            err.message,
+            "患者の統合と取り消しは、薬剤師・医師・管理者だけが行えます。"
+        );
+        assert!(
+            session(Role::Admin)
+                .require(Permission::ManageStaff)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn parts_of_an_opened_patient_are_logged_once_per_opening() {
+        let s = session(Role::Pharmacist);
+        assert!(s.first_view(7, "history"), "not opened here: always");
+        assert!(s.first_view(7, "history"));
+        s.opened(7);
+        assert!(s.first_view(7, "history"));
+        assert!(!s.first_view(7, "history"), "page 2 coalesced");
+        assert!(s.first_view(7, "notes"));
+        assert!(s.first_view(8, "history"), "another patient");
+        s.opened(7);
+        assert!(s.first_view(7, "history"), "opened again");
+    }
+}

@@ -1,0 +1,58 @@
+//! Signing in on the command line: commands that read or change patient
+//! data run as a staff member (`--staff ID`; the password from
+//! `OKUSURI_PASSWORD` or a prompt), with the same lock-out rules as the
+//! window, and are written to the access log with the PC name and "CLI".
+
+use okusuri_app::{App, AppError, ErrorCode, Session};
+use okusuri_store::{DataDir, OpenOptions, Store, Via};
+
+/// The environment variable a script may put the password in.
+pub const PASSWORD_ENV: &str = "OKUSURI_PASSWORD";
+
+/// Opens the application on the data folder's database.
+pub async fn open_app(dir: &DataDir) -> Result<App, String> {
+    Store::open_in(dir, OpenOptions::default())
+        .await
+        .map(App::new)
+        .map_err(|e| e.to_string())
+}
+
+/// The password from `OKUSURI_PASSWORD`, else typed at a prompt (not echoed).
+pub fn password(prompt: &str) -> Result<String, String> {
+    match std::env::var(PASSWORD_ENV) {
+        Ok(password) => Ok(password),
+        Err(_) => rpassword::prompt_password(prompt).map_err(|e| {
+            format!("パスワードを読み取れません（{e}）。{PASSWORD_ENV} で渡すこともできます。")
+        }),
+    }
+}
+
+/// Signs `staff` in on this database's facility.
+pub async fn sign_in(app: &App, staff: Option<&str>) -> Result<Session, String> {
+    let Some(login_id) = staff else {
+        let e = AppError::new(
+            ErrorCode::AuthRequired,
+            "患者データを扱うコマンドには --staff スタッフID が必要です（パスワードは入力するか OKUSURI_PASSWORD で渡します）。",
+        );
+        return Err(e.message);
+    };
+    let password = password(&format!("{login_id} のパスワード: "))?;
+    app.sign_in_here(login_id, &password, Via::Cli)
+        .await
+        .map_err(|e| e.message)
+}
+
+/// Opens the application and signs `staff` in.
+pub async fn open_signed_in(dir: &DataDir, staff: Option<&str>) -> Result<(App, Session), String> {
+    let app = open_app(dir).await?;
+    let session = sign_in(&app, staff).await?;
+    Ok((app, session))
+}
+
+/// Ends the session (logged) and closes the database.
+pub async fn finish(app: &App, session: &Session) {
+    if let Err(e) = app.sign_out(session).await {
+        eprintln!("{}", e.message);
+    }
+    app.store().close().await;
+}

@@ -1,0 +1,199 @@
+//! The one way to change the database: a write transaction that holds the
+//! write lock from its start (`BEGIN IMMEDIATE`) and commits only together
+//! with its access-log rows. A change and its log row are stored together or
+//! not at all; a transaction that is dropped without `commit` rolls back.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::access_log::{AccessEvent, AccessRecord};
+use crate::{Staff, Store, StoreError};
+
+/// Through what a change or read was made; the access log's PC column says so
+/// for the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// The app's window.
+    Window,
+    /// The `okusuri` command line.
+    Cli,
+    /// The app itself, with no staff member (the receipt-computer feed, the card reader).
+    System,
+}
+
+/// Who is acting, as the access log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The staff member, `None` for the app itself.
+    pub staff_id: Option<i64>,
+    /// The staff ID, or the part of the app in brackets (`(レセコン連携)`).
+    pub login_id: String,
+    /// Window, command line or the app itself.
+    pub via: Via,
+}
+
+impl Actor {
+    /// A signed-in staff member.
+    pub fn staff(staff: &Staff, via: Via) -> Actor {
+        Actor {
+            staff_id: Some(staff.id),
+            login_id: staff.login_id.clone(),
+            via,
+        }
+    }
+
+    /// A part of the app acting on its own (`name` is written in brackets).
+    pub fn system(name: &str) -> Actor {
+        Actor {
+            staff_id: None,
+            login_id: format!("({name})"),
+            via: Via::System,
+        }
+    }
+}
+
+pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+
+/// A write transaction that must write at least one access-log row before it
+/// may commit (see the module docs).
+pub(crate) struct WriteTx<'a> {
+    tx: Tx,
+    store: &'a Store,
+    actor: &'a Actor,
+    now: DateTime<Utc>,
+    logged: usize,
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = Tx;
+    fn deref(&self) -> &Tx {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut Tx {
+        &mut self.tx
+    }
+}
+
+impl Store {
+    /// Starts the only kind of write transaction. A staff actor must still be
+    /// an active staff member (checked inside the transaction).
+    pub(crate) async fn begin_write<'a>(
+        &'a self,
+        actor: &'a Actor,
+        now: DateTime<Utc>,
+    ) -> Result<WriteTx<'a>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| self.fail(e))?;
+        if let Some(id) = actor.staff_id {
+            let active =
+                sqlx::query_scalar!("SELECT count(*) FROM staff WHERE id = ? AND active = 1", id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| self.fail(e))?;
+            if active == 0 {
+                return Err(StoreError::UnknownStaff);
+            }
+        }
+        Ok(WriteTx {
+            tx,
+            store: self,
+            actor,
+            now,
+            logged: 0,
+        })
+    }
+
+    /// Writes one access-log row on its own: a read of patient data, a print,
+    /// a sign-out — anything that changes no other row.
+    pub async fn audit(
+        &self,
+        actor: &Actor,
+        event: AccessEvent,
+        patient_id: Option<i64>,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write(actor, now).await?;
+        tx.log(event, patient_id, detail).await?;
+        tx.commit().await
+    }
+}
+
+impl WriteTx<'_> {
+    /// When the transaction began (the time its rows carry).
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Who is writing.
+    pub(crate) fn actor(&self) -> &Actor {
+        self.actor
+    }
+
+    /// Appends an access-log row inside the transaction.
+    pub(crate) async fn log(
+        &mut self,
+        event: AccessEvent,
+        patient_id: Option<i64>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.append(event, self.actor.staff_id, patient_id, detail)
+            .await
+    }
+
+    /// Appends a row about another staff member than the actor (a staff
+    /// member created by this transaction).
+    pub(crate) async fn log_for_staff(
+        &mut self,
+        event: AccessEvent,
+        staff_id: i64,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.append(event, Some(staff_id), None, detail).await
+    }
+
+    async fn append(
+        &mut self,
+        event: AccessEvent,
+        staff_id: Option<i64>,
+        patient_id: Option<i64>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let record = AccessRecord {
+            event,
+            staff_id,
+            login_id: &self.actor.login_id,
+            patient_id,
+            detail: (!detail.is_empty()).then_some(detail),
+        };
+        let store = self.store;
+        store
+            .append_chained(&mut self.tx, record, self.actor.via, self.now)
+            .await?;
+        self.logged += 1;
+        Ok(())
+    }
+
+    /// Stores nothing (as when the transaction is dropped).
+    pub(crate) async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await.map_err(|e| self.store.fail(e))
+    }
+
+    /// Commits the change with its log rows; refuses a change nothing logged.
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        if self.logged == 0 {
+            // A programming error: every write is audited. Nothing is stored.
+            return Err(StoreError::Database(
+                "write without an access-log row refused".into(),
+            ));
+        }
+        self.tx.commit().await.map_err(|e| self.store.fail(e))
+    }
+}

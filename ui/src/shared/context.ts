@@ -1,0 +1,40 @@
+// What every screen gets: the API, what is known about the app and the
+// session, where to draw, typed navigation, and clean-up on leaving. Owned by
+// no screen: the router (shared/router.ts) makes the one instance.
+import type { Api, AppStatus, Permission, Staff } from "./api";
+import type { TouchClaims } from "../pharmacy/reader";
+
+/** Where the app can go, with what the screen needs to open. */
+export type Route =
+  /** `notice`: why sign-in is asked again (the session ended). */
+  | { screen: "signIn"; notice?: string }
+  | { screen: "patientList" }
+  | { screen: "passwordChange" }
+  | { screen: "staff" }
+  /** `openLink`: お薬自動登録設定 opens by itself (right after 新規発行). */
+  | { screen: "patient"; patientId: number; openLink?: boolean }
+  | { screen: "import" }
+  | { screen: "settings" }
+  /** `idm`: the unknown card just touched, used without a second touch. */
+  | { screen: "issueCard"; idm?: string }
+  | { screen: "otherNotebook" };
+
+/** The name of a screen. */
+export type Screen = Route["screen"];
+
+export interface Context {
+  api: Api;
+  status: AppStatus;
+  /** Where the screen draws. */
+  main: HTMLElement;
+  /** Called after a successful sign-in or setup. */
+  signedIn: (staff: Staff) => void;
+  /** Leaves the current screen (running its clean-up) and opens `route`. */
+  go: (route: Route) => void;
+  /** Registers clean-up (stop listening, clear a timer) for when the screen is left. */
+  onLeave: (cleanup: () => void) => void;
+  /** True when the signed-in staff member may do `permission` (from `app_status`). */
+  can: (permission: Permission) => boolean;
+  /** Which card touches a waiting screen (新規発行, 再発行) has taken. */
+  touchClaims: TouchClaims;
+}

@@ -1,0 +1,115 @@
+// Routes between the screens on the app's state and on `ctx.go(route)`.
+// Leaving a screen runs everything it registered with `ctx.onLeave`.
+import { api as realApi, guardSession, type Api, type AppStatus } from "./api";
+import type { Context, Route } from "./context";
+import { errorText, h, mount } from "./dom";
+import { renderStartupError } from "./startupError";
+import { renderSetup } from "./setup";
+import { renderSignIn } from "./signIn";
+import { renderPasswordChange } from "./passwordChange";
+import { renderStaff } from "./staff";
+import { renderPatientList } from "../pharmacy/patientList";
+import { renderPatient } from "../pharmacy/patient";
+import { renderImport } from "../pharmacy/import";
+import { renderSettings } from "../pharmacy/settings";
+import { renderIssueCard } from "../pharmacy/issueCard";
+import { renderOtherNotebook } from "../pharmacy/otherNotebook";
+import { TouchClaims } from "../pharmacy/reader";
+
+function draw(ctx: Context, route: Route): void {
+  switch (route.screen) {
+    case "signIn":
+      renderSignIn(ctx, route.notice);
+      break;
+    case "patientList":
+      void renderPatientList(ctx);
+      break;
+    case "passwordChange":
+      renderPasswordChange(ctx);
+      break;
+    case "staff":
+      void renderStaff(ctx);
+      break;
+    case "patient":
+      void renderPatient(ctx, route.patientId, { openLink: route.openLink ?? false });
+      break;
+    case "import":
+      renderImport(ctx);
+      break;
+    case "settings":
+      void renderSettings(ctx);
+      break;
+    case "issueCard":
+      renderIssueCard(ctx, route.idm ?? null);
+      break;
+    case "otherNotebook":
+      renderOtherNotebook(ctx);
+      break;
+  }
+}
+
+/** Starts the UI in `root`; resolves once the first screen is drawn. */
+export async function start(root: HTMLElement, api: Api = realApi): Promise<void> {
+  const main = h("main", { id: "main" });
+  const footer = h("footer", { id: "footer" });
+  mount(root, main, footer);
+  let status: AppStatus;
+  try {
+    status = await api.appStatus();
+  } catch (e) {
+    renderStartupError(main, errorText(e));
+    return;
+  }
+  footer.append(
+    h("span", { id: "last-backup" }, `最終バックアップ ${status.last_backup ?? "未作成"}`),
+    h("span", { id: "app-version", class: "version" }, `バージョン ${status.version}`),
+  );
+
+  let leaving: (() => void)[] = [];
+  const leave = () => {
+    for (const cleanup of leaving) cleanup();
+    leaving = [];
+  };
+  const ctx: Context = {
+    // A command refused for want of a session sends staff to sign in again.
+    api: guardSession(api, (error) => {
+      if (document.body.dataset.screen !== "signIn") ctx.go({ screen: "signIn", notice: error.message });
+    }),
+    status,
+    main,
+    touchClaims: new TouchClaims(),
+    onLeave: (cleanup) => {
+      leaving.push(cleanup);
+    },
+    can: (permission) => ctx.status.permissions.includes(permission),
+    signedIn: (staff) => {
+      // The session's permissions come with the status, never from the role here.
+      ctx.status = { ...ctx.status, staff };
+      void api
+        .appStatus()
+        .then((fresh) => {
+          ctx.status = fresh;
+        })
+        .catch(() => undefined)
+        .finally(() => { ctx.go({ screen: "patientList" }); });
+    },
+    go: (route) => {
+      leave();
+      document.body.dataset.screen = route.screen;
+      if (route.screen === "signIn") ctx.status = { ...ctx.status, staff: null, permissions: [] };
+      draw(ctx, route);
+    },
+  };
+
+  if (status.startup_error) {
+    document.body.dataset.screen = "startupError";
+    renderStartupError(main, status.startup_error.message);
+  } else if (!status.facility) {
+    document.body.dataset.screen = "setup";
+    renderSetup(ctx);
+  } else if (!status.staff) {
+    ctx.go({ screen: "signIn" });
+  } else {
+    ctx.go({ screen: "patientList" });
+  }
+}
