@@ -3,7 +3,7 @@
 //! read-only and taken in onto a chosen patient.
 
 use okusuri_jahis::{Document, Mode, read};
-use okusuri_store::notebook::{NotebookPreview, preview_notebook, read_notebook};
+use okusuri_domain::notebook::{NotebookPreview, preview_notebook, read_notebook};
 use okusuri_store::{AccessEvent, ImportError, ImportItem, ImportSource, ImportSummary};
 
 use crate::{App, AppError, Permission, Session};

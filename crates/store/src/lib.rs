@@ -6,25 +6,18 @@
 pub mod access_log;
 pub mod accounts;
 pub mod backup;
-pub mod body;
-pub mod cards;
 pub mod database;
 pub mod error;
-pub mod export;
-pub mod feed_ledger;
-pub mod history;
-pub mod import;
-pub mod link;
-pub mod medication;
-pub mod merge;
-pub mod notebook;
 pub mod password;
-pub mod patient_list;
-pub mod patients;
-pub mod remap;
 pub mod settings;
 pub mod stats;
 pub mod write;
+
+pub mod pharmacy;
+pub use pharmacy::{
+    body, cards, export, feed_ledger, history, import, link, merge, notebook, patient_list, patients,
+    remap,
+};
 
 pub use access_log::{AccessEvent, AccessLogEntry, AccessRecord, ChainReport};
 pub use accounts::{AccountError, Facility, FacilitySetup, NewStaff, Role, Staff};

@@ -3,7 +3,7 @@
 
 use okusuri_app::AppError;
 use okusuri_store::ImportSummary;
-use okusuri_store::notebook::NotebookPreview;
+use okusuri_domain::notebook::NotebookPreview;
 
 use crate::state::Signed;
 

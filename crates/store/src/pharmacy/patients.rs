@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::history::OtcEntry;
 use crate::import::{kana_key, name_key};
-use crate::patient_list::{birth_label, sex_label};
+use okusuri_domain::labels::{birth_label, sex_label};
 use crate::{Store, StoreError};
 
 /// A patient as lists and headers show them.

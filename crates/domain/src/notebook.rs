@@ -1,86 +1,53 @@
 //! 他社手帳閲覧 (P9): another pharmacy's notebook, read from JAHIS data a
 //! patient shows (a QR code typed in by a scanner, or a file), drawn like
-//! お薬履歴 without storing anything; "取り込む" then stores it on the patient
-//! staff chose (audited).
+//! お薬履歴 by the same builder ([`crate::history::build`]) without storing anything.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use okusuri_jahis::Document;
 use okusuri_jahis::model::Text;
 
-use crate::history::{HistoryDispensing, HistoryDrug, HistoryRp, Note, note};
-use crate::import::{ImportError, ImportItem, ImportSource, ImportSummary};
-use crate::{Actor, Store, medication};
+use crate::history::{DispensingFacts, DrugFacts, HistoryDispensing, Note, RpFacts, build, note};
 
 fn texts(record: i64, list: &[Text]) -> impl Iterator<Item = Note> + '_ {
     list.iter()
         .filter_map(move |t| t.text.clone().map(|text| note(record, text)))
 }
 
-/// The dispensings of a document as お薬履歴 draws them (newest first), with
-/// 服薬期間中 / 残量 as of `as_of`. IDs are negative: nothing is stored.
-pub fn preview_dispensings(doc: &Document, as_of: NaiveDate) -> Vec<HistoryDispensing> {
+/// The facts of a document's dispensings. IDs are negative: nothing is stored.
+fn facts(doc: &Document) -> Vec<DispensingFacts> {
     let mut next_id = 0i64;
     let mut id = || {
         next_id -= 1;
         next_id
     };
-    let mut out: Vec<HistoryDispensing> = doc
-        .dispensings
+    doc.dispensings
         .iter()
         .map(|d| {
-            let dispensed_on = d
-                .date
-                .as_deref()
-                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-            let rps: Vec<HistoryRp> = d
+            let rps = d
                 .rps
                 .iter()
                 .map(|rp| {
                     let usage = rp.usage.as_ref();
-                    let form = usage.and_then(|u| u.form).map(i64::from);
-                    let quantity = usage.and_then(|u| u.quantity).map(i64::from);
-                    let usage_unit = usage.and_then(|u| u.unit.as_deref());
                     let drugs = rp
                         .drugs
                         .iter()
-                        .map(|g| {
-                            let name = g.name.clone().unwrap_or_default();
-                            let usage_line = medication::usage_line(
-                                form,
-                                g.dose.as_deref(),
-                                g.unit.as_deref(),
-                                quantity,
-                                usage_unit,
-                            );
-                            HistoryDrug {
-                                id: id(),
-                                copy_text: medication::copy_text(
-                                    d.date.as_deref(),
-                                    [(name.as_str(), usage_line.as_str())],
-                                ),
-                                supply: medication::supply(
-                                    form,
-                                    usage_unit,
-                                    quantity,
-                                    dispensed_on,
-                                    g.dose.as_deref(),
-                                    g.unit.as_deref(),
-                                    as_of,
-                                ),
-                                name,
-                                usage_line,
-                                notes: texts(281, &g.notes)
-                                    .chain(texts(291, &g.cautions))
-                                    .collect(),
-                            }
+                        .map(|g| DrugFacts {
+                            id: id(),
+                            name: g.name.clone().unwrap_or_default(),
+                            dose: g.dose.clone(),
+                            unit: g.unit.clone(),
+                            notes: texts(281, &g.notes).chain(texts(291, &g.cautions)).collect(),
                         })
                         .collect();
-                    HistoryRp {
-                        rp_id: id(),
+                    RpFacts {
+                        key: id(),
                         rp_no: rp.rp.map(i64::from),
-                        doctor: rp.doctor.as_ref().and_then(|x| x.name.clone()),
+                        doctor_name: rp.doctor.as_ref().and_then(|x| x.name.clone()),
+                        doctor_department: rp.doctor.as_ref().and_then(|x| x.department.clone()),
                         usage_name: usage.and_then(|u| u.name.clone()),
-                        form,
+                        quantity: usage.and_then(|u| u.quantity).map(i64::from),
+                        usage_unit: usage.and_then(|u| u.unit.clone()),
+                        form: usage.and_then(|u| u.form).map(i64::from),
                         drugs,
                         notes: usage
                             .map(|u| u.notes.as_slice())
@@ -92,18 +59,8 @@ pub fn preview_dispensings(doc: &Document, as_of: NaiveDate) -> Vec<HistoryDispe
                     }
                 })
                 .collect();
-            let lines = rps
-                .iter()
-                .flat_map(|rp| &rp.drugs)
-                .map(|g| (g.name.as_str(), g.usage_line.as_str()));
-            let copy_text = medication::copy_text(d.date.as_deref(), lines);
-            HistoryDispensing {
+            DispensingFacts {
                 id: id(),
-                date_label: d
-                    .date
-                    .as_deref()
-                    .and_then(medication::date_label)
-                    .unwrap_or_else(|| "日付不明".into()),
                 date: d.date.clone(),
                 place: d.dispensed_at.as_ref().and_then(|p| p.name.clone()),
                 this_facility: false,
@@ -119,37 +76,17 @@ pub fn preview_dispensings(doc: &Document, as_of: NaiveDate) -> Vec<HistoryDispe
                     .chain(texts(421, &d.leftover))
                     .chain(texts(501, &d.remarks))
                     .collect(),
-                copy_text,
             }
         })
-        .collect();
-    out.sort_by(|a, b| b.date.cmp(&a.date));
-    out
+        .collect()
 }
 
-impl Store {
-    /// "取り込む": stores another pharmacy's notebook on the patient staff
-    /// chose (not by the identity rules: staff confirmed who it is), audited.
-    pub async fn import_notebook_onto(
-        &self,
-        actor: &Actor,
-        patient_id: i64,
-        doc: &Document,
-        now: DateTime<Utc>,
-    ) -> Result<ImportSummary, ImportError> {
-        let source = ImportSource {
-            label: "他社手帳".into(),
-            external_id: None,
-        };
-        let item = ImportItem {
-            doc,
-            source: &source,
-        };
-        self.import_items(actor, &[item], Some(patient_id), now)
-            .await?
-            .pop()
-            .unwrap_or(Err(ImportError::NoPatient))
-    }
+/// The dispensings of a document as お薬履歴 draws them (newest first), with
+/// 服薬期間中 / 残量 as of `as_of`.
+pub fn preview_dispensings(doc: &Document, as_of: NaiveDate) -> Vec<HistoryDispensing> {
+    let mut out: Vec<HistoryDispensing> = facts(doc).into_iter().map(|f| build(f, as_of)).collect();
+    out.sort_by(|a, b| b.date.cmp(&a.date));
+    out
 }
 
 /// A notebook as the 他社手帳 screen shows it.

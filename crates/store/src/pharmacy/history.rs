@@ -5,7 +5,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::medication::{self, Supply};
+use okusuri_domain::history::{DispensingFacts, DrugFacts, RpFacts, build, note};
+pub use okusuri_domain::history::{HistoryDispensing, HistoryDrug, HistoryRp, Note};
+use okusuri_domain::medication;
+
 use crate::{Store, StoreError};
 
 /// Settings keys of the facility's own 医療機関等 codes.
@@ -87,99 +90,6 @@ pub struct HistoryPage {
     pub next: Option<Cursor>,
 }
 
-/// A dispensing as the history screen shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct HistoryDispensing {
-    /// Its ID.
-    pub id: i64,
-    /// ISO date, `None` when unknown.
-    pub date: Option<String>,
-    /// `2023年4月25日`, or `日付不明`.
-    pub date_label: String,
-    /// Where it was dispensed.
-    pub place: Option<String>,
-    /// True when dispensed at this facility.
-    pub this_facility: bool,
-    /// The prescribing institution.
-    pub prescriber: Option<String>,
-    /// The pharmacist.
-    pub pharmacist: Option<String>,
-    /// Its RPs.
-    pub rps: Vec<HistoryRp>,
-    /// 401 服用注意, 411 提供情報, 421 残薬確認, 501 備考, 601 患者等記入.
-    pub notes: Vec<Note>,
-    /// What コピー puts on the clipboard for the whole prescription (P5).
-    pub copy_text: String,
-}
-
-/// An RP.
-#[derive(Debug, Clone, Serialize)]
-pub struct HistoryRp {
-    /// Its row ID (internal: groups the query's lines).
-    #[serde(skip)]
-    pub(crate) rp_id: i64,
-    /// RP番号.
-    pub rp_no: Option<i64>,
-    /// The prescribing doctor and department.
-    pub doctor: Option<String>,
-    /// 用法名称.
-    pub usage_name: Option<String>,
-    /// 剤形.
-    pub form: Option<i64>,
-    /// Its drugs.
-    pub drugs: Vec<HistoryDrug>,
-    /// 311 用法の補足 and 391 処方服薬注意.
-    pub notes: Vec<Note>,
-}
-
-/// A drug line.
-#[derive(Debug, Clone, Serialize)]
-pub struct HistoryDrug {
-    /// Its ID.
-    pub id: i64,
-    /// 薬品名称.
-    pub name: String,
-    /// 用法・用量 (see `medication::usage_line`).
-    pub usage_line: String,
-    /// 服薬期間中 and 残量(目安).
-    #[serde(flatten)]
-    pub supply: Supply,
-    /// 281 補足 and 291 服薬注意.
-    pub notes: Vec<Note>,
-    /// What コピー puts on the clipboard for this drug alone (P5).
-    pub copy_text: String,
-}
-
-/// A note with the record it came from and its Japanese label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Note {
-    /// The JAHIS record number.
-    pub record: i64,
-    /// 補足, 服薬注意, 用法の補足, 処方服薬注意, 服用注意, 提供情報, 残薬確認, 備考, 患者等記入.
-    pub label: &'static str,
-    /// The text.
-    pub text: String,
-}
-
-pub(crate) fn note(record: i64, text: String) -> Note {
-    let label = match record {
-        281 => "補足",
-        291 => "服薬注意",
-        311 => "用法の補足",
-        391 => "処方服薬注意",
-        401 => "服用注意",
-        411 => "提供情報",
-        421 => "残薬確認",
-        501 => "備考",
-        _ => "患者等記入",
-    };
-    Note {
-        record,
-        label,
-        text,
-    }
-}
-
 /// An OTC use (市販薬).
 #[derive(Debug, Clone, Serialize)]
 pub struct OtcEntry {
@@ -208,7 +118,7 @@ struct DispensingRow {
 
 struct LineRow {
     dispensing_id: i64,
-    pub(crate) rp_id: i64,
+    rp_id: i64,
     rp_no: Option<i64>,
     doctor_name: Option<String>,
     doctor_department: Option<String>,
@@ -385,27 +295,21 @@ impl Store {
         let rp_notes = self.rp_notes(&ids).await?;
         let dispensing_notes = self.dispensing_notes(&ids).await?;
 
-        let mut out: Vec<HistoryDispensing> = rows
+        let mut facts: Vec<DispensingFacts> = rows
             .into_iter()
             .map(|r| {
                 let this_facility = !codes.code.is_empty()
                     && r.place_prefecture.as_deref() == Some(codes.prefecture.as_str())
                     && r.place_table.as_deref() == Some(codes.table.as_str())
                     && r.place_code.as_deref() == Some(codes.code.as_str());
-                let date = (!r.dispensed_on.is_empty()).then_some(r.dispensed_on);
-                HistoryDispensing {
+                DispensingFacts {
                     id: r.id,
-                    date_label: date
-                        .as_deref()
-                        .and_then(medication::date_label)
-                        .unwrap_or_else(|| "日付不明".into()),
-                    date,
+                    date: (!r.dispensed_on.is_empty()).then_some(r.dispensed_on),
                     place: r.place_name,
                     this_facility,
                     prescriber: r.prescriber_name,
                     pharmacist: r.pharmacist_name,
                     rps: Vec::new(),
-                    copy_text: String::new(),
                     notes: dispensing_notes
                         .iter()
                         .filter(|n| n.owner == r.id)
@@ -415,25 +319,18 @@ impl Store {
             })
             .collect();
         for line in lines {
-            let Some(d) = out.iter_mut().find(|d| d.id == line.dispensing_id) else {
+            let Some(d) = facts.iter_mut().find(|d| d.id == line.dispensing_id) else {
                 continue;
             };
-            let dispensed_on = d
-                .date
-                .as_deref()
-                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-            if d.rps.last().map(|rp| rp.rp_id) != Some(line.rp_id) {
-                d.rps.push(HistoryRp {
-                    rp_id: line.rp_id,
+            if d.rps.last().map(|rp| rp.key) != Some(line.rp_id) {
+                d.rps.push(RpFacts {
+                    key: line.rp_id,
                     rp_no: line.rp_no,
-                    doctor: line
-                        .doctor_name
-                        .clone()
-                        .map(|n| match &line.doctor_department {
-                            Some(dept) => format!("{n}（{dept}）"),
-                            None => n,
-                        }),
-                    usage_name: line.usage_name.clone(),
+                    doctor_name: line.doctor_name,
+                    doctor_department: line.doctor_department,
+                    usage_name: line.usage_name,
+                    quantity: line.quantity,
+                    usage_unit: line.usage_unit,
                     form: line.form,
                     drugs: Vec::new(),
                     notes: rp_notes
@@ -446,31 +343,11 @@ impl Store {
             let (Some(rp), Some(drug_id)) = (d.rps.last_mut(), line.drug_id) else {
                 continue;
             };
-            let name = line.name.clone().unwrap_or_default();
-            let usage_line = medication::usage_line(
-                line.form,
-                line.dose.as_deref(),
-                line.unit.as_deref(),
-                line.quantity,
-                line.usage_unit.as_deref(),
-            );
-            rp.drugs.push(HistoryDrug {
+            rp.drugs.push(DrugFacts {
                 id: drug_id,
-                copy_text: medication::copy_text(
-                    d.date.as_deref(),
-                    [(name.as_str(), usage_line.as_str())],
-                ),
-                name,
-                usage_line,
-                supply: medication::supply(
-                    line.form,
-                    line.usage_unit.as_deref(),
-                    line.quantity,
-                    dispensed_on,
-                    line.dose.as_deref(),
-                    line.unit.as_deref(),
-                    as_of,
-                ),
+                name: line.name.unwrap_or_default(),
+                dose: line.dose,
+                unit: line.unit,
                 notes: rp_notes
                     .iter()
                     .filter(|n| n.drug_id == Some(drug_id))
@@ -478,14 +355,7 @@ impl Store {
                     .collect(),
             });
         }
-        for d in &mut out {
-            let drugs = d
-                .rps
-                .iter()
-                .flat_map(|rp| &rp.drugs)
-                .map(|g| (g.name.as_str(), g.usage_line.as_str()));
-            d.copy_text = medication::copy_text(d.date.as_deref(), drugs);
-        }
+        let out = facts.into_iter().map(|f| build(f, as_of)).collect();
         Ok(HistoryPage {
             dispensings: out,
             next,

@@ -80,10 +80,10 @@ impl Store {
             .into_iter()
             .map(|r| LinkCandidate {
                 patient_id: r.patient_id,
-                birth: crate::patient_list::birth_label(r.birth_date.as_deref(), today),
+                birth: okusuri_domain::labels::birth_label(r.birth_date.as_deref(), today),
                 name: r.name,
                 kana: r.kana,
-                sex: crate::patient_list::sex_label(r.sex).to_string(),
+                sex: okusuri_domain::labels::sex_label(r.sex).to_string(),
                 external_ids: r.external_ids,
                 last_dispensed: r.last_dispensed,
                 score: r.score,
