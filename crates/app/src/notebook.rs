@@ -2,8 +2,8 @@
 //! line's bulk import, and another pharmacy's notebook (他社手帳, P9) shown
 //! read-only and taken in onto a chosen patient.
 
-use okusuri_jahis::{Document, Mode, read};
 use okusuri_domain::notebook::{NotebookPreview, preview_notebook, read_notebook};
+use okusuri_jahis::{Document, Mode, read};
 use okusuri_store::{AccessEvent, ImportError, ImportItem, ImportSource, ImportSummary};
 
 use crate::{App, AppError, Permission, Session};

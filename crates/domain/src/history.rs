@@ -283,10 +283,17 @@ mod tests {
         assert!(drug.supply.taking);
         assert_eq!(drug.supply.remaining.as_deref(), Some("12錠"));
         assert_eq!(drug.notes[0].label, "服薬注意");
-        assert!(d.copy_text.contains("アムロジピン錠５ｍｇ"), "{}", d.copy_text);
+        assert!(
+            d.copy_text.contains("アムロジピン錠５ｍｇ"),
+            "{}",
+            d.copy_text
+        );
         assert_eq!(
             drug.copy_text,
-            medication::copy_text(Some("2026-03-12"), [("アムロジピン錠５ｍｇ", "1日3錠 7日分")])
+            medication::copy_text(
+                Some("2026-03-12"),
+                [("アムロジピン錠５ｍｇ", "1日3錠 7日分")]
+            )
         );
     }
 

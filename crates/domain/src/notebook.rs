@@ -36,7 +36,9 @@ fn facts(doc: &Document) -> Vec<DispensingFacts> {
                             name: g.name.clone().unwrap_or_default(),
                             dose: g.dose.clone(),
                             unit: g.unit.clone(),
-                            notes: texts(281, &g.notes).chain(texts(291, &g.cautions)).collect(),
+                            notes: texts(281, &g.notes)
+                                .chain(texts(291, &g.cautions))
+                                .collect(),
                         })
                         .collect();
                     RpFacts {

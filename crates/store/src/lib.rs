@@ -15,8 +15,8 @@ pub mod write;
 
 pub mod pharmacy;
 pub use pharmacy::{
-    body, cards, export, feed_ledger, history, import, link, merge, notebook, patient_list, patients,
-    remap,
+    body, cards, export, feed_ledger, history, import, link, merge, notebook, patient_list,
+    patients, remap,
 };
 
 pub use access_log::{AccessEvent, AccessLogEntry, AccessRecord, ChainReport};

@@ -495,7 +495,7 @@ async fn a_batch_keeps_each_document_whole_and_the_same_person_once() {
 
 #[tokio::test]
 async fn another_notebook_is_drawn_without_storing_and_taken_in_onto_the_chosen_patient() {
-    use okusuri_store::notebook::preview_dispensings;
+    use okusuri_domain::notebook::preview_dispensings;
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;
     let admin = set_up(&store).await;
@@ -533,4 +533,34 @@ async fn another_notebook_is_drawn_without_storing_and_taken_in_onto_the_chosen_
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "取り込み先の患者が見つかりません。");
+
+    // One builder: once stored, the notebook's dispensings read exactly as the preview drew them.
+    let stored = store
+        .history(
+            other.patient_id,
+            okusuri_store::HistoryFilter::All,
+            None,
+            100,
+            day("2026-03-13"),
+        )
+        .await
+        .unwrap();
+    let view = |d: &okusuri_store::history::HistoryDispensing| {
+        let mut v = serde_json::to_value(d).unwrap();
+        v.as_object_mut().unwrap().remove("id");
+        for rp in v["rps"].as_array_mut().unwrap() {
+            for drug in rp["drugs"].as_array_mut().unwrap() {
+                drug.as_object_mut().unwrap().remove("id");
+            }
+        }
+        v
+    };
+    for shown in &preview {
+        let same = stored
+            .dispensings
+            .iter()
+            .find(|d| d.date == shown.date)
+            .expect("stored");
+        assert_eq!(view(same), view(shown), "{:?}", shown.date);
+    }
 }

@@ -2,8 +2,8 @@
 //! "取り込む" onto a chosen patient.
 
 use okusuri_app::AppError;
-use okusuri_store::ImportSummary;
 use okusuri_domain::notebook::NotebookPreview;
+use okusuri_store::ImportSummary;
 
 use crate::state::Signed;
 

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::history::OtcEntry;
 use crate::import::{kana_key, name_key};
-use okusuri_domain::labels::{birth_label, sex_label};
 use crate::{Store, StoreError};
+use okusuri_domain::labels::{birth_label, sex_label};
 
 /// A patient as lists and headers show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
