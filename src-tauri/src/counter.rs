@@ -15,7 +15,7 @@ use tauri::{AppHandle, Emitter, Manager};
 use crate::state::AppState;
 
 /// What the window is told.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CounterEvent {
     /// A touch: a registered patient (visit recorded), an unknown or a disabled card.

@@ -8,7 +8,7 @@ use crate::{App, AppError};
 
 /// What the window routes on at start (apart from the version and a
 /// start-up error, which the shell knows).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 pub struct Status {
     /// The facility, `None` before first-run setup.
     pub facility: Option<Facility>,

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 /// What kind of failure, as a stable dotted name (`auth.required`, …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 pub enum ErrorCode {
     /// Nobody is signed in.
     #[serde(rename = "auth.required")]
@@ -72,7 +72,7 @@ impl ErrorCode {
 }
 
 /// A failed use case: `{code, message, detail?}` across IPC and in the CLI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{message}")]
 pub struct AppError {
     /// What kind of failure.
@@ -81,6 +81,7 @@ pub struct AppError {
     pub message: String,
     /// Extra facts for the administrator, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub detail: Option<String>,
 }
 

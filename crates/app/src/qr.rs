@@ -20,7 +20,7 @@ pub enum QrOutput {
 }
 
 /// What 印刷 made.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct PrintedQr {
     /// The PDF.
     pub path: String,

@@ -12,7 +12,7 @@ use crate::{App, AppError};
 pub const READER_ACTOR: &str = "カードリーダー";
 
 /// What the window shows bottom-left.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ReaderStatus {
     /// The switch: ON while a reader is watched.
     pub on: bool,

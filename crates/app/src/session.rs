@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::{AppError, ErrorCode};
 
 /// Something a role may or may not do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// Search, open and read patients (history, notes, the list).

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::medication::{self, Supply};
 
 /// A dispensing as the history screen shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HistoryDispensing {
     /// Its ID (negative for a notebook that is not stored).
     pub id: i64,
@@ -35,7 +35,7 @@ pub struct HistoryDispensing {
 }
 
 /// An RP.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HistoryRp {
     /// RP番号.
     pub rp_no: Option<i64>,
@@ -52,7 +52,7 @@ pub struct HistoryRp {
 }
 
 /// A drug line.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HistoryDrug {
     /// Its ID (negative for a notebook that is not stored).
     pub id: i64,
@@ -70,7 +70,7 @@ pub struct HistoryDrug {
 }
 
 /// A note with the record it came from and its Japanese label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Note {
     /// The JAHIS record number.
     pub record: i64,

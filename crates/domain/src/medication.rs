@@ -82,7 +82,7 @@ pub fn is_tablet_or_capsule(unit: &str) -> bool {
 }
 
 /// What a drug line says about still taking it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Supply {
     /// 服薬期間中.
     pub taking: bool,

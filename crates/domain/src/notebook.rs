@@ -92,7 +92,7 @@ pub fn preview_dispensings(doc: &Document, as_of: NaiveDate) -> Vec<HistoryDispe
 }
 
 /// A notebook as the 他社手帳 screen shows it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct NotebookPreview {
     /// 漢字氏名 (as written in the notebook).
     pub name: Option<String>,

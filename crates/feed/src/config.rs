@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const SETTINGS_KEY: &str = "feed.folders";
 
 /// What the files in a folder are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Format {
     /// JAHIS お薬手帳 files (CP932 or UTF-8).
@@ -24,7 +24,7 @@ pub enum Format {
 }
 
 /// What happens to a file after it was imported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AfterImport {
     /// Leave it where it is (dispensing machines may read the same folder);
@@ -36,7 +36,7 @@ pub enum AfterImport {
 }
 
 /// How changes are noticed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum WatchMode {
     /// Operating-system events, plus a rescan every `rescan_secs`.
@@ -47,7 +47,7 @@ pub enum WatchMode {
 }
 
 /// One watched folder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FolderConfig {
     /// The folder (local, a mounted share, or a UNC path on Windows).
     pub path: PathBuf,

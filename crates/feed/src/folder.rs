@@ -38,7 +38,7 @@ pub const FEED_ACTOR: &str = "レセコン連携";
 const BATCH: usize = 200;
 
 /// Something the UI (and the tray) should know.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FeedEvent {
     /// A file's dispensings were stored.
@@ -66,7 +66,7 @@ pub enum FeedEvent {
 }
 
 /// A folder's state: connected, or the レセコン接続エラー with since when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FolderStatus {
     /// The watched folder.
     pub folder: String,

@@ -17,7 +17,7 @@ pub const MAX_FAILED_ATTEMPTS: i64 = 5;
 pub const LOCKOUT_MINUTES: i64 = 5;
 
 /// What a staff member may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// 管理者: everything, including managing staff and settings.
@@ -54,7 +54,7 @@ impl Role {
 }
 
 /// The pharmacy or clinic this database belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Facility {
     /// The facility ID typed at sign-in.
     pub code: String,
@@ -63,7 +63,7 @@ pub struct Facility {
 }
 
 /// A staff member as the rest of the app sees them (no secrets).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Staff {
     /// Row ID.
     pub id: i64,
@@ -76,7 +76,7 @@ pub struct Staff {
 }
 
 /// First-run input: the facility and its first administrator.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct FacilitySetup {
     /// The facility ID staff will type at sign-in.
     pub facility_code: String,
@@ -91,7 +91,7 @@ pub struct FacilitySetup {
 }
 
 /// An administrator's input for a new staff member.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct NewStaff {
     /// Their staff ID.
     pub login_id: String,

@@ -9,7 +9,7 @@ use tauri::State;
 use crate::state::AppState;
 
 /// The app's state as the UI routes on it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct AppStatus {
     /// The app version shown in the window.
     pub version: String,

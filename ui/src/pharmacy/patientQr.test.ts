@@ -94,7 +94,7 @@ describe("患者用QRコード", () => {
 
   it("says where the PDF is when the viewer could not open it", () => {
     expect(
-      printedMessage({ path: "/d/print/qr.pdf", symbols: 1, warnings: [], open_error: "PDFを開けませんでした（no viewer）。保存先: /d/print/qr.pdf" }),
+      printedMessage({ path: "/d/print/qr.pdf", symbols: 1, dispensings: 1, warnings: [], open_error: "PDFを開けませんでした（no viewer）。保存先: /d/print/qr.pdf" }),
     ).toBe("QRコード1枚のPDFを作りました。PDFを開けませんでした（no viewer）。保存先: /d/print/qr.pdf");
   });
 });

@@ -5,309 +5,88 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
-export type Role = "admin" | "pharmacist" | "doctor" | "clerk";
+// The types that cross IPC are generated from the Rust types (bindings.ts,
+// checked by src-tauri/tests/bindings.rs): they cannot drift from the commands.
+import type {
+  AppError,
+  BodyKind,
+  ConsentMethod,
+  CounterEvent,
+  Cursor,
+  ErrorCode as AppErrorCode,
+  FacilityCodes,
+  FacilitySetup,
+  FeedError,
+  FeedEvent,
+  FolderConfig,
+  FolderStatus,
+  Format,
+  HistoryFilter,
+  HistoryPage,
+  ImportSummary,
+  LinkCandidate,
+  MergeRecord,
+  NewPatient,
+  NewStaff,
+  NotebookPreview,
+  OtcEntry,
+  PatientListDay,
+  PatientNoteEntry,
+  PatientSummary,
+  PrintedQr,
+  ReaderStatus,
+  RemapSummary,
+  Staff,
+  Role,
+  AppStatus,
+} from "./bindings";
 
-export interface Facility {
-  code: string;
-  name: string;
-}
+export type {
+  AppStatus,
+  BodyKind,
+  ConsentMethod,
+  CounterEvent,
+  Cursor,
+  Facility,
+  FacilityCodes,
+  FacilitySetup,
+  FeedEvent,
+  FolderConfig,
+  FolderStatus,
+  HistoryDispensing,
+  HistoryDrug,
+  HistoryFilter,
+  HistoryPage,
+  HistoryRp,
+  ImportSummary,
+  LinkCandidate,
+  MergeRecord,
+  NewPatient,
+  NewStaff,
+  Note,
+  NotebookPreview,
+  OtcEntry,
+  PatientListDay,
+  PatientListRow,
+  PatientNoteEntry,
+  PatientSummary,
+  Permission,
+  PrintedQr,
+  ReaderStatus,
+  RemapSummary,
+  Role,
+  Staff,
+  Touch,
+} from "./bindings";
 
-export interface Staff {
-  id: number;
-  login_id: string;
-  display_name: string;
-  role: Role;
-}
-
-/** Stable error codes (`okusuri_app::ErrorCode`); `unknown` for anything else. */
-export type ErrorCode =
-  | "auth.required"
-  | "auth.forbidden"
-  | "auth.failed"
-  | "auth.locked"
-  | "db.busy"
-  | "db.damaged"
-  | "db.unavailable"
-  | "db.failed"
-  | "input.invalid"
-  | "not_found"
-  | "conflict"
-  | "io.failed"
-  | "setup.required"
-  | "unknown";
-
+/** The stable error codes of the app, and `unknown` for anything else. */
+export type ErrorCode = AppErrorCode | "unknown";
 /** A failed command as the shell sends it. */
-export interface AppErrorPayload {
-  code: ErrorCode;
-  message: string;
-  detail?: string;
-}
-
-/** What a role may do (`okusuri_app::Permission`): the UI shows what the session may use. */
-export type Permission =
-  | "view_patients"
-  | "edit_notes"
-  | "issue_cards"
-  | "print_qr"
-  | "take_in_notebook"
-  | "merge_patients"
-  | "import_files"
-  | "change_settings"
-  | "remap_ids"
-  | "manage_staff";
-
-export interface AppStatus {
-  version: string;
-  startup_error: AppErrorPayload | null;
-  facility: Facility | null;
-  staff: Staff | null;
-  /** What the signed-in staff member may do (empty when signed out). */
-  permissions: Permission[];
-  last_backup: string | null;
-}
-
-export interface FacilitySetup {
-  facility_code: string;
-  facility_name: string;
-  admin_login_id: string;
-  admin_name: string;
-  password: string;
-}
-
-export interface NewStaff {
-  login_id: string;
-  display_name: string;
-  role: Role;
-  password: string;
-}
-
-export interface PatientListRow {
-  patient_id: number;
-  time: string;
-  kana: string;
-  name: string;
-  sex: string;
-  birth: string;
-  auto_registration: boolean;
-}
-
-export interface PatientListDay {
-  date: string;
-  label: string;
-  patients: PatientListRow[];
-}
-
-export interface PatientSummary {
-  id: number;
-  name: string;
-  kana: string;
-  sex: string;
-  birth_date: string | null;
-  birth: string;
-  auto_registration: boolean;
-  /** The patient this record was merged into, if it was. */
-  merged_into: number | null;
-}
-
-export interface MergeRecord {
-  id: number;
-  kept_id: number;
-  merged_id: number;
-  merged_name: string;
-  merged_kana: string;
-  reason: string;
-  staff: string | null;
-  merged_at: string;
-  undone_at: string | null;
-  moved: number;
-}
-
-export interface FacilityCodes {
-  prefecture: string;
-  table: string;
-  code: string;
-}
-
-export interface RemapSummary {
-  changed: number;
-  already_done: number;
-}
-
-export interface FolderStatus {
-  folder: string;
-  connected: boolean;
-  since: string | null;
-  reason: string | null;
-  last_import: string | null;
-}
-
-export type FeedFormat = { kind: "jahis" } | { kind: "nsips"; profile: string };
-
-export interface FolderConfig {
-  path: string;
-  format: FeedFormat;
-  after: "leave" | "move_to_processed";
-  mode: "events" | "polling";
-  rescan_secs: number;
-  settle_ms: number;
-  source: string;
-  id_from_file_name: string | null;
-  backlog_days: number;
-}
-
-export interface FeedErrorEntry {
-  folder: string;
-  name: string;
-  error: string;
-  at: string;
-}
-
-export type FeedEvent =
-  | { kind: "imported"; folder: string; file: string; patient_id: number; dispensings_added: number }
-  | { kind: "failed"; folder: string; file: string; reason: string }
-  | ({ kind: "status" } & FolderStatus);
-
-export interface ReaderStatus {
-  on: boolean;
-  wanted: boolean;
-  reader: string | null;
-  message: string | null;
-  readers: string[];
-}
-
-export type Touch =
-  | { kind: "patient"; patient_id: number; name: string }
-  | { kind: "unknown"; idm: string }
-  | { kind: "disabled"; idm: string; name: string };
-
-export type CounterEvent =
-  | { kind: "touch"; touch: Touch; detected_at: number }
-  | { kind: "unreadable"; message: string }
-  | { kind: "reader"; status: ReaderStatus }
-  | { kind: "error"; message: string };
-
-export interface NewPatient {
-  name: string;
-  kana: string;
-  sex: number;
-  birth_date: string;
-  phone: string | null;
-}
-
-export type ConsentMethod = "screen" | "paper";
-
-export interface NotebookPreview {
-  name: string | null;
-  kana: string | null;
-  birth_date: string | null;
-  dispensings: HistoryDispensing[];
-  otc: string[];
-  issues: string[];
-}
-
-/** What 印刷 of 患者用QRコード made (P8). */
-export interface PrintedQr {
-  /** The PDF in the data folder's print/. */
-  path: string;
-  /** QR codes (pages) in it. */
-  symbols: number;
-  /** Deviations from the JAHIS format the data carries (still readable). */
-  warnings: string[];
-  /** Why the PDF viewer did not open, if it did not. */
-  open_error: string | null;
-}
-
-export interface LinkCandidate {
-  patient_id: number;
-  name: string;
-  kana: string;
-  sex: string;
-  birth: string;
-  external_ids: string;
-  last_dispensed: string | null;
-  score: number;
-}
-
-export type HistoryFilter = "all" | "other" | "this";
-
-export interface Cursor {
-  date: string;
-  id: number;
-}
-
-export interface Note {
-  record: number;
-  label: string;
-  text: string;
-}
-
-export interface HistoryDrug {
-  id: number;
-  name: string;
-  usage_line: string;
-  taking: boolean;
-  remaining: string | null;
-  notes: Note[];
-  copy_text: string;
-}
-
-export interface HistoryRp {
-  rp_no: number | null;
-  doctor: string | null;
-  usage_name: string | null;
-  form: number | null;
-  drugs: HistoryDrug[];
-  notes: Note[];
-}
-
-export interface HistoryDispensing {
-  id: number;
-  date: string | null;
-  date_label: string;
-  place: string | null;
-  this_facility: boolean;
-  prescriber: string | null;
-  pharmacist: string | null;
-  rps: HistoryRp[];
-  notes: Note[];
-  copy_text: string;
-}
-
-export interface HistoryPage {
-  dispensings: HistoryDispensing[];
-  next: Cursor | null;
-}
-
-export interface OtcEntry {
-  id: number;
-  name: string | null;
-  start_on: string | null;
-  end_on: string | null;
-  components: string | null;
-}
-
-export type BodyKind = "allergy" | "side_effect" | "past_illness" | "other";
-
-export interface PatientNoteEntry {
-  id: number;
-  kind: BodyKind | "memo";
-  text: string;
-  source: "facility" | "import";
-  author: string | null;
-  created_at: string;
-  withdrawn_at: string | null;
-  withdrawn_reason: string | null;
-}
-
-export interface ImportSummary {
-  patient_id: number;
-  patient_created: boolean;
-  dispensings_added: number;
-  dispensings_skipped: number;
-  drugs_added: number;
-  otc_added: number;
-  notes_added: number;
-}
+export type AppErrorPayload = AppError;
+/** A row of 取込エラー. */
+export type FeedErrorEntry = FeedError;
+/** What a watched folder's files are. */
+export type FeedFormat = Format;
 
 /** Japanese labels of body-information kinds. */
 export const BODY_LABELS: Record<BodyKind, string> = {

@@ -9,7 +9,7 @@ use crate::access_log::AccessEvent;
 use crate::{Actor, Store, StoreError, timestamp};
 
 /// What kind of body information.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyKind {
     /// アレルギー歴.
@@ -34,11 +34,12 @@ impl BodyKind {
 }
 
 /// One entry of からだの情報 or メモ.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PatientNoteEntry {
     /// Its ID.
     pub id: i64,
     /// `allergy`, `side_effect`, `past_illness`, `other`, or `memo`.
+    #[ts(type = "BodyKind | \"memo\"")]
     pub kind: String,
     /// The text.
     pub text: String,

@@ -12,7 +12,7 @@ use crate::write::WriteTx;
 use crate::{Actor, Store, StoreError, timestamp};
 
 /// What a touch found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Touch {
     /// A registered card: the visit was recorded.
@@ -37,7 +37,7 @@ pub enum Touch {
 }
 
 /// How the patient agreed to the terms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentMethod {
     /// 画面: on the screen at the counter.
@@ -47,7 +47,7 @@ pub enum ConsentMethod {
 }
 
 /// A new patient as 新規発行 collects them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewPatient {
     /// 漢字氏名.
     pub name: String,

@@ -56,7 +56,7 @@ pub struct FeedFile {
 }
 
 /// A failed file, for the 取込エラー view.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FeedError {
     /// The watched folder.
     pub folder: String,

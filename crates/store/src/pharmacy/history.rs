@@ -17,7 +17,7 @@ const TABLE_KEY: &str = "facility.table";
 const CODE_KEY: &str = "facility.code";
 
 /// Which dispensings to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum HistoryFilter {
     /// すべての調剤薬 (OTC excluded).
@@ -29,7 +29,7 @@ pub enum HistoryFilter {
 }
 
 /// This facility's 都道府県 + 点数表 + 医療機関等コード.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct FacilityCodes {
     /// 都道府県 (01–47).
     pub prefecture: String,
@@ -73,7 +73,7 @@ pub enum SettingsError {
 }
 
 /// Where the next page starts: after this dispensing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Cursor {
     /// Its date (`''` when unknown).
     pub date: String,
@@ -82,7 +82,7 @@ pub struct Cursor {
 }
 
 /// One page of history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HistoryPage {
     /// Dispensings, newest first.
     pub dispensings: Vec<HistoryDispensing>,
@@ -91,7 +91,7 @@ pub struct HistoryPage {
 }
 
 /// An OTC use (市販薬).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct OtcEntry {
     /// Its ID.
     pub id: i64,

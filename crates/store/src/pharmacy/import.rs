@@ -39,7 +39,7 @@ pub struct ImportSource {
 }
 
 /// What an import added.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImportSummary {
     /// The patient the document was stored on.
     pub patient_id: i64,

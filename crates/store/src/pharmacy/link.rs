@@ -12,7 +12,7 @@ use crate::merge::MergeError;
 use crate::{Actor, Store, StoreError, timestamp};
 
 /// A receipt-computer patient record that may be the card patient.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct LinkCandidate {
     /// The record's patient ID.
     pub patient_id: i64,

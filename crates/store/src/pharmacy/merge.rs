@@ -50,7 +50,7 @@ const PATIENT_TABLES: &[(&str, &str)] = &[
 ];
 
 /// One merge, as the kept patient's screen lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct MergeRecord {
     /// The merge's ID (what undo takes).
     pub id: i64,

@@ -10,7 +10,7 @@ use crate::write::WriteTx;
 use crate::{Actor, Store, StoreError, parse_timestamp, timestamp};
 
 /// One day of the list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PatientListDay {
     /// The local date, `YYYY-MM-DD`.
     pub date: String,
@@ -21,7 +21,7 @@ pub struct PatientListDay {
 }
 
 /// One patient's row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PatientListRow {
     /// The patient's ID, for opening their history.
     pub patient_id: i64,

@@ -9,7 +9,7 @@ use crate::{Store, StoreError};
 use okusuri_domain::labels::{birth_label, sex_label};
 
 /// A patient as lists and headers show them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PatientSummary {
     /// Their ID.
     pub id: i64,

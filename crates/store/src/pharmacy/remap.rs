@@ -30,7 +30,7 @@ pub struct IdPair {
 }
 
 /// What a remap did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RemapSummary {
     /// IDs changed.
     pub changed: usize,
