@@ -122,7 +122,10 @@ impl App {
         name: &str,
     ) -> Result<bool, AppError> {
         self.begin(session, Permission::ViewPatients)?;
-        Ok(self.store.retry_feed_file(folder, name).await?)
+        Ok(self
+            .store
+            .retry_feed_file(&session.actor(), folder, name, self.clock.now())
+            .await?)
     }
 
     /// The card reader chosen by name, if any.

@@ -15,6 +15,10 @@
 //!
 //! Names starting with `.` or `~`, or ending in `.tmp`, `.part`, `.partial`
 //! or `~`, are temp files and never read. Subfolders are not read.
+//!
+//! Why one long module: listing, readiness, reading, importing and the ledger
+//! update of a folder share one state (what was seen, when, with which hash);
+//! the pure parts (profiles, configuration, the watch loop) are elsewhere.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -310,7 +314,14 @@ impl FolderFeed {
             changed.push((name, seen));
         }
         if !old.is_empty() {
-            self.store.record_feed_files(&self.key, &old, now).await?;
+            self.store
+                .record_feed_files(
+                    &okusuri_store::Actor::system(FEED_ACTOR),
+                    &self.key,
+                    &old,
+                    now,
+                )
+                .await?;
             for f in old {
                 self.known.insert(f.name.clone(), f);
             }
@@ -486,7 +497,12 @@ impl FolderFeed {
             });
         }
         self.store
-            .record_feed_files(&self.key, &ledger, now)
+            .record_feed_files(
+                &okusuri_store::Actor::system(FEED_ACTOR),
+                &self.key,
+                &ledger,
+                now,
+            )
             .await?;
         if ledger.iter().any(|f| f.status == FeedFileStatus::Imported) {
             self.status.last_import = Some(now_text(now));

@@ -3,6 +3,11 @@
 //! The reader never drops data silently: a record it cannot place (a 31
 //! without its 3, a 281 before any 201) is kept as an unknown record where it
 //! stood, with an error issue.
+//!
+//! Why one long module: it is one pass over the records in which every record
+//! kind updates the same nesting state (patient → dispensing → RP → drug);
+//! split by record kind, each part would need that whole state. The record
+//! layouts themselves are data in `schema.rs`.
 
 use crate::date;
 use crate::issue::{Issue, Severity};

@@ -60,6 +60,10 @@ pub enum AccessEvent {
     DatabaseRestored,
     /// A backup of the database was written.
     BackupWritten,
+    /// The receipt-computer feed recorded files in its ledger.
+    FeedFilesRecorded,
+    /// Staff asked for a failed feed file to be tried again.
+    FeedFileRetried,
     /// A patient's visit was recorded (card touched at the counter).
     VisitRecorded,
 }
@@ -90,6 +94,8 @@ impl AccessEvent {
             AccessEvent::NotebookPreviewed => "notebook_previewed",
             AccessEvent::DatabaseRestored => "database_restored",
             AccessEvent::BackupWritten => "backup_written",
+            AccessEvent::FeedFilesRecorded => "feed_files_recorded",
+            AccessEvent::FeedFileRetried => "feed_file_retried",
             AccessEvent::VisitRecorded => "visit_recorded",
         }
     }
@@ -116,64 +122,74 @@ pub struct AccessLogEntry {
     pub detail: Option<String>,
 }
 
-/// The facts of one access-log row, apart from time and PC.
-#[derive(Debug, Clone, Copy)]
-pub struct AccessRecord<'a> {
-    /// What happened.
-    pub event: AccessEvent,
-    /// The staff member, when known.
-    pub staff_id: Option<i64>,
-    /// The staff ID as entered.
-    pub login_id: &'a str,
-    /// The patient concerned, if any.
-    pub patient_id: Option<i64>,
-    /// Extra facts, if any.
-    pub detail: Option<&'a str>,
+/// A row waiting in a write transaction (see [`crate::write`]).
+#[derive(Debug, Clone)]
+pub(crate) struct PendingRow {
+    pub(crate) event: AccessEvent,
+    pub(crate) staff_id: Option<i64>,
+    pub(crate) patient_id: Option<i64>,
+    pub(crate) detail: Option<String>,
 }
 
 impl Store {
-    /// Appends one chained row inside the caller's transaction, which must
-    /// have been begun with `BEGIN IMMEDIATE` (see [`crate::write`]).
+    /// Appends `rows`, chained in order after the newest row, inside the
+    /// caller's transaction, which must have been begun with `BEGIN
+    /// IMMEDIATE` (see [`crate::write`]): one read of the chain's end and one
+    /// bulk insert, however many rows (a batch import logs one per document).
     pub(crate) async fn append_chained(
         &self,
         conn: &mut sqlx::SqliteConnection,
-        record: AccessRecord<'_>,
+        login_id: &str,
+        rows: &[PendingRow],
         via: Via,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         let last = sqlx::query!(
             r#"SELECT id AS "id!: i64", hash FROM access_log ORDER BY id DESC LIMIT 1"#
         )
         .fetch_optional(&mut *conn)
         .await
         .map_err(|e| self.fail(e))?;
-        let (id, prev) = last.map_or((1, String::new()), |r| (r.id + 1, r.hash));
-        let entry = AccessLogEntry {
-            id,
-            at: timestamp(now),
-            event: record.event.as_str().to_string(),
-            staff_id: record.staff_id,
-            login_id: record.login_id.to_string(),
-            pc_name: match via {
-                Via::Cli => format!("{} (CLI)", self.pc_name),
-                Via::Window | Via::System => self.pc_name.clone(),
-            },
-            patient_id: record.patient_id,
-            detail: record.detail.map(str::to_string),
+        let (mut id, mut prev) = last.map_or((1, String::new()), |r| (r.id + 1, r.hash));
+        let at = timestamp(now);
+        let pc_name = match via {
+            Via::Cli => format!("{} (CLI)", self.pc_name),
+            Via::Window | Via::System => self.pc_name.clone(),
         };
-        let hash = chain_hash(&prev, &entry);
+        #[derive(Serialize)]
+        struct Row {
+            #[serde(flatten)]
+            entry: AccessLogEntry,
+            hash: String,
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let entry = AccessLogEntry {
+                id,
+                at: at.clone(),
+                event: row.event.as_str().to_string(),
+                staff_id: row.staff_id,
+                login_id: login_id.to_string(),
+                pc_name: pc_name.clone(),
+                patient_id: row.patient_id,
+                detail: row.detail.clone(),
+            };
+            let hash = chain_hash(&prev, &entry);
+            prev.clone_from(&hash);
+            id += 1;
+            out.push(Row { entry, hash });
+        }
+        let json = serde_json::to_string(&out).map_err(|e| StoreError::Database(e.to_string()))?;
         sqlx::query!(
             "INSERT INTO access_log (id, at, event, staff_id, login_id, pc_name, patient_id, detail, hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            entry.id,
-            entry.at,
-            entry.event,
-            entry.staff_id,
-            entry.login_id,
-            entry.pc_name,
-            entry.patient_id,
-            entry.detail,
-            hash
+             SELECT value ->> 'id', value ->> 'at', value ->> 'event', value ->> 'staff_id',
+                    value ->> 'login_id', value ->> 'pc_name', value ->> 'patient_id',
+                    value ->> 'detail', value ->> 'hash'
+             FROM json_each(?) WHERE true",
+            json
         )
         .execute(&mut *conn)
         .await

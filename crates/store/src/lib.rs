@@ -19,7 +19,7 @@ pub use pharmacy::{
     patients, remap,
 };
 
-pub use access_log::{AccessEvent, AccessLogEntry, AccessRecord, ChainReport};
+pub use access_log::{AccessEvent, AccessLogEntry, ChainReport};
 pub use accounts::{AccountError, Facility, FacilitySetup, NewStaff, Role, Staff};
 pub use body::{BodyKind, NoteError, PatientNoteEntry};
 pub use cards::{CardError, ConsentMethod, NewPatient, Touch};

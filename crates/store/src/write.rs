@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::access_log::{AccessEvent, AccessRecord};
+use crate::access_log::{AccessEvent, PendingRow};
 use crate::{Staff, Store, StoreError};
 
 /// Through what a change or read was made; the access log's PC column says so
@@ -62,7 +62,8 @@ pub(crate) struct WriteTx<'a> {
     store: &'a Store,
     actor: &'a Actor,
     now: DateTime<Utc>,
-    logged: usize,
+    /// The access-log rows, written at commit in one statement.
+    pending: Vec<PendingRow>,
 }
 
 impl std::ops::Deref for WriteTx<'_> {
@@ -106,7 +107,7 @@ impl Store {
             store: self,
             actor,
             now,
-            logged: 0,
+            pending: Vec::new(),
         })
     }
 
@@ -166,18 +167,12 @@ impl WriteTx<'_> {
         patient_id: Option<i64>,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let record = AccessRecord {
+        self.pending.push(PendingRow {
             event,
             staff_id,
-            login_id: &self.actor.login_id,
             patient_id,
-            detail: (!detail.is_empty()).then_some(detail),
-        };
-        let store = self.store;
-        store
-            .append_chained(&mut self.tx, record, self.actor.via, self.now)
-            .await?;
-        self.logged += 1;
+            detail: (!detail.is_empty()).then(|| detail.to_string()),
+        });
         Ok(())
     }
 
@@ -187,13 +182,23 @@ impl WriteTx<'_> {
     }
 
     /// Commits the change with its log rows; refuses a change nothing logged.
-    pub(crate) async fn commit(self) -> Result<(), StoreError> {
-        if self.logged == 0 {
+    pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
             // A programming error: every write is audited. Nothing is stored.
             return Err(StoreError::Database(
                 "write without an access-log row refused".into(),
             ));
         }
-        self.tx.commit().await.map_err(|e| self.store.fail(e))
+        let store = self.store;
+        store
+            .append_chained(
+                &mut self.tx,
+                &self.actor.login_id,
+                &self.pending,
+                self.actor.via,
+                self.now,
+            )
+            .await?;
+        self.tx.commit().await.map_err(|e| store.fail(e))
     }
 }

@@ -94,3 +94,48 @@ async fn visits_group_by_local_day_newest_first_once_per_patient() {
     assert_eq!(list[3].patients[0].birth, "不明");
     assert_eq!(list[3].patients[0].time, "23:30");
 }
+
+/// The feed's ledger is written through the audited path too: how many
+/// files, never their names (which can carry patient numbers).
+#[tokio::test]
+async fn the_feed_ledger_is_audited_without_file_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    let admin = set_up(&store).await;
+    let file = okusuri_store::FeedFile {
+        name: "000123_yamada.txt".into(),
+        size: 10,
+        mtime_ns: 1,
+        hash: "ab".into(),
+        status: okusuri_store::FeedFileStatus::Error,
+        error: Some("壊れています".into()),
+        dispensings: 0,
+    };
+    let now = at(2026, 11, 2, 0, 0);
+    let feed = okusuri_store::Actor::system("レセコン連携");
+    store
+        .record_feed_files(&feed, "/recept", &[file], now)
+        .await
+        .unwrap();
+    let retried = store
+        .retry_feed_file(&common::act(&admin), "/recept", "000123_yamada.txt", now)
+        .await
+        .unwrap();
+    assert!(retried);
+    let again = store
+        .retry_feed_file(&common::act(&admin), "/recept", "000123_yamada.txt", now)
+        .await
+        .unwrap();
+    assert!(!again, "nothing to retry: nothing logged");
+    let log = store.recent_access_log(2).await.unwrap();
+    assert_eq!(log[0].event, "feed_file_retried");
+    assert_eq!(log[0].login_id, "admin");
+    assert_eq!(log[1].event, "feed_files_recorded");
+    assert_eq!(log[1].login_id, "(レセコン連携)");
+    assert_eq!(log[1].detail.as_deref(), Some("1 files"));
+    assert!(
+        log.iter()
+            .all(|e| !e.detail.clone().unwrap_or_default().contains("000123"))
+    );
+    assert_eq!(store.verify_access_log().await.unwrap().first_broken, None);
+}

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{Store, StoreError, timestamp};
+use crate::access_log::AccessEvent;
+use crate::{Actor, Store, StoreError, timestamp};
 
 /// What became of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -92,9 +93,11 @@ impl Store {
             .collect())
     }
 
-    /// Records files of `folder` (replacing what was known of them), in one statement.
+    /// Records files of `folder` (replacing what was known of them), in one
+    /// statement, audited as `actor`'s (the feed's).
     pub async fn record_feed_files(
         &self,
+        actor: &Actor,
         folder: &str,
         files: &[FeedFile],
         now: DateTime<Utc>,
@@ -126,6 +129,7 @@ impl Store {
             .collect();
         let json = serde_json::to_string(&rows).map_err(|e| StoreError::Database(e.to_string()))?;
         let at = timestamp(now);
+        let mut tx = self.begin_write(actor, now).await?;
         sqlx::query!(
             "INSERT INTO feed_file (folder, name, size, mtime_ns, hash, status, error, dispensings, at)
              SELECT ?1, value ->> 'name', value ->> 'size', value ->> 'mtime_ns', value ->> 'hash',
@@ -138,10 +142,14 @@ impl Store {
             json,
             at
         )
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        Ok(())
+        // File names can carry patient numbers: the log says how many, not which.
+        let detail = format!("{} files", files.len());
+        tx.log(AccessEvent::FeedFilesRecorded, None, &detail)
+            .await?;
+        tx.commit().await
     }
 
     /// Files that failed, newest first (the 取込エラー view).
@@ -158,15 +166,28 @@ impl Store {
     }
 
     /// Forgets a failed file so that the feed tries it again on its next scan.
-    pub async fn retry_feed_file(&self, folder: &str, name: &str) -> Result<bool, StoreError> {
+    pub async fn retry_feed_file(
+        &self,
+        actor: &Actor,
+        folder: &str,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write(actor, now).await?;
         let done = sqlx::query!(
             "DELETE FROM feed_file WHERE folder = ? AND name = ? AND status = 'error'",
             folder,
             name
         )
-        .execute(&self.pool)
+        .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        tx.log(AccessEvent::FeedFileRetried, None, "").await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }
