@@ -9,6 +9,8 @@ APT_PACKAGES=(
   build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev
   # Node for the UI (skipped below when node is already installed)
+  # the screens are Japanese: a Japanese font (the CSS names IPAexGothic after the Windows fonts)
+  fonts-ipaexfont-gothic
   # end-to-end tests: the real app in WebKit under Xvfb
   webkit2gtk-driver xvfb xauth dbus dbus-x11 sqlite3 xclip
   # reading our QR codes back with an independent decoder; PDF pages to images
