@@ -4,6 +4,8 @@
 pub const HISTORY_PAGE: i64 = 20;
 /// Most patients a search returns.
 pub const SEARCH_LIMIT: i64 = 100;
+/// Most patients the command line lists (`okusuri patients`).
+pub const LIST_LIMIT: i64 = 1000;
 /// Days on the patient list: today and the six before it.
 pub const LIST_DAYS: u32 = 7;
 /// How far back レセコンからの候補 look for the feed's records.

@@ -9,7 +9,7 @@ use okusuri_store::{AccessEvent, ImportError, ImportItem, ImportSource, ImportSu
 use crate::{App, AppError, Permission, Session};
 
 /// The source label of a file imported by staff (`import:NAME`).
-pub fn file_source(file_name: &str) -> ImportSource {
+fn file_source(file_name: &str) -> ImportSource {
     ImportSource {
         label: format!("import:{file_name}"),
         external_id: None,

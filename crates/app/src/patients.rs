@@ -8,7 +8,7 @@ use okusuri_store::{
     AccessEvent, BodyKind, Cursor, HistoryFilter, HistoryPage, PatientListDay, PatientNoteEntry,
 };
 
-use crate::limits::{HISTORY_PAGE, LIST_DAYS, SEARCH_LIMIT};
+use crate::limits::{HISTORY_PAGE, LIST_DAYS, LIST_LIMIT, SEARCH_LIMIT};
 use crate::{App, AppError, Permission, Session};
 
 impl App {
@@ -22,16 +22,34 @@ impl App {
             .await?)
     }
 
-    /// Patients by kana, kanji or birth date.
+    /// Patients by kana, kanji or birth date (the window's search).
     pub async fn search_patients(
         &self,
         session: &Session,
         query: &str,
     ) -> Result<Vec<PatientSummary>, AppError> {
+        self.search_up_to(session, query, SEARCH_LIMIT).await
+    }
+
+    /// Patients listed by the command line (all, or those matching `query`).
+    pub async fn list_patients(
+        &self,
+        session: &Session,
+        query: &str,
+    ) -> Result<Vec<PatientSummary>, AppError> {
+        self.search_up_to(session, query, LIST_LIMIT).await
+    }
+
+    async fn search_up_to(
+        &self,
+        session: &Session,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<PatientSummary>, AppError> {
         self.begin(session, Permission::ViewPatients)?;
         Ok(self
             .store
-            .search_patients(query, SEARCH_LIMIT, self.clock.today())
+            .search_patients(query, limit, self.clock.today())
             .await?)
     }
 

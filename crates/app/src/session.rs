@@ -116,7 +116,6 @@ pub struct Session {
     staff: Staff,
     auth: AuthMethod,
     via: Via,
-    signed_in_at: DateTime<Utc>,
     last_activity: Mutex<DateTime<Utc>>,
     /// What of which patient was already written to the access log since
     /// that patient was last opened (pages of one part are logged once).
@@ -130,7 +129,6 @@ impl Session {
             staff,
             auth,
             via,
-            signed_in_at: now,
             last_activity: Mutex::new(now),
             viewed: Mutex::new((None, HashSet::new())),
         }
@@ -141,24 +139,9 @@ impl Session {
         &self.staff
     }
 
-    /// Their role.
-    pub fn role(&self) -> Role {
-        self.staff.role
-    }
-
     /// How they signed in.
     pub fn auth(&self) -> AuthMethod {
         self.auth
-    }
-
-    /// When they signed in.
-    pub fn signed_in_at(&self) -> DateTime<Utc> {
-        self.signed_in_at
-    }
-
-    /// Window or command line.
-    pub fn via(&self) -> Via {
-        self.via
     }
 
     /// Who the access log says acted.
@@ -190,12 +173,9 @@ impl Session {
         }
     }
 
-    /// When the session was last used.
-    pub fn last_activity(&self) -> DateTime<Utc> {
-        self.last_activity
-            .lock()
-            .map(|t| *t)
-            .unwrap_or(self.signed_in_at)
+    /// When the session was last used (for an idle sign-out).
+    pub fn last_activity(&self) -> Option<DateTime<Utc>> {
+        self.last_activity.lock().map(|t| *t).ok()
     }
 
     /// A patient was opened: reads of their parts are logged again.
@@ -283,6 +263,16 @@ mod tests {
                 .require(Permission::ManageStaff)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_session_says_how_it_signed_in_and_when_it_was_last_used() {
+        let s = session(Role::Clerk);
+        assert_eq!(s.auth(), AuthMethod::Password);
+        let later = Utc::now() + chrono::Duration::minutes(5);
+        s.touch(later);
+        assert_eq!(s.last_activity(), Some(later));
+        assert_eq!(s.actor().login_id, "s1");
     }
 
     #[test]

@@ -141,7 +141,7 @@ pub async fn patients(
 ) -> Result<ExitCode, String> {
     let (app, session) = open_signed_in(&dir, staff).await?;
     let found = app
-        .search_patients(&session, args.search.as_deref().unwrap_or(""))
+        .list_patients(&session, args.search.as_deref().unwrap_or(""))
         .await
         .map_err(|e| e.message)?;
     if args.json {

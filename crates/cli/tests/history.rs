@@ -304,3 +304,45 @@ fn qr_prints_the_latest_dispensing_and_refuses_another_patients() {
     assert!(err.contains("この患者のものではありません"), "{err}");
     assert!(!other.exists(), "nothing written on a refusal");
 }
+
+#[test]
+fn no_password_and_no_terminal_is_a_clear_message_and_setup_is_done_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let (code, _, err) = okusuri(dir, &["import", &fixture("v26-example-01.txt")]);
+    assert_eq!(code, 0, "{err}");
+    let before = sql(dir, "SELECT count(*) FROM access_log");
+
+    // A script without OKUSURI_PASSWORD, run with no terminal (setsid: no
+    // controlling tty for the prompt): refused at once, nothing written.
+    let out = Command::new("setsid")
+        .arg(env!("CARGO_BIN_EXE_okusuri"))
+        .args(["--data-dir", dir, "--staff", "admin", "patients"])
+        .env_remove("OKUSURI_PASSWORD")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("パスワードを読み取れません"), "{err}");
+    assert!(err.contains("OKUSURI_PASSWORD"), "{err}");
+    assert_eq!(sql(dir, "SELECT count(*) FROM access_log"), before);
+
+    // 初期設定 twice: the second is refused and the facility is unchanged.
+    let again = [
+        "setup",
+        "--facility-id",
+        "OTHER",
+        "--facility-name",
+        "別の薬局",
+        "--admin-id",
+        "admin2",
+        "--admin-name",
+        "管理 次郎",
+    ];
+    let (code, _, err) = run_as(None, dir, &again);
+    assert_eq!(code, 1);
+    assert!(err.contains("この端末の初期設定は済んでいます。"), "{err}");
+    assert_eq!(sql(dir, "SELECT code FROM facility"), "PH0001");
+    assert_eq!(sql(dir, "SELECT count(*) FROM staff"), "1");
+}

@@ -286,8 +286,7 @@ impl Store {
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        tx.log_for_staff(AccessEvent::FacilityCreated, id, code)
-            .await?;
+        tx.log_for_staff(AccessEvent::FacilityCreated, id, code);
         tx.commit().await?;
         Ok(Staff {
             id,
@@ -376,7 +375,7 @@ impl Store {
             .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
-            tx.log(AccessEvent::SignIn, None, "").await?;
+            tx.log(AccessEvent::SignIn, None, "");
             tx.commit().await?;
             return row.staff();
         }
@@ -397,14 +396,13 @@ impl Store {
             .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
-            tx.log(AccessEvent::LockedOut, None, "5 failures").await?;
+            tx.log(AccessEvent::LockedOut, None, "5 failures");
             tx.commit().await?;
             return Err(AccountError::LockedOut {
                 minutes_left: LOCKOUT_MINUTES,
             });
         }
-        tx.log(AccessEvent::SignInFailed, None, "wrong password")
-            .await?;
+        tx.log(AccessEvent::SignInFailed, None, "wrong password");
         tx.commit().await?;
         Err(AccountError::InvalidCredentials {
             attempts_left: Some(MAX_FAILED_ATTEMPTS - failures),
@@ -450,7 +448,7 @@ impl Store {
         .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
-        tx.log(AccessEvent::PasswordChanged, None, "").await?;
+        tx.log(AccessEvent::PasswordChanged, None, "");
         tx.commit().await?;
         Ok(())
     }
@@ -495,8 +493,7 @@ impl Store {
             AccessEvent::StaffAdded,
             None,
             &format!("added {login_id} as {role}"),
-        )
-        .await?;
+        );
         tx.commit().await?;
         Ok(Staff {
             id,

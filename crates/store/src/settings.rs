@@ -56,7 +56,7 @@ impl Store {
             .await
             .map_err(|e| self.fail(e))?;
         }
-        tx.log(event, None, detail).await?;
+        tx.log(event, None, detail);
         tx.commit().await
     }
 }

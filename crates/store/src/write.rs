@@ -122,7 +122,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write(actor, now).await?;
-        tx.log(event, patient_id, detail).await?;
+        tx.log(event, patient_id, detail);
         tx.commit().await
     }
 }
@@ -139,41 +139,29 @@ impl WriteTx<'_> {
     }
 
     /// Appends an access-log row inside the transaction.
-    pub(crate) async fn log(
-        &mut self,
-        event: AccessEvent,
-        patient_id: Option<i64>,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        self.append(event, self.actor.staff_id, patient_id, detail)
-            .await
+    pub(crate) fn log(&mut self, event: AccessEvent, patient_id: Option<i64>, detail: &str) {
+        self.append(event, self.actor.staff_id, patient_id, detail);
     }
 
     /// Appends a row about another staff member than the actor (a staff
     /// member created by this transaction).
-    pub(crate) async fn log_for_staff(
-        &mut self,
-        event: AccessEvent,
-        staff_id: i64,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        self.append(event, Some(staff_id), None, detail).await
+    pub(crate) fn log_for_staff(&mut self, event: AccessEvent, staff_id: i64, detail: &str) {
+        self.append(event, Some(staff_id), None, detail);
     }
 
-    async fn append(
+    fn append(
         &mut self,
         event: AccessEvent,
         staff_id: Option<i64>,
         patient_id: Option<i64>,
         detail: &str,
-    ) -> Result<(), StoreError> {
+    ) {
         self.pending.push(PendingRow {
             event,
             staff_id,
             patient_id,
             detail: (!detail.is_empty()).then(|| detail.to_string()),
         });
-        Ok(())
     }
 
     /// Stores nothing (as when the transaction is dropped).

@@ -136,8 +136,7 @@ impl Store {
         }
         .map_err(|e| self.fail(e))?;
         let detail = format!("{} {id}", kind.map_or("memo", BodyKind::as_str));
-        tx.log(AccessEvent::PatientNoteAdded, Some(patient_id), &detail)
-            .await?;
+        tx.log(AccessEvent::PatientNoteAdded, Some(patient_id), &detail);
         tx.commit().await?;
         Ok(id)
     }
@@ -190,8 +189,7 @@ impl Store {
             return Err(NoteError::NotFound);
         }
         let detail = format!("{kind} {id}: {reason}");
-        tx.log(AccessEvent::PatientNoteWithdrawn, Some(patient_id), &detail)
-            .await?;
+        tx.log(AccessEvent::PatientNoteWithdrawn, Some(patient_id), &detail);
         tx.commit().await?;
         Ok(())
     }

@@ -282,7 +282,7 @@ impl Store {
         .execute(&mut ***tx)
         .await
         .map_err(|e| self.fail(e))?;
-        tx.log(AccessEvent::CardIssued, Some(patient_id), detail)
-            .await
+        tx.log(AccessEvent::CardIssued, Some(patient_id), detail);
+        Ok(())
     }
 }

@@ -147,8 +147,7 @@ impl Store {
         .map_err(|e| self.fail(e))?;
         // File names can carry patient numbers: the log says how many, not which.
         let detail = format!("{} files", files.len());
-        tx.log(AccessEvent::FeedFilesRecorded, None, &detail)
-            .await?;
+        tx.log(AccessEvent::FeedFilesRecorded, None, &detail);
         tx.commit().await
     }
 
@@ -186,7 +185,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(false);
         }
-        tx.log(AccessEvent::FeedFileRetried, None, "").await?;
+        tx.log(AccessEvent::FeedFileRetried, None, "");
         tx.commit().await?;
         Ok(true)
     }

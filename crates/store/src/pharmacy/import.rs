@@ -270,8 +270,7 @@ impl Store {
                     "{}: {} added, {} skipped",
                     p.item.source.label, summary.dispensings_added, summary.dispensings_skipped
                 );
-                tx.log(AccessEvent::JahisImported, Some(p.patient_id), &detail)
-                    .await?;
+                tx.log(AccessEvent::JahisImported, Some(p.patient_id), &detail);
             }
         }
         tx.commit().await?;

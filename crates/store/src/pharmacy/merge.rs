@@ -191,8 +191,7 @@ impl Store {
         .await
         .map_err(|e| self.fail(e))?;
         let detail = format!("merge {merge_id}: patient {merged} → {kept}, {moved} rows: {reason}");
-        tx.log(AccessEvent::PatientsMerged, Some(kept), &detail)
-            .await?;
+        tx.log(AccessEvent::PatientsMerged, Some(kept), &detail);
         Ok(merge_id)
     }
 
@@ -257,8 +256,7 @@ impl Store {
             AccessEvent::PatientMergeUndone,
             Some(merge.kept_id),
             &detail,
-        )
-        .await?;
+        );
         tx.commit().await?;
         Ok(())
     }

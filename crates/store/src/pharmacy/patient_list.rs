@@ -147,8 +147,7 @@ impl Store {
         .fetch_one(&mut ***tx)
         .await
         .map_err(|e| self.fail(e))?;
-        tx.log(AccessEvent::VisitRecorded, Some(patient_id), source)
-            .await?;
+        tx.log(AccessEvent::VisitRecorded, Some(patient_id), source);
         Ok(id)
     }
 }

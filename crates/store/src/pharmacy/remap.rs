@@ -252,8 +252,7 @@ impl Store {
             .await
             .map_err(|e| self.fail(e))?;
             let detail = format!("{source}: {} → {}", p.old, p.new);
-            tx.log(AccessEvent::ExternalIdRemapped, Some(l.patient_id), &detail)
-                .await?;
+            tx.log(AccessEvent::ExternalIdRemapped, Some(l.patient_id), &detail);
         }
         if todo.is_empty() {
             tx.rollback().await?; // every pair was applied before: nothing to store
