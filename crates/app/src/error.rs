@@ -144,13 +144,11 @@ impl From<okusuri_store::StoreError> for AppError {
 impl From<okusuri_store::AccountError> for AppError {
     fn from(e: okusuri_store::AccountError) -> AppError {
         use okusuri_store::AccountError as A;
+        if let A::Store(inner) = e {
+            return inner.into();
+        }
         let code = match &e {
-            A::Store(_) => {
-                if let A::Store(inner) = e {
-                    return inner.into();
-                }
-                ErrorCode::DbFailed
-            }
+            A::Store(_) => ErrorCode::DbFailed,
             A::Invalid(_) | A::WrongCurrentPassword => ErrorCode::InputInvalid,
             A::AlreadySetUp | A::LoginIdTaken(_) => ErrorCode::Conflict,
             A::NotSetUp => ErrorCode::SetupRequired,
