@@ -106,11 +106,14 @@ pub struct NotebookPreview {
     pub otc: Vec<String>,
     /// What is wrong with the data, one line each (`3行目: …`).
     pub issues: Vec<String>,
+    /// Why it cannot be taken in (the import gate's refusal), if it cannot.
+    pub refused: Option<String>,
 }
 
-/// Reads notebook data: a file, or text a 2D scanner typed (several symbols
-/// one after another, 911 parts or Structured Append), in any encoding.
-pub fn read_notebook(bytes: &[u8]) -> Result<Document, String> {
+/// Puts scanned notebook data back together: a file, or text a 2D scanner
+/// typed (several symbols one after another, 911 parts or Structured
+/// Append), with any line ends. The bytes of one JAHIS document result.
+pub fn assemble_scanned(bytes: &[u8]) -> Result<Vec<u8>, okusuri_jahis::split::SplitError> {
     // Scanners and text boxes end lines with CR, LF or both: make them CRLF.
     let mut crlf = Vec::with_capacity(bytes.len() + bytes.len() / 16);
     let mut iter = bytes.iter().peekable();
@@ -127,7 +130,13 @@ pub fn read_notebook(bytes: &[u8]) -> Result<Document, String> {
         }
     }
     let parts = okusuri_jahis::split::split_scanned(&crlf);
-    let whole = okusuri_jahis::split::assemble(&parts).map_err(|e| e.to_string())?;
+    okusuri_jahis::split::assemble(&parts)
+}
+
+/// Reads notebook data for showing it (see [`assemble_scanned`]); what may
+/// be stored is decided by [`crate::gate::Gate::scanned`].
+pub fn read_notebook(bytes: &[u8]) -> Result<Document, String> {
+    let whole = assemble_scanned(bytes).map_err(|e| e.to_string())?;
     okusuri_jahis::read(&whole, okusuri_jahis::Mode::Lenient).map_err(|e| e.to_string())
 }
 
@@ -145,6 +154,7 @@ pub fn preview_notebook(doc: &Document, as_of: NaiveDate) -> NotebookPreview {
             .iter()
             .map(|i| format!("{}行目: {}", i.line, i.message))
             .collect(),
+        refused: None,
     }
 }
 

@@ -25,6 +25,10 @@ pub struct Issue {
     /// The field's 1-based position after the record number, when about a field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<usize>,
+    /// The index in [`crate::Document::dispensings`] of the dispensing the
+    /// issue is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispensing: Option<usize>,
     /// How bad.
     pub severity: Severity,
     /// A stable code, e.g. `drug.code_missing` (listed in the crate docs).

@@ -74,6 +74,15 @@ fn fields(line: &str) -> Vec<&str> {
     out
 }
 
+/// A value as quoted in a message: at most 30 characters, so that a huge
+/// field does not make a huge message.
+fn shown(value: &str) -> String {
+    match value.char_indices().nth(30) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_owned(),
+    }
+}
+
 fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
@@ -117,6 +126,10 @@ struct Reader {
     doctor: Option<Doctor>,
     /// Whether the current group's RPs were checked for a usage.
     in_group: bool,
+    /// The dispensing the record being read belongs to (for issues).
+    current: Option<usize>,
+    /// The line where the current dispensing started.
+    group_line: usize,
 }
 
 impl Reader {
@@ -132,6 +145,8 @@ impl Reader {
             group_rank: 0,
             doctor: None,
             in_group: false,
+            current: None,
+            group_line: 0,
         }
     }
 
@@ -152,6 +167,7 @@ impl Reader {
             line: self.line,
             record: record.map(str::to_owned),
             field,
+            dispensing: self.current,
             severity,
             code: code.to_owned(),
             message,
@@ -159,7 +175,7 @@ impl Reader {
     }
 
     fn run(&mut self, text: &str, had_errors: bool) -> Result<(), ReadError> {
-        let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+        let mut lines = text::line_spans(text.as_bytes()).map(|(a, b, _)| &text[a..b]);
         let header = lines.next().unwrap_or_default();
         self.line = 1;
         self.header(header)?;
@@ -255,8 +271,9 @@ impl Reader {
                     pos,
                     code,
                     format!(
-                        "{name}（{record}）の「{}」は{what}で記録します: 「{value}」",
-                        spec.name
+                        "{name}（{record}）の「{}」は{what}で記録します: 「{}」",
+                        spec.name,
+                        shown(value)
                     ),
                 );
             } else if !spec.codes.is_empty() && !spec.codes.contains(&value) {
@@ -266,8 +283,9 @@ impl Reader {
                     pos,
                     "field.code_unknown",
                     format!(
-                        "{name}（{record}）の「{}」に定義されていないコード「{value}」があります。",
-                        spec.name
+                        "{name}（{record}）の「{}」に定義されていないコード「{}」があります。",
+                        spec.name,
+                        shown(value)
                     ),
                 );
             }
@@ -319,8 +337,9 @@ impl Reader {
                 Some(pos),
                 "field.not_a_number",
                 format!(
-                    "{}（{record}）の{pos}番目の項目が数値ではないため読み取れません: 「{value}」",
-                    schema::record_name(schema::record_id(record))
+                    "{}（{record}）の{pos}番目の項目が数値ではないため読み取れません: 「{}」",
+                    schema::record_name(schema::record_id(record)),
+                    shown(value)
                 ),
             );
         }
@@ -360,6 +379,18 @@ impl Reader {
     fn record(&mut self, f: &[&str]) {
         let record = f[0];
         let id = schema::record_id(record);
+        if matches!(id, 5 | 701 | 911) {
+            self.end_group();
+        }
+        self.current = if id == 5 || (group_rank(id).is_some() && !self.in_group) {
+            // A record 5 starts the next dispensing; a group record before
+            // any 5 starts a dispensing without a date.
+            Some(self.doc.dispensings.len())
+        } else if top_rank(id).is_some() {
+            None
+        } else {
+            self.current
+        };
         let extra = self.check_fields(record, id, f);
         self.check_order(record, id);
         let s = |i: usize| opt(f.get(i).copied().unwrap_or_default());
@@ -439,7 +470,6 @@ impl Reader {
                 });
             }
             5 => {
-                self.end_group();
                 let (date, date_text) = d(1);
                 let author = self.num(record, f, 2);
                 self.doc.dispensings.push(Dispensing {
@@ -451,9 +481,9 @@ impl Reader {
                 });
                 self.doctor = None;
                 self.in_group = true;
+                self.group_line = self.line;
             }
             701 => {
-                self.end_group();
                 let (start_date, start_date_text) = d(4);
                 let (end_date, end_date_text) = d(5);
                 let author = self.num(record, f, 6);
@@ -470,7 +500,6 @@ impl Reader {
                 });
             }
             911 => {
-                self.end_group();
                 let count = self.num(record, f, 2);
                 let seq = self.num(record, f, 3);
                 self.doc.split = Some(SplitControl {
@@ -547,6 +576,7 @@ impl Reader {
             self.doc.dispensings.push(Dispensing::default());
             self.doctor = None;
             self.in_group = true;
+            self.group_line = self.line;
         }
         let s = |i: usize| opt(f.get(i).copied().unwrap_or_default());
         match id {
@@ -876,6 +906,8 @@ impl Reader {
             .map(|r| r.rp.map(|n| n.to_string()).unwrap_or_default())
             .collect();
         let missing_11 = group.dispensed_at.is_none();
+        // Reported at the dispensing's first line, not where it ended.
+        let line = std::mem::replace(&mut self.line, self.group_line);
         for rp in missing_usage {
             self.issue(
                 Severity::Warning,
@@ -894,6 +926,7 @@ impl Reader {
                 "調剤に調剤－医療機関等（11）がありません。".into(),
             );
         }
+        self.line = line;
     }
 
     fn finish(mut self) -> Document {

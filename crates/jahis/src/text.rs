@@ -74,6 +74,46 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
+/// The lines of `bytes` as byte ranges, without their line ends. A line end
+/// is CR LF, LF CR (some exporters write it), LF, or a lone CR (scanners,
+/// old Macs). CR and LF bytes never occur inside a CP932 or UTF-8
+/// character, so this works on undecoded bytes and on text alike.
+pub fn line_spans(bytes: &[u8]) -> LineSpans<'_> {
+    LineSpans { bytes, pos: 0 }
+}
+
+/// The iterator of [`line_spans`].
+#[derive(Debug, Clone)]
+pub struct LineSpans<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Iterator for LineSpans<'_> {
+    /// (start, end, whether a line end follows).
+    type Item = (usize, usize, bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos > self.bytes.len() {
+            return None;
+        }
+        let start = self.pos;
+        let rest = &self.bytes[start..];
+        match rest.iter().position(|&b| b == b'\r' || b == b'\n') {
+            Some(i) => {
+                let end = start + i;
+                let pair = matches!(&rest[i..], [b'\r', b'\n', ..] | [b'\n', b'\r', ..]);
+                self.pos = end + if pair { 2 } else { 1 };
+                Some((start, end, true))
+            }
+            None => {
+                self.pos = self.bytes.len() + 1;
+                Some((start, self.bytes.len(), false))
+            }
+        }
+    }
+}
+
 /// The length of `text` in Shift_JIS bytes, as the spec counts field
 /// lengths: ASCII and half-width katakana 1 byte, everything else 2.
 pub fn sjis_len(text: &str) -> usize {
@@ -203,6 +243,24 @@ mod tests {
             }
         }
         assert!(encode_cp932(&all).is_err());
+    }
+
+    #[test]
+    fn every_kind_of_line_end() {
+        let lines = |s: &str| -> Vec<(String, bool)> {
+            line_spans(s.as_bytes())
+                .map(|(a, b, end)| (s[a..b].to_owned(), end))
+                .collect()
+        };
+        let expected = vec![("a".into(), true), ("b".into(), true), ("c".into(), false)];
+        for text in ["a\r\nb\r\nc", "a\nb\nc", "a\rb\rc", "a\n\rb\n\rc", "a\r\nb\nc"] {
+            assert_eq!(lines(text), expected, "{text:?}");
+        }
+        assert_eq!(
+            lines("a\r\n"),
+            vec![("a".into(), true), (String::new(), false)]
+        );
+        assert_eq!(lines(""), vec![(String::new(), false)]);
     }
 
     #[test]
