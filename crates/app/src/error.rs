@@ -36,6 +36,10 @@ pub enum ErrorCode {
     /// An input broke a rule; the message says which.
     #[serde(rename = "input.invalid")]
     InputInvalid,
+    /// The import gate refused the data; the message lists where and why
+    /// (nothing of it was stored).
+    #[serde(rename = "import.refused")]
+    ImportRefused,
     /// What was asked for does not exist (or no longer).
     #[serde(rename = "not_found")]
     NotFound,
@@ -63,6 +67,7 @@ impl ErrorCode {
             ErrorCode::DbUnavailable => "db.unavailable",
             ErrorCode::DbFailed => "db.failed",
             ErrorCode::InputInvalid => "input.invalid",
+            ErrorCode::ImportRefused => "import.refused",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Conflict => "conflict",
             ErrorCode::IoFailed => "io.failed",
@@ -213,6 +218,12 @@ impl From<okusuri_print::PrintError> for AppError {
             _ => ErrorCode::IoFailed,
         };
         AppError::new(code, e.to_string())
+    }
+}
+
+impl From<okusuri_domain::gate::Refused> for AppError {
+    fn from(e: okusuri_domain::gate::Refused) -> AppError {
+        AppError::new(ErrorCode::ImportRefused, e.to_string())
     }
 }
 

@@ -6,9 +6,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use okusuri_app::AppError;
 use okusuri_app::limits::IMPORT_BATCH;
-use okusuri_jahis::{Mode, read};
 use okusuri_store::HistoryFilter;
 
 use crate::signin::{finish, open_signed_in};
@@ -84,21 +82,8 @@ pub async fn import(
     let (app, session) = open_signed_in(&dir, staff).await?;
     let mut all_ok = true;
     for chunk in args.files.chunks(IMPORT_BATCH) {
-        let parsed: Vec<(String, Result<okusuri_jahis::Document, AppError>)> = chunk
-            .iter()
-            .map(|path| {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let doc = std::fs::read(path)
-                    .map_err(|e| AppError::invalid(format!("ファイルを読めません（{e}）")))
-                    .and_then(|bytes| read(&bytes, Mode::Lenient).map_err(AppError::from));
-                (name, doc)
-            })
-            .collect();
         let results = app
-            .import_documents(&session, &parsed)
+            .import_paths(&session, chunk)
             .await
             .map_err(|e| e.message)?;
         for (path, result) in chunk.iter().zip(results) {

@@ -138,7 +138,7 @@ fn a_bad_file_is_reported_and_the_others_still_import() {
     );
     assert_eq!(code, 1);
     assert!(
-        err.contains("junk.txt: JAHIS形式のデータではありません"),
+        err.contains("junk.txt: 取り込みませんでした: JAHIS形式のデータではありません"),
         "{err}"
     );
     assert!(

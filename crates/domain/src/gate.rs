@@ -492,10 +492,31 @@ impl Gate {
     /// profile, the demo): checked as the JAHIS text it stands for, so the
     /// same rules apply (line numbers then count in that text).
     pub fn built(&self, doc: &Document) -> Result<Admitted, Refused> {
-        let bytes = okusuri_jahis::write(doc, okusuri_jahis::Encoding::Utf8)
+        // A document from another layout carries that layout's name (e.g.
+        // `NSIPS`): written as the newest JAHIS version, named back after.
+        let is_jahis = doc.version.starts_with("JAHISTC");
+        let renamed;
+        let as_jahis = if is_jahis && doc.output_category.is_some() {
+            doc
+        } else {
+            renamed = Document {
+                version: if is_jahis {
+                    doc.version.clone()
+                } else {
+                    "JAHISTC08".into()
+                },
+                output_category: doc.output_category.or(Some(1)),
+                ..doc.clone()
+            };
+            &renamed
+        };
+        let bytes = okusuri_jahis::write(as_jahis, okusuri_jahis::Encoding::Utf8)
             .map_err(|e| refused("text.undecodable", e.to_string()))?;
-        let doc = self.read(&bytes)?;
-        self.judge(doc)
+        let mut read = self.read(&bytes)?;
+        read.version.clone_from(&doc.version);
+        read.output_category = doc.output_category;
+        read.encoding = doc.encoding;
+        self.judge(read)
     }
 
     fn read(&self, bytes: &[u8]) -> Result<Document, Refused> {

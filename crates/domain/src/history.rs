@@ -32,6 +32,8 @@ pub struct HistoryDispensing {
     pub notes: Vec<Note>,
     /// What コピー puts on the clipboard for the whole prescription (P5).
     pub copy_text: String,
+    /// What the import gate warned about in its data (shown as ⚠).
+    pub warnings: Vec<String>,
 }
 
 /// An RP.
@@ -119,6 +121,8 @@ pub struct DispensingFacts {
     pub rps: Vec<RpFacts>,
     /// Its notes (401, 411, 421, 501, 601).
     pub notes: Vec<Note>,
+    /// The import gate's warnings about it, one per line.
+    pub warnings: Option<String>,
 }
 
 /// The facts of an RP.
@@ -237,6 +241,10 @@ pub fn build(facts: DispensingFacts, as_of: NaiveDate) -> HistoryDispensing {
         rps,
         notes: facts.notes,
         copy_text,
+        warnings: facts
+            .warnings
+            .map(|w| w.lines().map(str::to_owned).collect())
+            .unwrap_or_default(),
     }
 }
 

@@ -22,7 +22,8 @@ fn facts(doc: &Document) -> Vec<DispensingFacts> {
     };
     doc.dispensings
         .iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(index, d)| {
             let rps = d
                 .rps
                 .iter()
@@ -78,6 +79,15 @@ fn facts(doc: &Document) -> Vec<DispensingFacts> {
                     .chain(texts(421, &d.leftover))
                     .chain(texts(501, &d.remarks))
                     .collect(),
+                warnings: {
+                    let lines: Vec<String> = doc
+                        .issues
+                        .iter()
+                        .filter(|i| i.dispensing == Some(index))
+                        .map(crate::gate::where_and_what)
+                        .collect();
+                    (!lines.is_empty()).then(|| lines.join("\n"))
+                },
             }
         })
         .collect()

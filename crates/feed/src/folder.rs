@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Utc};
+use okusuri_domain::gate::{Admitted, Gate};
 use okusuri_jahis::model::Institution;
-use okusuri_jahis::{Document, Mode};
 use okusuri_store::{FeedFile, FeedFileStatus, ImportItem, ImportSource, Store};
 use regex::Regex;
 use serde::Serialize;
@@ -138,7 +138,7 @@ struct Loaded {
     name: String,
     seen: Seen,
     hash: String,
-    parsed: Result<Vec<(Document, ImportSource)>, String>,
+    parsed: Result<Vec<(Admitted, ImportSource)>, String>,
 }
 
 /// One watched folder and what the feed knows of it.
@@ -403,10 +403,13 @@ impl FolderFeed {
         now: DateTime<Utc>,
     ) -> Result<Vec<FeedEvent>, FeedError> {
         let folder = self.config.path.clone();
+        let today = now.with_timezone(&chrono::Local).date_naive();
         let reader = Reader {
             profile: self.profile.clone(),
             id_pattern: self.id_pattern.clone(),
             source: self.config.source.clone(),
+            gate: Gate::new(today, self.store.import_max_bytes().await?),
+            here: self.this_facility().await?,
         };
         let known_hashes: HashMap<String, String> = files
             .iter()
@@ -421,26 +424,18 @@ impl FolderFeed {
         .await
         .map_err(|e| FeedError::Config(e.to_string()))?;
 
-        let here = self.this_facility().await?;
-        // The parsed documents move out of `loaded` (no copies): each file's
-        // outcome starts as parsed-or-not and collects its import results.
+        // The admitted documents move out of `loaded` (no copies): each
+        // file's outcome starts as admitted-or-refused and collects its
+        // import results.
         let mut loaded = loaded;
         let mut outcome: Vec<Result<(Vec<i64>, usize), String>> = Vec::with_capacity(loaded.len());
-        let mut docs: Vec<(usize, Document, ImportSource)> = Vec::new();
+        let mut docs: Vec<(usize, Admitted, ImportSource)> = Vec::new();
         for (i, file) in loaded.iter_mut().enumerate() {
             match std::mem::replace(&mut file.parsed, Ok(Vec::new())) {
                 Err(reason) => outcome.push(Err(reason)),
                 Ok(parsed) => {
                     outcome.push(Ok((Vec::new(), 0)));
-                    for (mut doc, source) in parsed {
-                        if self.profile.is_some() {
-                            // The receipt computer's own dispensings are this facility's.
-                            for d in &mut doc.dispensings {
-                                d.dispensed_at = d.dispensed_at.take().or_else(|| here.clone());
-                            }
-                        }
-                        docs.push((i, doc, source));
-                    }
+                    docs.extend(parsed.into_iter().map(|(doc, source)| (i, doc, source)));
                 }
             }
         }
@@ -555,11 +550,14 @@ fn list(folder: &Path) -> std::io::Result<Vec<(String, Seen)>> {
     Ok(out)
 }
 
-/// Reads and parses files off the async threads.
+/// Reads files off the async threads and passes them through the import gate.
 struct Reader {
     profile: Option<std::sync::Arc<Profile>>,
     id_pattern: Option<Regex>,
     source: String,
+    gate: Gate,
+    /// This facility, for dispensings read through a profile.
+    here: Option<Institution>,
 }
 
 impl Reader {
@@ -570,14 +568,14 @@ impl Reader {
         seen: Seen,
         known_hashes: &HashMap<String, String>,
     ) -> Loaded {
-        let bytes = match std::fs::read(folder.join(&name)) {
+        let bytes = match read_at_most(&folder.join(&name), &self.gate) {
             Ok(b) => b,
-            Err(e) => {
+            Err(reason) => {
                 return Loaded {
                     name,
                     seen,
                     hash: String::new(),
-                    parsed: Err(format!("ファイルを読めません（{}）。", io_reason(&e))),
+                    parsed: Err(reason),
                 };
             }
         };
@@ -603,36 +601,66 @@ impl Reader {
         }
     }
 
-    fn parse(&self, name: &str, bytes: &[u8]) -> Result<Vec<(Document, ImportSource)>, String> {
-        if bytes.is_empty() {
-            return Err("ファイルが空です。".into());
-        }
+    fn parse(&self, name: &str, bytes: &[u8]) -> Result<Vec<(Admitted, ImportSource)>, String> {
         let label = format!("feed:{name}");
         match &self.profile {
-            Some(profile) => Ok(profile
-                .read(bytes)
-                .map_err(|e| e.to_string())?
-                .into_iter()
-                .map(|p| {
+            Some(profile) => {
+                if bytes.is_empty() {
+                    return Err("ファイルが空です。".into());
+                }
+                let mut out = Vec::new();
+                for mut p in profile.read(bytes).map_err(|e| e.to_string())? {
+                    // The receipt computer's own dispensings are this facility's.
+                    for d in &mut p.doc.dispensings {
+                        d.dispensed_at = d.dispensed_at.take().or_else(|| self.here.clone());
+                    }
+                    let admitted = self
+                        .gate
+                        .built(&p.doc)
+                        .map_err(|e| format!("患者番号{}: {e}", p.patient_id))?;
                     let source = ImportSource {
                         label: label.clone(),
                         external_id: Some((self.source.clone(), p.patient_id)),
                     };
-                    (p.doc, source)
-                })
-                .collect()),
+                    out.push((admitted, source));
+                }
+                Ok(out)
+            }
             None => {
-                let doc = okusuri_jahis::read(bytes, Mode::Lenient).map_err(|e| e.to_string())?;
+                let admitted = self.gate.file(bytes).map_err(|e| e.to_string())?;
                 let external_id = self
                     .id_pattern
                     .as_ref()
                     .and_then(|re| re.captures(name))
                     .and_then(|c| c.name("id"))
                     .map(|m| (self.source.clone(), m.as_str().to_string()));
-                Ok(vec![(doc, ImportSource { label, external_id })])
+                Ok(vec![(admitted, ImportSource { label, external_id })])
             }
         }
     }
+}
+
+/// Reads a file if it is within the gate's size limit: refused by its size
+/// before any byte is read, and read no further than the limit (a file that
+/// grows past it while being read is refused too).
+pub fn read_at_most(path: &Path, gate: &Gate) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| format!("ファイルを読めません（{}）。", io_reason(&e));
+    // Looked at before opening: opening a FIFO would wait for a writer.
+    if !std::fs::metadata(path).map_err(unreadable)?.is_file() {
+        return Err("通常のファイルではありません（フォルダや特殊ファイルは読みません）。".into());
+    }
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    gate.check_size(meta.len()).map_err(|e| e.to_string())?;
+    let limit = gate.max_bytes();
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    gate.check_size(bytes.len() as u64)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
 }
 
 /// Moves an imported file to `processed/YYYY-MM-DD/` (local date), never

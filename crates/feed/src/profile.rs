@@ -19,6 +19,9 @@ use okusuri_jahis::{Document, Encoding};
 use serde::Deserialize;
 use toml::Spanned;
 
+/// 作成者 1 (医療関係者): the receipt computer writes for the pharmacy.
+const AUTHOR_PROVIDER: u8 = 1;
+
 /// A 1-based field number, with where it was written in the profile.
 type Field = Spanned<usize>;
 
@@ -389,6 +392,7 @@ impl Profile {
             }),
             dispensings: vec![Dispensing {
                 date: Some(dispensed),
+                author: Some(AUTHOR_PROVIDER),
                 ..Dispensing::default()
             }],
             ..Document::default()
@@ -424,8 +428,14 @@ impl Profile {
             name: Some(name.to_string()),
             dose: optional(&d.dose),
             unit: optional(&d.unit),
-            code_kind: d.code.as_ref().and_then(get).map(|_| 2),
+            // 薬品コード種別 2 レセプト電算, or 1 なし.
+            code_kind: Some(if d.code.as_ref().and_then(get).is_some() {
+                2
+            } else {
+                1
+            }),
             code: optional(&d.code),
+            author: Some(AUTHOR_PROVIDER),
             ..Drug::default()
         };
         let Some(dispensing) = current.doc.dispensings.last_mut() else {
@@ -440,6 +450,8 @@ impl Profile {
                     quantity,
                     unit: optional(&d.quantity_unit),
                     form,
+                    code_kind: Some(1), // 用法コード種別 1 なし
+                    author: Some(AUTHOR_PROVIDER),
                     ..Usage::default()
                 }),
                 drugs: vec![drug],

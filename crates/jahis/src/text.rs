@@ -253,7 +253,13 @@ mod tests {
                 .collect()
         };
         let expected = vec![("a".into(), true), ("b".into(), true), ("c".into(), false)];
-        for text in ["a\r\nb\r\nc", "a\nb\nc", "a\rb\rc", "a\n\rb\n\rc", "a\r\nb\nc"] {
+        for text in [
+            "a\r\nb\r\nc",
+            "a\nb\nc",
+            "a\rb\rc",
+            "a\n\rb\n\rc",
+            "a\r\nb\nc",
+        ] {
             assert_eq!(lines(text), expected, "{text:?}");
         }
         assert_eq!(

@@ -7,7 +7,23 @@ use chrono::{DateTime, Utc};
 use crate::access_log::AccessEvent;
 use crate::{Actor, Store, StoreError};
 
+/// The setting that caps the size of a file to import, in bytes (shared by
+/// the feed, 取込 and the command line; the hardening settings edit it).
+pub const IMPORT_MAX_BYTES_KEY: &str = "import.max_file_bytes";
+/// Its default: 32 MiB, far above any one patient's export (a 10-year
+/// history of daily dispensings is about 2 MB).
+pub const DEFAULT_IMPORT_MAX_BYTES: u64 = 32 * 1024 * 1024;
+
 impl Store {
+    /// The largest file the import gate reads, in bytes.
+    pub async fn import_max_bytes(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .setting(IMPORT_MAX_BYTES_KEY)
+            .await?
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(DEFAULT_IMPORT_MAX_BYTES))
+    }
+
     /// The value of a setting, if set.
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         sqlx::query_scalar!("SELECT value FROM settings WHERE key = ?", key)

@@ -249,7 +249,7 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
     let same = store
         .import_jahis(
             &common::sys(),
-            &doc("山田 太朗", "ヤマダ タロウ", "19800101"),
+            &common::admit(&doc("山田 太朗", "ヤマダ タロウ", "19800101")),
             &feed("000123"),
             now,
         )
@@ -262,7 +262,7 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
     store
         .import_jahis(
             &common::sys(),
-            &doc("佐藤 次郎", "サトウ ジロウ", "19700101"),
+            &common::admit(&doc("佐藤 次郎", "サトウ ジロウ", "19700101")),
             &feed("000200"),
             now,
         )
@@ -299,7 +299,7 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
     let next = store
         .import_jahis(
             &common::sys(),
-            &doc("山田 太朗", "ヤマダ タロウ", "19800101"),
+            &common::admit(&doc("山田 太朗", "ヤマダ タロウ", "19800101")),
             &feed("000123"),
             now,
         )

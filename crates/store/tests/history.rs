@@ -33,7 +33,12 @@ async fn import(
     src: &ImportSource,
 ) -> okusuri_store::ImportSummary {
     store
-        .import_jahis(&common::sys(), doc, src, at(2026, 11, 1, 0, 0))
+        .import_jahis(
+            &common::sys(),
+            &common::admit(doc),
+            src,
+            at(2026, 11, 1, 0, 0),
+        )
         .await
         .unwrap()
 }
@@ -102,6 +107,7 @@ async fn identity_never_merges_two_people_silently() {
     // Other birth date: another person.
     let mut other_birth = doc.clone();
     other_birth.patient.as_mut().unwrap().birth_date = Some("1958-03-04".into());
+    other_birth.patient.as_mut().unwrap().birth_date_text = Some("19580304".into());
     assert!(
         import(&store, &other_birth, &source("c"))
             .await
@@ -128,12 +134,24 @@ async fn identity_never_merges_two_people_silently() {
     assert_eq!(store.counts().await.unwrap().patients, 4);
 }
 
+/// A later part of split data: the gate lets it in without a patient (the
+/// first part has it), and alone it cannot be stored.
+fn continuation_part() -> okusuri_domain::gate::Admitted {
+    let mut doc = fixture("v26-example-01.txt");
+    doc.patient = None;
+    doc.split = Some(okusuri_jahis::model::SplitControl {
+        data_id: "20261101000001".into(),
+        count: 2,
+        seq: 2,
+    });
+    common::admit(&doc)
+}
+
 #[tokio::test]
 async fn a_document_without_a_patient_is_refused_and_stores_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;
-    let mut doc = fixture("v26-example-01.txt");
-    doc.patient = None;
+    let doc = continuation_part();
     let err = store
         .import_jahis(&common::sys(), &doc, &source("x"), at(2026, 11, 1, 0, 0))
         .await
@@ -454,9 +472,8 @@ async fn a_batch_keeps_each_document_whole_and_the_same_person_once() {
     use okusuri_store::ImportItem;
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;
-    let doc = fixture("v26-example-11.txt");
-    let mut no_patient = doc.clone();
-    no_patient.patient = None;
+    let doc = common::admit(&fixture("v26-example-11.txt"));
+    let no_patient = continuation_part();
     let src = source("batch");
     let items = [
         ImportItem {
@@ -513,7 +530,7 @@ async fn another_notebook_is_drawn_without_storing_and_taken_in_onto_the_chosen_
         .import_notebook_onto(
             &common::act(&admin),
             other.patient_id,
-            &doc,
+            &common::admit(&doc),
             at(2026, 11, 2, 0, 0),
         )
         .await
@@ -529,7 +546,12 @@ async fn another_notebook_is_drawn_without_storing_and_taken_in_onto_the_chosen_
         Some("他社手帳: 2 added, 0 skipped")
     );
     let err = store
-        .import_notebook_onto(&common::act(&admin), 999, &doc, at(2026, 11, 2, 0, 0))
+        .import_notebook_onto(
+            &common::act(&admin),
+            999,
+            &common::admit(&doc),
+            at(2026, 11, 2, 0, 0),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), "取り込み先の患者が見つかりません。");

@@ -77,7 +77,7 @@ async fn two_records(store: &Store) -> (i64, i64) {
     let a = store
         .import_jahis(
             &common::sys(),
-            &doc,
+            &common::admit(&doc),
             &ImportSource {
                 label: "import:a".into(),
                 external_id: None,
@@ -95,7 +95,7 @@ async fn two_records(store: &Store) -> (i64, i64) {
     let b = store
         .import_jahis(
             &common::sys(),
-            &renamed,
+            &common::admit(&renamed),
             &recept("000123"),
             at(2026, 11, 1, 0, 0),
         )
@@ -178,7 +178,7 @@ async fn merge_moves_everything_once_and_undo_restores_exactly() {
     let later = store
         .import_jahis(
             &common::sys(),
-            &fixture("v26-example-04.txt"),
+            &common::admit(&fixture("v26-example-04.txt")),
             &recept("000123"),
             at(2026, 11, 22, 3, 0),
         )
@@ -253,7 +253,7 @@ async fn merges_that_would_lose_track_are_refused() {
     let c = store
         .import_jahis(
             &common::sys(),
-            &other,
+            &common::admit(&other),
             &recept("000555"),
             at(2026, 11, 1, 0, 0),
         )
@@ -416,7 +416,7 @@ async fn remap_swaps_ids_keeps_history_and_is_audited() {
     let a = store
         .import_jahis(
             &common::sys(),
-            &fixture("v26-example-11.txt"),
+            &common::admit(&fixture("v26-example-11.txt")),
             &recept("1"),
             now,
         )
@@ -426,7 +426,7 @@ async fn remap_swaps_ids_keeps_history_and_is_audited() {
     let b = store
         .import_jahis(
             &common::sys(),
-            &fixture("v26-example-08.txt"),
+            &common::admit(&fixture("v26-example-08.txt")),
             &recept("2"),
             now,
         )
@@ -450,7 +450,7 @@ async fn remap_swaps_ids_keeps_history_and_is_audited() {
     let next = store
         .import_jahis(
             &common::sys(),
-            &fixture("v26-example-04.txt"),
+            &common::admit(&fixture("v26-example-04.txt")),
             &recept("2"),
             now,
         )
@@ -501,7 +501,7 @@ async fn a_remap_with_mistakes_changes_nothing_and_says_which_lines() {
     let a = store
         .import_jahis(
             &common::sys(),
-            &fixture("v26-example-11.txt"),
+            &common::admit(&fixture("v26-example-11.txt")),
             &recept("1"),
             now,
         )
@@ -511,7 +511,7 @@ async fn a_remap_with_mistakes_changes_nothing_and_says_which_lines() {
     store
         .import_jahis(
             &common::sys(),
-            &fixture("v26-example-08.txt"),
+            &common::admit(&fixture("v26-example-08.txt")),
             &recept("2"),
             now,
         )
@@ -557,7 +557,7 @@ async fn a_remap_with_mistakes_changes_nothing_and_says_which_lines() {
         store
             .import_jahis(
                 &common::sys(),
-                &fixture("v26-example-04.txt"),
+                &common::admit(&fixture("v26-example-04.txt")),
                 &recept("1"),
                 now
             )

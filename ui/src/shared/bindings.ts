@@ -59,7 +59,7 @@ message: string,
  */
 detail?: string, };
 
-export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "not_found" | "conflict" | "io.failed" | "setup.required";
+export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required";
 
 export type Permission = "view_patients" | "edit_notes" | "issue_cards" | "print_qr" | "take_in_notebook" | "merge_patients" | "import_files" | "change_settings" | "remap_ids" | "manage_staff";
 
@@ -592,7 +592,11 @@ notes: Array<Note>,
 /**
  * What コピー puts on the clipboard for the whole prescription (P5).
  */
-copy_text: string, };
+copy_text: string, 
+/**
+ * What the import gate warned about in its data (shown as ⚠).
+ */
+warnings: Array<string>, };
 
 export type HistoryRp = { 
 /**
@@ -698,7 +702,11 @@ otc: Array<string>,
 /**
  * What is wrong with the data, one line each (`3行目: …`).
  */
-issues: Array<string>, };
+issues: Array<string>, 
+/**
+ * Why it cannot be taken in (the import gate's refusal), if it cannot.
+ */
+refused: string | null, };
 
 export type FolderConfig = { 
 /**

@@ -114,6 +114,7 @@ struct DispensingRow {
     place_code: Option<String>,
     pharmacist_name: Option<String>,
     prescriber_name: Option<String>,
+    warnings: Option<String>,
 }
 
 struct LineRow {
@@ -249,7 +250,7 @@ impl Store {
         let mut rows = sqlx::query_as!(
             DispensingRow,
             r#"SELECT id AS "id!: i64", dispensed_on, place_name, place_prefecture, place_table, place_code,
-                      pharmacist_name, prescriber_name
+                      pharmacist_name, prescriber_name, warnings
                FROM dispensing
                WHERE patient_id = ?1 AND (dispensed_on, id) < (?2, ?3)
                  AND (?4 = 0 OR (?4 = 2) = (COALESCE(place_prefecture, '') = ?5 AND COALESCE(place_table, '') = ?6
@@ -315,6 +316,7 @@ impl Store {
                         .filter(|n| n.owner == r.id)
                         .map(|n| note(n.record, n.text.clone()))
                         .collect(),
+                    warnings: r.warnings,
                 }
             })
             .collect();

@@ -20,7 +20,7 @@
 //! their text.
 
 use chrono::{DateTime, Utc};
-use okusuri_jahis::Document;
+use okusuri_domain::gate::Admitted;
 use okusuri_jahis::model::{Dispensing, Otc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -147,8 +147,8 @@ type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 /// One document of a batch and where it came from.
 #[derive(Debug, Clone, Copy)]
 pub struct ImportItem<'a> {
-    /// The parsed document.
-    pub doc: &'a Document,
+    /// The document, as the import gate let it in.
+    pub doc: &'a Admitted,
     /// Where it came from.
     pub source: &'a ImportSource,
 }
@@ -166,7 +166,7 @@ impl Store {
     pub async fn import_jahis(
         &self,
         actor: &Actor,
-        doc: &Document,
+        doc: &Admitted,
         source: &ImportSource,
         now: DateTime<Utc>,
     ) -> Result<ImportSummary, ImportError> {
@@ -431,11 +431,12 @@ impl Store {
         let mut rows: Vec<bulk::DispensingRow> = Vec::new();
         let mut origin: Vec<(usize, &Dispensing)> = Vec::new();
         for p in placed {
-            for d in &p.item.doc.dispensings {
+            for (i, d) in p.item.doc.dispensings.iter().enumerate() {
                 rows.push(bulk::DispensingRow::new(
                     d,
                     p.patient_id,
                     &p.item.source.label,
+                    p.item.doc.dispensing_warnings(i),
                 ));
                 origin.push((p.index, d));
             }
@@ -447,14 +448,15 @@ impl Store {
         let inserted = sqlx::query!(
             r#"INSERT INTO dispensing (patient_id, identity, dispensed_on, place_name, place_prefecture, place_table,
                  place_code, pharmacist_name, prescriber_name, prescriber_prefecture, prescriber_table,
-                 prescriber_code, source, imported_at)
+                 prescriber_code, source, imported_at, warnings)
                SELECT json_extract(value, '$.patient_id'), json_extract(value, '$.identity'),
                       json_extract(value, '$.date'),
                       json_extract(value, '$.place_name'), json_extract(value, '$.place_prefecture'),
                       json_extract(value, '$.place_table'), json_extract(value, '$.place_code'),
                       json_extract(value, '$.pharmacist_name'), json_extract(value, '$.prescriber_name'),
                       json_extract(value, '$.prescriber_prefecture'), json_extract(value, '$.prescriber_table'),
-                      json_extract(value, '$.prescriber_code'), json_extract(value, '$.source'), ?2
+                      json_extract(value, '$.prescriber_code'), json_extract(value, '$.source'), ?2,
+                      json_extract(value, '$.warnings')
                FROM jsonb_each(?1) WHERE true ORDER BY key
                ON CONFLICT (patient_id, identity) DO NOTHING
                RETURNING id AS "id!: i64", patient_id, identity"#,

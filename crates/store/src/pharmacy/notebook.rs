@@ -3,7 +3,7 @@
 //! `okusuri_domain::notebook`'s.
 
 use chrono::{DateTime, Utc};
-use okusuri_jahis::Document;
+use okusuri_domain::gate::Admitted;
 
 use crate::import::{ImportError, ImportItem, ImportSource, ImportSummary};
 use crate::{Actor, Store};
@@ -15,7 +15,7 @@ impl Store {
         &self,
         actor: &Actor,
         patient_id: i64,
-        doc: &Document,
+        doc: &Admitted,
         now: DateTime<Utc>,
     ) -> Result<ImportSummary, ImportError> {
         let source = ImportSource {

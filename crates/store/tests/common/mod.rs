@@ -65,3 +65,12 @@ pub fn sys() -> Actor {
 pub fn act(staff: &Staff) -> Actor {
     Actor::staff(staff, Via::Window)
 }
+
+/// A document as the import gate lets it in (the store takes nothing else).
+/// The gate's "today" is far ahead, so tests may use any past date.
+pub fn admit(doc: &okusuri_jahis::Document) -> okusuri_domain::gate::Admitted {
+    let today = chrono::NaiveDate::from_ymd_opt(2099, 12, 31).unwrap();
+    okusuri_domain::gate::Gate::new(today, u64::MAX)
+        .built(doc)
+        .unwrap_or_else(|e| panic!("{e}"))
+}

@@ -18,10 +18,16 @@ pub struct DispensingRow<'a> {
     prescriber_prefecture: Option<&'a str>,
     prescriber_table: Option<&'a str>,
     prescriber_code: Option<&'a str>,
+    warnings: Option<String>,
 }
 
 impl<'a> DispensingRow<'a> {
-    pub fn new(d: &'a Dispensing, patient_id: i64, source: &'a str) -> Self {
+    pub fn new(
+        d: &'a Dispensing,
+        patient_id: i64,
+        source: &'a str,
+        warnings: Option<String>,
+    ) -> Self {
         let place = d.dispensed_at.as_ref();
         let prescriber = d.prescribed_at.as_ref();
         DispensingRow {
@@ -38,6 +44,7 @@ impl<'a> DispensingRow<'a> {
             prescriber_prefecture: prescriber.and_then(|p| p.prefecture.as_deref()),
             prescriber_table: prescriber.and_then(|p| p.table.as_deref()),
             prescriber_code: prescriber.and_then(|p| p.code.as_deref()),
+            warnings,
         }
     }
 }
