@@ -21,6 +21,7 @@ export function notebookView(preview: NotebookPreview): HTMLElement {
     "section",
     { id: "notebook-view" },
     h("h3", { id: "notebook-patient" }, who || "患者情報なし"),
+    preview.refused ? h("p", { id: "notebook-refused", class: "message" }, `このデータは取り込めません（表示のみ）。${preview.refused}`) : "",
     preview.issues.length
       ? h("ul", { id: "notebook-issues", class: "message" }, ...preview.issues.map((i) => h("li", {}, i)))
       : "",
@@ -48,7 +49,7 @@ export function renderOtherNotebook(ctx: Context): void {
         if (!data.length) throw new Error("QRコードを読み取るか、ファイルを選んでください。");
         const preview = await ctx.api.previewOtherNotebook(data);
         bytes = data;
-        mount(view, notebookView(preview), takeIn(preview));
+        mount(view, notebookView(preview), preview.refused ? "" : takeIn(preview));
       })
       .catch((e: unknown) => { message.show(errorText(e)); });
   });

@@ -15,6 +15,7 @@ const dispensing: HistoryDispensing = {
   pharmacist: "工業会 次郎",
   notes: [{ record: 501, label: "備考", text: "初回" }],
   copy_text: "all drugs",
+  warnings: [],
   rps: [
     {
       rp_no: 1,
@@ -47,6 +48,20 @@ describe("dispensing card", () => {
     expect(drugs[1].querySelector(".drug-notes")?.textContent).toBe("処方服薬注意眠気に注意");
     expect(card.querySelector(".rp-notes")).toBeNull();
     expect(card.querySelector(".dispensing-notes")?.textContent).toBe("備考初回");
+  });
+
+  it("marks data the import gate warned about with ⚠ and its messages", () => {
+    expect(dispensingCard(dispensing, () => undefined).querySelector(".import-warning")).toBeNull();
+    const warned = { ...dispensing, warnings: ["7行目 レコード5: 調剤に調剤－医療機関等（11）がありません。", "9行目 レコード201: x"] };
+    const card = dispensingCard(warned, () => undefined);
+    const mark = card.querySelector<HTMLButtonElement>("header .import-warning")!;
+    expect(mark.textContent).toBe("⚠");
+    expect(mark.title).toBe(warned.warnings.join("\n"));
+    const list = card.querySelector<HTMLElement>(".import-warnings")!;
+    expect(list.hidden).toBe(true);
+    mark.click();
+    expect(list.hidden).toBe(false);
+    expect([...list.querySelectorAll("li")].map((li) => li.textContent)).toEqual(warned.warnings);
   });
 
   it("copies the whole dispensing or one drug", () => {

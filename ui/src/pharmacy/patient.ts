@@ -67,6 +67,25 @@ function drugRow(drug: HistoryDrug, rpNotes: Note[], onCopy: () => void): HTMLEl
   );
 }
 
+/**
+ * The import gate's warnings about a dispensing's data: a small ⚠ whose
+ * messages show on hover and, for touch and keyboard, when pressed.
+ */
+function warningMark(warnings: string[]): HTMLElement {
+  const text = warnings.join("\n");
+  const mark = h(
+    "button",
+    { type: "button", class: "small import-warning", title: text, "aria-label": `データの注意: ${text}`, "aria-expanded": "false" },
+    "⚠",
+  );
+  const list = h("ul", { class: "import-warnings", hidden: "" }, ...warnings.map((w) => h("li", {}, w)));
+  mark.addEventListener("click", () => {
+    list.hidden = !list.hidden;
+    mark.setAttribute("aria-expanded", String(!list.hidden));
+  });
+  return h("span", { class: "import-warning-wrap" }, mark, list);
+}
+
 /** A dispensing card: date, where, prescriber, drugs, notes, コピー. */
 export function dispensingCard(d: HistoryDispensing, copy: (text: string) => void): HTMLElement {
   const copyAll = h("button", { type: "button", class: "small copy-dispensing" }, "コピー");
@@ -89,6 +108,7 @@ export function dispensingCard(d: HistoryDispensing, copy: (text: string) => voi
       h("span", { class: "dispensing-place" }, d.place ?? "調剤場所不明"),
       d.this_facility ? h("span", { class: "badge set" }, "当施設") : null,
       d.prescriber ? h("span", { class: "dispensing-prescriber" }, `処方: ${d.prescriber}`) : null,
+      d.warnings.length ? warningMark(d.warnings) : null,
       copyAll,
     ),
     ...rps,

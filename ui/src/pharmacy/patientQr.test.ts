@@ -29,6 +29,7 @@ function dispensing(id: number, date: string): HistoryDispensing {
     pharmacist: null,
     notes: [],
     copy_text: "",
+    warnings: [],
     rps: [{ rp_no: 1, doctor: null, usage_name: null, form: 1, notes: [], drugs: [{ id: id * 10, name: `薬${id}`, usage_line: "", taking: false, remaining: null, notes: [], copy_text: "" }] }],
   };
 }
