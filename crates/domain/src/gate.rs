@@ -313,10 +313,21 @@ pub const RULES: &[Rule] = &[
 
 /// What an issue does (the table, then the reader's severity).
 pub fn verdict(issue: &Issue) -> Verdict {
-    let record = issue.record.as_deref().unwrap_or_default();
+    // By record number, not text: `001` is record 1 (found by the fuzzer).
+    let record = issue
+        .record
+        .as_deref()
+        .map(okusuri_jahis::schema::record_id);
+    let applies = |rule: &Rule| {
+        rule.records.is_empty()
+            || rule
+                .records
+                .iter()
+                .any(|r| Some(okusuri_jahis::schema::record_id(r)) == record)
+    };
     RULES
         .iter()
-        .find(|r| r.code == issue.code && (r.records.is_empty() || r.records.contains(&record)))
+        .find(|r| r.code == issue.code && applies(r))
         .map_or(
             match issue.severity {
                 Severity::Error => Verdict::Refuse,
@@ -973,6 +984,18 @@ mod tests {
             [codes::QR_PARTS],
             "a part twice"
         );
+    }
+
+    #[test]
+    fn a_record_number_with_leading_zeros_is_the_same_record() {
+        // Found by the fuzzer: `001` escaped the rules of record 1.
+        let text = "JAHISTC08,2\n19,山田 太郎,+,19800101\n001,2\n";
+        let codes = codes_of(gate().file(text.as_bytes()));
+        assert!(
+            codes.iter().all(|c| c == "field.required_missing"),
+            "{codes:?}"
+        );
+        assert_eq!(codes.len(), 2);
     }
 
     #[test]

@@ -161,28 +161,41 @@ pub struct FolderFeed {
     status: FolderStatus,
 }
 
+/// Compiles the pattern that takes a patient ID out of a file name: a
+/// regular expression with a group `id`.
+pub fn id_pattern(pattern: &str) -> Result<Regex, FeedError> {
+    let re = Regex::new(pattern).map_err(|e| {
+        FeedError::Config(format!(
+            "ファイル名からIDを取り出す正規表現が正しくありません: {pattern}（{e}）"
+        ))
+    })?;
+    if !re.capture_names().any(|n| n == Some("id")) {
+        return Err(FeedError::Config(format!(
+            "ファイル名からIDを取り出す正規表現に (?P<id>…) がありません: {pattern}"
+        )));
+    }
+    Ok(re)
+}
+
+/// The patient ID a file name carries under the pattern, if it matches.
+pub fn id_from_name<'a>(pattern: &Regex, name: &'a str) -> Option<&'a str> {
+    pattern
+        .captures(name)
+        .and_then(|c| c.name("id"))
+        .map(|m| m.as_str())
+}
+
 /// Loads a folder's profile and file-name pattern, as [`FolderFeed::open`] will.
 fn prepare(config: &FolderConfig) -> Result<(Option<Profile>, Option<Regex>), FeedError> {
     let profile = match &config.format {
         Format::Jahis => None,
         Format::Nsips { profile } => Some(Profile::load(profile)?),
     };
-    let id_pattern = match &config.id_from_file_name {
-        None => None,
-        Some(p) => {
-            let re = Regex::new(p).map_err(|e| {
-                FeedError::Config(format!(
-                    "ファイル名からIDを取り出す正規表現が正しくありません: {p}（{e}）"
-                ))
-            })?;
-            if !re.capture_names().any(|n| n == Some("id")) {
-                return Err(FeedError::Config(format!(
-                    "ファイル名からIDを取り出す正規表現に (?P<id>…) がありません: {p}"
-                )));
-            }
-            Some(re)
-        }
-    };
+    let id_pattern = config
+        .id_from_file_name
+        .as_deref()
+        .map(id_pattern)
+        .transpose()?;
     Ok((profile, id_pattern))
 }
 
@@ -655,9 +668,8 @@ impl Reader {
                 let external_id = self
                     .id_pattern
                     .as_ref()
-                    .and_then(|re| re.captures(name))
-                    .and_then(|c| c.name("id"))
-                    .map(|m| (self.source.clone(), m.as_str().to_string()));
+                    .and_then(|re| id_from_name(re, name))
+                    .map(|id| (self.source.clone(), id.to_string()));
                 Ok(vec![(admitted, ImportSource { label, external_id })])
             }
         }

@@ -19,7 +19,9 @@ pub mod profile;
 pub mod watch;
 
 pub use config::{AfterImport, FolderConfig, Format, SETTINGS_KEY, WatchMode, parse_folders};
-pub use folder::{FeedEvent, FolderFeed, FolderStatus, read_at_most};
+pub use folder::{
+    FeedEvent, FolderFeed, FolderStatus, id_from_name, id_pattern, is_temp_name, read_at_most,
+};
 pub use manager::{Manager, Sink, load_folders, save_folders};
 pub use profile::{Profile, ProfileError};
 pub use watch::{run, run_once};

@@ -8,11 +8,17 @@ use crate::access_log::AccessEvent;
 use crate::{Actor, Store, StoreError};
 
 /// The setting that caps the size of a file to import, in bytes (shared by
-/// the feed, 取込 and the command line; the hardening settings edit it).
+/// the feed, 取込 and the command line; the hardening settings edit it). It
+/// can only lower the default.
 pub const IMPORT_MAX_BYTES_KEY: &str = "import.max_file_bytes";
-/// Its default: 32 MiB, far above any one patient's export (a 10-year
-/// history of daily dispensings is about 2 MB).
-pub const DEFAULT_IMPORT_MAX_BYTES: u64 = 32 * 1024 * 1024;
+/// The default and the most allowed: 2 MiB. A JAHIS document is one
+/// patient's, and 2 MiB holds about 5,000 dispensings — far beyond any real
+/// export (a per-visit file is a few kB). Up to it, reading and checking a
+/// file stays under 3 × its size + 30 MB of memory (measured by
+/// `cargo bench -p okusuri-feed --bench gate_memory`); the parsed model of a
+/// dense history costs about 12 × its size, so a higher limit would break
+/// that bound.
+pub const DEFAULT_IMPORT_MAX_BYTES: u64 = 2 * 1024 * 1024;
 
 impl Store {
     /// The largest file the import gate reads, in bytes.
@@ -21,7 +27,9 @@ impl Store {
             .setting(IMPORT_MAX_BYTES_KEY)
             .await?
             .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(DEFAULT_IMPORT_MAX_BYTES))
+            .map_or(DEFAULT_IMPORT_MAX_BYTES, |v: u64| {
+                v.min(DEFAULT_IMPORT_MAX_BYTES)
+            }))
     }
 
     /// The value of a setting, if set.
