@@ -1,12 +1,13 @@
 // P3 and P11 through the real app: an admin sets up the receipt computer's
 // output folder; files written there appear as patients (お薬自動登録 設定済)
 // and update an open patient's 今回のお薬 without a reload; a bad file is
-// listed in 取込エラー; the folder going away shows レセコン接続エラー until it is
+// listed in 取込エラー (a file the import gate refuses is read again on 再試行);
+// the folder going away shows レセコン接続エラー until it is
 // back; after the receipt computer is "replaced", the old ID is mapped to the
 // new one and the new computer's dispensing lands on the same patient.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
@@ -90,6 +91,36 @@ test("folder feed: live 今回のお薬, 取込エラー, connection error, ID r
       await (await browser.$("#open-settings")).click();
       return /000999_bad\.txt: /.test(await (await shown(browser, "#feed-errors")).getText());
     }, { timeout: 10_000, interval: 500 });
+
+    // A file the import gate refuses (調剤等年月日 20261399) is listed with the
+    // line, record and field; it is rewritten in place, same size and time
+    // (so the feed cannot see the change), and 再試行 reads it again.
+    const refusedPath = join(folder, "000777_refused.txt");
+    const refusedText = (date) => [
+      "JAHISTC08,1", "1,再試 花子,2,19700101,,,,,,,サイシ ハナコ", `5,${date},1`,
+      "11,株式会社 工業会薬局 本店,13,4,1234567,,,,1", "201,1,再試行錠,1,錠,2,612170709,1", "301,1,1日1回朝食後,14,日分,1,1,,1", "",
+    ].join("\r\n");
+    writeFileSync(refusedPath, refusedText("20261399"));
+    await browser.waitUntil(async () => {
+      await (await browser.$("#open-settings")).click();
+      return /000777_refused\.txt: /.test(await (await shown(browser, "#feed-errors")).getText());
+    }, { timeout: 10_000, interval: 500 });
+    assert.match(await (await browser.$("#feed-errors")).getText(), /3行目 レコード5 項目1: 調剤等年月日（5）の「調剤等年月日」は日付/);
+    const { atime, mtime } = statSync(refusedPath);
+    writeFileSync(refusedPath, refusedText("20261124"));
+    utimesSync(refusedPath, atime, mtime);
+    const retry = await browser.$("//li[contains(., '000777_refused.txt')]//button[contains(@class, 'retry-file')]");
+    await retry.click();
+    await browser.waitUntil(async () => {
+      await (await browser.$("#open-settings")).click();
+      return !/000777_refused\.txt/.test(await (await shown(browser, "#feed-errors")).getText());
+    }, { timeout: 10_000, interval: 500 });
+    await (await browser.$("#home")).click();
+    await browser.waitUntil(async () => {
+      await fillAndSubmit(browser, "#search-form", { query: "サイシ" }, "#search-submit");
+      return (await browser.$$("#search-results tr.patient")).length === 1;
+    }, { timeout: 10_000, interval: 500 });
+    await (await browser.$("#open-settings")).click();
 
     // P11: the new receipt computer numbers 田中 一郎 as 900123.
     await (await shown(browser, "#remap-old")).setValue("000123");

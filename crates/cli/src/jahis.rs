@@ -100,6 +100,24 @@ fn load(path: &Path, mode: Mode) -> Result<(Document, bool), String> {
     }
 }
 
+/// What the import gate would do with the file today (default size limit):
+/// the line `okusuri jahis validate` ends each file with.
+fn import_verdict(path: &Path) -> String {
+    let gate = okusuri_domain::gate::Gate::new(
+        chrono::Local::now().date_naive(),
+        okusuri_store::settings::DEFAULT_IMPORT_MAX_BYTES,
+    );
+    match okusuri_feed::read_at_most(path, &gate).map(|bytes| gate.file(&bytes)) {
+        Err(message) => format!("取込: できません — {message}"),
+        Ok(Err(refused)) => format!("取込: できません — {refused}"),
+        Ok(Ok(admitted)) if admitted.issues.is_empty() => "取込: できます".into(),
+        Ok(Ok(admitted)) => format!(
+            "取込: できます（警告{}件は調剤に⚠として残ります）",
+            admitted.issues.len()
+        ),
+    }
+}
+
 /// A fresh データ固有ID: the local time, 14 digits.
 fn data_id() -> String {
     chrono::Local::now().format("%Y%m%d%H%M%S").to_string()
@@ -152,6 +170,7 @@ pub fn run(command: JahisCommand) -> Result<ExitCode, String> {
                         println!("{message}");
                     }
                 }
+                println!("  {}", import_verdict(&path));
             }
             Ok(status(all_ok))
         }

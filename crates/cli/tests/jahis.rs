@@ -111,6 +111,21 @@ fn strict_parse_and_validate_exit_1_on_any_issue() {
         ),
         "{report}"
     );
+    // A spec deviation the import gate keeps as a warning.
+    assert!(
+        report.contains("取込: できます（警告2件は調剤に⚠として残ります）"),
+        "{report}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let cut = tmp.path().join("cut.txt");
+    std::fs::write(&cut, "JAHISTC08,1\r\n1,山田 太郎,,\r\n").unwrap();
+    let (code, out, _) = okusuri(&["jahis", "validate", cut.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let report = String::from_utf8(out).unwrap();
+    assert!(
+        report.contains("取込: できません — 取り込みませんでした: 2行目 レコード1 項目2: 患者情報（1）の「性別」が空です。"),
+        "{report}"
+    );
 }
 
 #[test]

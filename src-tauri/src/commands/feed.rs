@@ -48,15 +48,25 @@ pub async fn feed_errors(signed: Signed) -> Result<Vec<FeedError>, AppError> {
     signed.app.feed_errors(&signed.session).await
 }
 
-/// Tries a failed file again on the next scan.
+/// 再試行: forgets the failure and restarts the feed, whose first scan reads
+/// the file again through the import gate.
 #[tauri::command]
 pub async fn retry_feed_file(
     signed: Signed,
     folder: String,
     name: String,
+    app: AppHandle,
+    state: State<'_, AppState>,
 ) -> Result<bool, AppError> {
-    signed
+    let forgotten = signed
         .app
         .retry_feed_file(&signed.session, &folder, &name)
-        .await
+        .await?;
+    if forgotten {
+        let folders = signed.app.feed_folders(&signed.session).await?;
+        state
+            .feed
+            .start(signed.app.store(), folders, crate::feed_sink(&app));
+    }
+    Ok(forgotten)
 }
