@@ -372,6 +372,17 @@ async fn growing_and_renamed_files_with_the_live_feed() {
         settle_ms: 600,
         ..bench.config()
     };
+    // Things that are not files sit in the folder all along.
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(bench.path("fifo.txt"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink(bench.path("loop_b.txt"), bench.path("loop_a.txt")).unwrap();
+    std::os::unix::fs::symlink(bench.path("loop_a.txt"), bench.path("loop_b.txt")).unwrap();
+    std::fs::create_dir(bench.path("dir.txt")).unwrap();
     let task = tokio::spawn(okusuri_feed::run(config, bench.store.clone(), tx, stop_rx));
 
     // A file that keeps growing for 2 s (the writer holds it open).
