@@ -18,6 +18,10 @@ pub struct Status {
     pub permissions: Vec<Permission>,
     /// When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
     pub last_backup: Option<String>,
+    /// The largest file 取込 and 他社手帳 take, in bytes (the window refuses
+    /// a larger one before reading it).
+    #[ts(type = "number")]
+    pub import_max_bytes: u64,
 }
 
 impl App {
@@ -35,6 +39,7 @@ impl App {
             staff: session.map(|s| s.staff().clone()),
             permissions: session.map(Session::permissions).unwrap_or_default(),
             last_backup,
+            import_max_bytes: self.store.import_max_bytes().await?,
         })
     }
 

@@ -29,6 +29,11 @@ export function renderImport(ctx: Context): void {
     void (async () => {
       for (const file of files) {
         try {
+          const limit = ctx.status.import_max_bytes;
+          if (file.size > limit) {
+            const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+            throw new Error(`${file.name}: 取り込みませんでした: ファイルが大きすぎます（${mb(file.size)}、上限${mb(limit)}）。`);
+          }
           const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
           const s = await ctx.api.importJahis(file.name, bytes);
           const line = `${file.name}: 調剤 ${s.dispensings_added}件を追加（${s.dispensings_skipped}件は登録済み）、薬品 ${s.drugs_added}行`;

@@ -39,6 +39,9 @@ export function renderOtherNotebook(ctx: Context): void {
   let bytes: number[] | null = null;
   const read = async (): Promise<number[]> => {
     const chosen = file.files?.[0];
+    if (chosen && chosen.size > ctx.status.import_max_bytes) {
+      throw new Error(`ファイルが大きすぎます（上限${(ctx.status.import_max_bytes / 1048576).toFixed(1)} MB）。`);
+    }
     if (chosen) return Array.from(new Uint8Array(await chosen.arrayBuffer()));
     return Array.from(new TextEncoder().encode(text.value));
   };

@@ -25,7 +25,12 @@ permissions: Array<Permission>,
 /**
  * When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
  */
-last_backup: string | null, };
+last_backup: string | null, 
+/**
+ * The largest file 取込 and 他社手帳 take, in bytes (the window refuses
+ * a larger one before reading it).
+ */
+import_max_bytes: number, };
 
 export type Status = { 
 /**
@@ -43,7 +48,12 @@ permissions: Array<Permission>,
 /**
  * When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
  */
-last_backup: string | null, };
+last_backup: string | null, 
+/**
+ * The largest file 取込 and 他社手帳 take, in bytes (the window refuses
+ * a larger one before reading it).
+ */
+import_max_bytes: number, };
 
 export type AppError = { 
 /**

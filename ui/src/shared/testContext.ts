@@ -13,6 +13,7 @@ export function signedInStatus(staff: Partial<Staff> = {}, permissions: Permissi
     staff: { id: 1, login_id: "x", display_name: "x", role: "clerk", ...staff },
     permissions,
     last_backup: null,
+    import_max_bytes: 2 * 1024 * 1024,
   };
 }
 
