@@ -135,3 +135,14 @@ fn every_qr_symbol_reads_back_byte_for_byte() {
         doc.without_issues()
     );
 }
+
+#[test]
+fn a_line_the_reader_keeps_as_unknown_is_not_a_911() {
+    // Found by the fuzzer: `\x0b911,…` was unknown to the reader but taken
+    // for the split control when the written document was put back together.
+    let bytes = b"JAHISTC08,1\r\n1,A,1,19800101\r\n\x0b911,\x10,11239854,2,2\r\n";
+    let doc = read(bytes, Mode::Lenient).unwrap();
+    assert_eq!(doc.split, None);
+    let whole = okusuri_jahis::write(&doc, okusuri_jahis::Encoding::Utf8).unwrap();
+    assert!(okusuri_jahis::split::assemble(&[whole.as_slice()]).is_ok());
+}

@@ -197,7 +197,10 @@ impl Gate {
     /// same rules apply (line numbers then count in that text).
     pub fn built(&self, doc: &Document) -> Result<Admitted, Refused> {
         // A document from another layout carries that layout's name (e.g.
-        // `NSIPS`): written as the newest JAHIS version, named back after.
+        // `NSIPS`): written as the newest JAHIS version, 出力区分 1 (a
+        // provider's data), named back after. A JAHIS document without a
+        // valid 出力区分 is checked as the reader checked it: not as a
+        // provider's (found by the fuzzer).
         let is_jahis = doc.version.starts_with("JAHISTC");
         let renamed;
         let as_jahis = if is_jahis && doc.output_category.is_some() {
@@ -209,7 +212,7 @@ impl Gate {
                 } else {
                     "JAHISTC08".into()
                 },
-                output_category: doc.output_category.or(Some(1)),
+                output_category: doc.output_category.or(Some(if is_jahis { 2 } else { 1 })),
                 ..doc.clone()
             };
             &renamed

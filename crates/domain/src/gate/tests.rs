@@ -243,6 +243,18 @@ fn a_record_number_with_leading_zeros_is_the_same_record() {
 }
 
 #[test]
+fn what_the_gate_admits_it_admits_again_when_built_back() {
+    // Found by the fuzzer: 出力区分 unreadable (`)1`), so provider-only
+    // fields are not required; building it back must not require them.
+    let text = GOOD
+        .replace("JAHISTC08,1", "JAHISTC08,)1")
+        .replace("毎食後服用,3,日分,1,1,,1", "毎食後服用,3,日分,1,,,1");
+    let admitted = gate().file(&sjis(&text)).unwrap();
+    assert_eq!(admitted.output_category, None);
+    assert!(gate().built(&admitted).is_ok());
+}
+
+#[test]
 fn rules_doc() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/import-rules.md");
     let generated = rules_markdown();
