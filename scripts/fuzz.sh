@@ -43,8 +43,8 @@ done
 wait
 printf '%-15s %14s %10s %8s\n' target execs execs/s crashes
 for t in "${targets[@]}"; do
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$' | tail -1)
-  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$' | tail -1)
+  execs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" 2>/dev/null | grep -o '[0-9]*$' | tail -1 || true)
+  rate=$(grep -ao 'stat::average_exec_per_sec: *[0-9]*' "logs/$t.log" 2>/dev/null | grep -o '[0-9]*$' | tail -1 || true)
   crashes=$(find "artifacts/$t" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \) | wc -l)
   printf '%-15s %14s %10s %8s\n' "$t" "${execs:-?}" "${rate:-?}" "$crashes"
 done
