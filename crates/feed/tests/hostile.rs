@@ -171,14 +171,29 @@ async fn broken_files_are_refused_whole_and_good_files_beside_them_land() {
     let first = bench.feed_once().await;
     assert_eq!(first.values().filter(|r| r.is_ok()).count(), 300);
     let before = bench.checksum(&[]).await;
-    // The limit the hardening settings share: 4 MiB here, so that a file
-    // over it stays quick to write.
+    // The limit the hardening settings share: it can only be lowered (a
+    // higher one would break the memory bound), here to 1 MiB.
+    let key = okusuri_store::settings::IMPORT_MAX_BYTES_KEY;
+    let set = |value: &'static str| {
+        let store = bench.store.clone();
+        async move {
+            store
+                .set_setting(&Actor::system("テスト"), key, value, chrono::Utc::now())
+                .await
+                .unwrap();
+        }
+    };
+    set("104857600").await;
+    assert_eq!(
+        bench.store.import_max_bytes().await.unwrap(),
+        2 * 1024 * 1024
+    );
     bench
         .store
         .set_setting(
             &Actor::system("テスト"),
             okusuri_store::settings::IMPORT_MAX_BYTES_KEY,
-            "4194304",
+            "1048576",
             chrono::Utc::now(),
         )
         .await
@@ -187,7 +202,7 @@ async fn broken_files_are_refused_whole_and_good_files_beside_them_land() {
     let good = jahis_text("良い 患者", &[2]);
     bench.write("good.txt", &sjis(&good));
     // A huge 氏名 with 性別 and 生年月日 empty, under the size limit…
-    let huge_name = format!("JAHISTC08,1\r\n1,{},,\r\n", "山".repeat(1_000_000));
+    let huge_name = format!("JAHISTC08,1\r\n1,{},,\r\n", "山".repeat(300_000));
     bench.write("huge_name.txt", &sjis(&huge_name));
     // …and a file over it (refused before it is read).
     bench.write("too_big.txt", &vec![b'x'; 5 * 1024 * 1024]);
@@ -263,7 +278,7 @@ async fn broken_files_are_refused_whole_and_good_files_beside_them_land() {
     refused(
         &outcome,
         "too_big.txt",
-        &["ファイルが大きすぎます（5.0 MB、上限4.0 MB）"],
+        &["ファイルが大きすぎます（5.0 MB、上限1.0 MB）"],
     );
     refused(&outcome, "bad_date.txt", &["3行目 レコード5 項目1", "日付"]);
     refused(&outcome, "future.txt", &["レコード5", "未来の日付"]);
