@@ -60,6 +60,15 @@ fn okusuri(data: &Path) -> Command {
     cmd
 }
 
+/// `okusuri feed run --once` on a folder, to its end.
+fn feed_once(data: &Path, folder: &Path) -> std::process::Output {
+    okusuri(data)
+        .args(["feed", "run", "--once", "--settle-ms", "0"])
+        .arg(folder)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn killed_in_a_burst_and_restarted_every_dispensing_is_stored_once() {
     let data = tempfile::tempdir().unwrap();
@@ -103,11 +112,7 @@ fn killed_in_a_burst_and_restarted_every_dispensing_is_stored_once() {
         "killed mid-burst: {before} stored"
     );
 
-    let out = okusuri(data.path())
-        .args(["feed", "run", "--once", "--settle-ms", "0"])
-        .arg(folder.path())
-        .output()
-        .unwrap();
+    let out = feed_once(data.path(), folder.path());
     assert!(
         out.status.success(),
         "{}",
@@ -224,6 +229,10 @@ fn sigkill_at_random_moments_loses_and_doubles_nothing() {
     let db = data.path().join("okusuri.db");
     let mut kills = 0;
     let mut finished = false;
+    // The window for a kill widens while a run makes no progress (a slow or
+    // busy machine), so that the feed always gets further.
+    let mut stalled = 0;
+    let mut stored = 0;
     for _ in 0..300 {
         let mut child = okusuri(data.path())
             .args(["feed", "run", "--once", "--settle-ms", "0"])
@@ -235,7 +244,9 @@ fn sigkill_at_random_moments_loses_and_doubles_nothing() {
         // Killed at a random moment from its start: while signing in,
         // reading, inside a batch's transaction, between the import and the
         // ledger write, or between batches — or the run ends first.
-        std::thread::sleep(Duration::from_millis(20 + moments.next(300)));
+        std::thread::sleep(Duration::from_millis(
+            20 + moments.next(300 << stalled.min(5)),
+        ));
         if child.try_wait().unwrap().is_some() {
             finished = true;
             break;
@@ -243,14 +254,13 @@ fn sigkill_at_random_moments_loses_and_doubles_nothing() {
         child.kill().unwrap();
         child.wait().unwrap();
         kills += 1;
+        let now = count(&db, "SELECT count(*) FROM dispensing");
+        stalled = if now > stored { 0 } else { stalled + 1 };
+        stored = now;
     }
     assert!(finished, "the feed never finished in 300 starts");
     // One more clean pass (the run that ended may have been the last batch).
-    let out = okusuri(data.path())
-        .args(["feed", "run", "--once", "--settle-ms", "0"])
-        .arg(folder.path())
-        .output()
-        .unwrap();
+    let out = feed_once(data.path(), folder.path());
     assert!(
         out.status.code().is_some(),
         "{}",
