@@ -79,15 +79,7 @@ fn facts(doc: &Document) -> Vec<DispensingFacts> {
                     .chain(texts(421, &d.leftover))
                     .chain(texts(501, &d.remarks))
                     .collect(),
-                warnings: {
-                    let lines: Vec<String> = doc
-                        .issues
-                        .iter()
-                        .filter(|i| i.dispensing == Some(index))
-                        .map(crate::gate::where_and_what)
-                        .collect();
-                    (!lines.is_empty()).then(|| lines.join("\n"))
-                },
+                warnings: crate::gate::warnings_of(doc, index),
             }
         })
         .collect()

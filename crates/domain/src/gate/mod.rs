@@ -44,15 +44,20 @@ impl Admitted {
     /// The warnings about the dispensing at `index`, as shown on it
     /// (`5行目 レコード301: …`, one per line), if there are any.
     pub fn dispensing_warnings(&self, index: usize) -> Option<String> {
-        let lines: Vec<String> = self
-            .doc
-            .issues
-            .iter()
-            .filter(|i| i.dispensing == Some(index))
-            .map(where_and_what)
-            .collect();
-        (!lines.is_empty()).then(|| lines.join("\n"))
+        warnings_of(&self.doc, index)
     }
+}
+
+/// The issues of `doc` about its dispensing at `index`, one per line
+/// (`5行目 レコード301: …`), if there are any: what ⚠ shows.
+pub fn warnings_of(doc: &Document, index: usize) -> Option<String> {
+    let lines: Vec<String> = doc
+        .issues
+        .iter()
+        .filter(|i| i.dispensing == Some(index))
+        .map(where_and_what)
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// Why a document was refused: every problem that refuses it.
