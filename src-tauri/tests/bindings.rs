@@ -25,6 +25,7 @@ fn generated() -> String {
     declare!(
         okusuri_desk::commands::app::AppStatus,
         okusuri_app::account::Status,
+        okusuri_app::account::DemoAccount,
         okusuri_app::AppError,
         okusuri_app::ErrorCode,
         okusuri_app::Permission,

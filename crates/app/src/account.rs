@@ -22,6 +22,20 @@ pub struct Status {
     /// a larger one before reading it).
     #[ts(type = "number")]
     pub import_max_bytes: u64,
+    /// The demo accounts when this database was made by `okusuri demo`
+    /// (the window shows a デモデータ band and fills in the sign-in form).
+    pub demo: Option<DemoAccount>,
+}
+
+/// What the sign-in form is filled with in a demo data folder.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct DemoAccount {
+    /// 施設ID.
+    pub facility_id: String,
+    /// スタッフID.
+    pub staff_id: String,
+    /// パスワード (the demo's, printed in the README).
+    pub password: String,
 }
 
 impl App {
@@ -40,6 +54,11 @@ impl App {
             permissions: session.map(Session::permissions).unwrap_or_default(),
             last_backup,
             import_max_bytes: self.store.import_max_bytes().await?,
+            demo: self.is_demo().await?.then(|| DemoAccount {
+                facility_id: crate::demo::FACILITY_ID.into(),
+                staff_id: crate::demo::STAFF_ID.into(),
+                password: crate::demo::PASSWORD.into(),
+            }),
         })
     }
 

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod cards;
 pub mod clock;
+pub mod demo;
 pub mod error;
 pub mod limits;
 pub mod link;

@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 mod db;
+mod demo;
 mod feed;
 mod history;
 mod jahis;
@@ -43,6 +44,8 @@ struct Cli {
 enum Command {
     /// 初期設定: the facility and its first administrator (password from a prompt or OKUSURI_PASSWORD).
     Setup(account::SetupArgs),
+    /// Fill a new data folder with a demo of a working day (デモ薬局, 32 patients).
+    Demo(demo::DemoArgs),
     /// Staff (administrators): add, list.
     #[command(subcommand)]
     Staff(account::StaffCommand),
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
                 (Ok(dir), Ok(rt)) => rt.block_on(async move {
                     match command {
                         Command::Setup(args) => account::setup(args, dir).await,
+                        Command::Demo(args) => demo::run(args, dir).await,
                         Command::Staff(cmd) => account::staff(cmd, dir, staff).await,
                         Command::Db(cmd) => db::run(cmd, dir, staff).await,
                         Command::Import(args) => history::import(args, dir, staff).await,

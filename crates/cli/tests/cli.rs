@@ -105,3 +105,63 @@ fn backup_and_restore_from_the_command_line() {
     assert!(!ok);
     assert!(err.contains("このファイルからは復元できません"), "{err}");
 }
+
+#[test]
+fn demo_fills_a_new_folder_and_never_overwrites_real_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let demo = demo_dir.to_str().unwrap();
+    let (ok, out, err) = okusuri(&["--data-dir", demo, "demo"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("患者 32 人（本日 10 人）"), "{out}");
+    let (ok, _, err) = okusuri(&["--data-dir", demo, "demo"]);
+    assert!(!ok);
+    assert!(err.contains("すでにデモデータです"), "{err}");
+    let (ok, _, err) = okusuri(&["--data-dir", demo, "demo", "--fresh"]);
+    assert!(ok, "{err}");
+
+    // A folder with anything else in it is left alone.
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "keep me").unwrap();
+    let (ok, _, err) = okusuri(&["--data-dir", other.to_str().unwrap(), "demo"]);
+    assert!(!ok);
+    assert!(err.contains("他のファイルがあります"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(other.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+
+    // A real pharmacy's database is never replaced, even with --fresh.
+    let real = tmp.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let real_dir = real.to_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_okusuri"))
+        .args([
+            "--data-dir",
+            real_dir,
+            "setup",
+            "--facility-id",
+            "PH1",
+            "--facility-name",
+            "本物薬局",
+            "--admin-id",
+            "admin",
+            "--admin-name",
+            "管理 一郎",
+        ])
+        .env("OKUSURI_PASSWORD", "real-pass-1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (ok, _, err) = okusuri(&["--data-dir", real_dir, "demo", "--fresh"]);
+    assert!(!ok);
+    assert!(err.contains("実際のデータがあります"), "{err}");
+    let (ok, out, _) = okusuri(&["--data-dir", real_dir, "db", "info"]);
+    assert!(ok);
+    assert!(out.contains("PH1") || out.contains("本物薬局"), "{out}");
+}

@@ -30,7 +30,12 @@ last_backup: string | null,
  * The largest file 取込 and 他社手帳 take, in bytes (the window refuses
  * a larger one before reading it).
  */
-import_max_bytes: number, };
+import_max_bytes: number, 
+/**
+ * The demo accounts when this database was made by `okusuri demo`
+ * (the window shows a デモデータ band and fills in the sign-in form).
+ */
+demo: DemoAccount | null, };
 
 export type Status = { 
 /**
@@ -53,7 +58,26 @@ last_backup: string | null,
  * The largest file 取込 and 他社手帳 take, in bytes (the window refuses
  * a larger one before reading it).
  */
-import_max_bytes: number, };
+import_max_bytes: number, 
+/**
+ * The demo accounts when this database was made by `okusuri demo`
+ * (the window shows a デモデータ band and fills in the sign-in form).
+ */
+demo: DemoAccount | null, };
+
+export type DemoAccount = { 
+/**
+ * 施設ID.
+ */
+facility_id: string, 
+/**
+ * スタッフID.
+ */
+staff_id: string, 
+/**
+ * パスワード (the demo's, printed in the README).
+ */
+password: string, };
 
 export type AppError = { 
 /**

@@ -60,6 +60,10 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
     renderStartupError(main, errorText(e));
     return;
   }
+  if (status.demo) {
+    // Always in view: this is sample data, not a pharmacy's.
+    root.before(h("div", { id: "demo-band", class: "demo-band", role: "note" }, "デモデータ（架空の患者様です）"));
+  }
   footer.append(
     h("span", { id: "last-backup" }, `最終バックアップ ${status.last_backup ?? "未作成"}`),
     h("span", { id: "app-version", class: "version" }, `バージョン ${status.version}`),

@@ -1,6 +1,15 @@
-// Sign-in (ログイン): facility ID, staff ID, password.
+// Sign-in (ログイン): facility ID, staff ID, password. The facility ID is
+// remembered on this PC; a demo data folder fills in its demo account.
 import type { Context } from "./context";
 import { errorText, field, h, inputRow, messageArea, mount } from "./dom";
+
+/** Where this PC remembers the last facility ID signed in with. */
+export const FACILITY_ID_KEY = "okusuri.facilityId";
+
+function fill(form: HTMLFormElement, name: string, value: string | null | undefined): void {
+  const input = form.elements.namedItem(name);
+  if (input instanceof HTMLInputElement && value) input.value = value;
+}
 
 export function renderSignIn(ctx: Context, notice = ""): void {
   const message = messageArea("signin-error");
@@ -21,9 +30,13 @@ export function renderSignIn(ctx: Context, notice = ""): void {
     event.preventDefault();
     message.clear();
     if (submit) submit.disabled = true;
+    const facilityId = field(form, "facility_code");
     void ctx.api
-      .signIn(field(form, "facility_code"), field(form, "login_id"), field(form, "password"))
-      .then((staff) => { ctx.signedIn(staff); })
+      .signIn(facilityId, field(form, "login_id"), field(form, "password"))
+      .then((staff) => {
+        localStorage.setItem(FACILITY_ID_KEY, facilityId);
+        ctx.signedIn(staff);
+      })
       .catch((e: unknown) => {
         message.show(errorText(e));
         const password = form.elements.namedItem("password");
@@ -37,6 +50,11 @@ export function renderSignIn(ctx: Context, notice = ""): void {
       });
   });
   mount(ctx.main, form);
-  const first = form.querySelector("input");
-  first?.focus();
+  const demo = ctx.status.demo;
+  fill(form, "facility_code", demo?.facility_id ?? localStorage.getItem(FACILITY_ID_KEY));
+  fill(form, "login_id", demo?.staff_id);
+  fill(form, "password", demo?.password);
+  // The first empty field takes the cursor (the button, when all are filled).
+  const empty = [...form.querySelectorAll("input")].find((input) => !input.value);
+  (empty ?? submit)?.focus();
 }

@@ -14,6 +14,7 @@ export function signedInStatus(staff: Partial<Staff> = {}, permissions: Permissi
     permissions,
     last_backup: null,
     import_max_bytes: 2 * 1024 * 1024,
+    demo: null,
   };
 }
 
