@@ -9,12 +9,15 @@ APT_PACKAGES=(
   build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev
   # Node for the UI (skipped below when node is already installed)
-  # the screens are Japanese: a Japanese font (the CSS names IPAexGothic after the Windows fonts)
-  fonts-ipaexfont-gothic
+  # the screens are Japanese: Noto Sans CJK JP (the CSS names the Windows UI
+  # fonts first, then Noto; IPAexGothic is the last fallback)
+  fonts-noto-cjk fonts-ipaexfont-gothic
   # end-to-end tests: the real app in WebKit under Xvfb
   webkit2gtk-driver xvfb xauth dbus dbus-x11 sqlite3 xclip
   # reading our QR codes back with an independent decoder; PDF pages to images
   zbar-tools poppler-utils
+  # screenshots of the whole window for docs/screens (xwd, then PNG)
+  x11-apps netpbm
   # the card reader: PC/SC (pcscd, the library to build against) and the
   # vsmartcard virtual reader our tests put a virtual FeliCa card on
   pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd

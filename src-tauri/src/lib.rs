@@ -94,6 +94,8 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             focus_main_window(app)
         }))
+        // Size, place and maximised state are restored at start, saved on exit.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(AppState::new(okusuri))
         .setup(|app| {
             tauri::async_runtime::spawn(start_feed(app.handle().clone()));

@@ -26,6 +26,7 @@ fn generated() -> String {
         okusuri_desk::commands::app::AppStatus,
         okusuri_app::account::Status,
         okusuri_app::account::DemoAccount,
+        okusuri_app::patients::CurrentDispensing,
         okusuri_app::AppError,
         okusuri_app::ErrorCode,
         okusuri_app::Permission,

@@ -8,6 +8,8 @@ use okusuri_store::{
     AccessEvent, BodyKind, Cursor, HistoryFilter, HistoryPage, PatientListDay, PatientNoteEntry,
 };
 
+use okusuri_domain::history::HistoryDispensing;
+
 use crate::limits::{HISTORY_PAGE, LIST_DAYS, LIST_LIMIT, SEARCH_LIMIT};
 use crate::{App, AppError, Permission, Session};
 
@@ -95,6 +97,40 @@ impl App {
         let yesterday = self.clock.yesterday();
         self.history_as_of(session, patient_id, filter, after, limit, yesterday)
             .await
+    }
+
+    /// 今回のお薬: this facility's dispensing of this visit — today's, or the
+    /// newest within the window of 設定 (days, 7 by default) — else none,
+    /// with the date of the newest one there is.
+    pub async fn current_dispensing(
+        &self,
+        session: &Session,
+        patient_id: i64,
+    ) -> Result<CurrentDispensing, AppError> {
+        let page = self
+            .history_page(session, patient_id, HistoryFilter::This, None)
+            .await?;
+        let days = self.current_window_days().await?;
+        let since = self.clock.today() - chrono::Duration::days(i64::from(days));
+        let newest = page.dispensings.into_iter().next();
+        let within = |d: &HistoryDispensing| {
+            d.date
+                .as_deref()
+                .and_then(|iso| chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok())
+                .is_some_and(|date| date >= since)
+        };
+        Ok(match newest {
+            Some(d) if within(&d) => CurrentDispensing {
+                dispensing: Some(d),
+                newest_label: None,
+                window_days: days,
+            },
+            other => CurrentDispensing {
+                newest_label: other.map(|d| d.date_label),
+                dispensing: None,
+                window_days: days,
+            },
+        })
     }
 
     /// A page of history of any size as of any day (the command line).
@@ -212,4 +248,15 @@ impl App {
             )
             .await?)
     }
+}
+
+/// 今回のお薬 (see [`App::current_dispensing`]).
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct CurrentDispensing {
+    /// The dispensing of this visit, if there is one.
+    pub dispensing: Option<HistoryDispensing>,
+    /// Otherwise the date of this facility's newest dispensing, if any.
+    pub newest_label: Option<String>,
+    /// How many days back "this visit" reaches (設定).
+    pub window_days: u32,
 }

@@ -9,8 +9,48 @@ use crate::{App, AppError, Permission, Session};
 
 /// The settings key of the chosen card reader's name.
 pub const READER_KEY: &str = "reader.name";
+/// The settings key of 今回のお薬's window, in days.
+pub const CURRENT_WINDOW_KEY: &str = "current.window_days";
+/// 今回のお薬 shows a dispensing of the last 7 days unless 設定 says otherwise.
+pub const DEFAULT_CURRENT_WINDOW_DAYS: u32 = 7;
+/// The longest window 設定 takes.
+pub const MAX_CURRENT_WINDOW_DAYS: u32 = 90;
 
 impl App {
+    /// How many days back 今回のお薬 reaches.
+    pub async fn current_window_days(&self) -> Result<u32, AppError> {
+        Ok(self
+            .store
+            .setting(CURRENT_WINDOW_KEY)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .filter(|d| (0..=MAX_CURRENT_WINDOW_DAYS).contains(d))
+            .unwrap_or(DEFAULT_CURRENT_WINDOW_DAYS))
+    }
+
+    /// Sets 今回のお薬's window (0 = today only, at most 90 days).
+    pub async fn set_current_window_days(
+        &self,
+        session: &Session,
+        days: u32,
+    ) -> Result<(), AppError> {
+        self.begin(session, Permission::ChangeSettings)?;
+        if days > MAX_CURRENT_WINDOW_DAYS {
+            return Err(AppError::invalid(format!(
+                "今回のお薬の期間は0〜{MAX_CURRENT_WINDOW_DAYS}日で指定してください。"
+            )));
+        }
+        Ok(self
+            .store
+            .set_setting(
+                &session.actor(),
+                CURRENT_WINDOW_KEY,
+                &days.to_string(),
+                self.clock.now(),
+            )
+            .await?)
+    }
+
     /// This facility's codes, if set.
     pub async fn facility_codes(
         &self,

@@ -19,7 +19,8 @@
 //! Taken as directed from the dispensing day (day 1) for 調剤数量 days, the
 //! last day is `dispensed + days − 1`. As of a day D (the app uses
 //! yesterday): days left = last day − D, at most 調剤数量; the drug is
-//! 服薬期間中 when days left > 0; 残量 = days left × daily 用量, in its unit.
+//! 服薬期間中 when days left > 0; 残量 = days left × daily 用量, in its unit,
+//! shown only while days are left (a finished course shows nothing).
 
 use chrono::{Datelike, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
@@ -133,9 +134,10 @@ pub fn supply(
     } else {
         format!("{amount:.1}")
     };
+    // Nothing left is shown as nothing, not "0錠": the course is over.
     Supply {
         taking: left > 0,
-        remaining: Some(format!("{amount}{unit}")),
+        remaining: (left > 0).then(|| format!("{amount}{unit}")),
     }
 }
 
@@ -246,14 +248,14 @@ mod tests {
             s("2025-07-05"),
             Supply {
                 taking: false,
-                remaining: Some("0錠".into())
+                remaining: None
             }
         );
         assert_eq!(
             s("2025-08-01"),
             Supply {
                 taking: false,
-                remaining: Some("0錠".into())
+                remaining: None
             }
         );
         // Half tablets and full-width units.

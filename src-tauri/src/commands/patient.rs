@@ -2,6 +2,7 @@
 //! メモ) and the administrator's 取込 (P4–P6).
 
 use okusuri_app::AppError;
+use okusuri_app::patients::CurrentDispensing;
 use okusuri_store::history::OtcEntry;
 use okusuri_store::patients::PatientSummary;
 use okusuri_store::{
@@ -35,6 +36,18 @@ pub async fn patient_history(
 ) -> Result<HistoryPage, AppError> {
     let app = &signed.app;
     app.history_page(&signed.session, patient_id, filter, after.as_ref())
+        .await
+}
+
+/// 今回のお薬: the dispensing of this visit, or the date of the newest one.
+#[tauri::command]
+pub async fn patient_current(
+    signed: Signed,
+    patient_id: i64,
+) -> Result<CurrentDispensing, AppError> {
+    signed
+        .app
+        .current_dispensing(&signed.session, patient_id)
         .await
 }
 

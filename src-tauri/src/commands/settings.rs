@@ -18,6 +18,22 @@ pub async fn set_facility_codes(signed: Signed, codes: FacilityCodes) -> Result<
     signed.app.set_facility_codes(&signed.session, &codes).await
 }
 
+/// How many days back 今回のお薬 reaches.
+#[tauri::command]
+pub async fn current_window_days(signed: Signed) -> Result<u32, AppError> {
+    signed
+        .session
+        .require(okusuri_app::Permission::ViewPatients)?;
+    signed.app.current_window_days().await
+}
+
+/// Sets 今回のお薬's window in days.
+#[tauri::command]
+pub async fn set_current_window_days(signed: Signed, days: u32) -> Result<(), AppError> {
+    let app = &signed.app;
+    app.set_current_window_days(&signed.session, days).await
+}
+
 /// The sources of linked patient IDs, for choosing which to remap.
 #[tauri::command]
 pub async fn external_id_sources(signed: Signed) -> Result<Vec<String>, AppError> {

@@ -32,13 +32,13 @@ const dispensing: HistoryDispensing = {
 };
 
 describe("dispensing card", () => {
-  it("shows the mark, the estimate or a dash, and details on demand", () => {
+  it("shows the mark, the estimate or nothing, and details on demand", () => {
     const card = dispensingCard(dispensing, () => undefined);
     const drugs = card.querySelectorAll(".drug");
     expect(drugs[0].querySelector(".badge.taking")?.textContent).toBe("服薬期間中");
     expect(drugs[0].querySelector(".drug-remaining .value")?.textContent).toBe("1錠");
     expect(drugs[1].querySelector(".badge")).toBeNull();
-    expect(drugs[1].querySelector(".drug-remaining .value")?.textContent).toBe("—");
+    expect(drugs[1].querySelector(".drug-remaining .value")?.textContent).toBe("");
     const details = drugs[0].querySelector<HTMLElement>(".drug-notes")!;
     expect(details.hidden).toBe(true);
     drugs[0].querySelector<HTMLButtonElement>(".toggle-details")!.click();
@@ -48,6 +48,22 @@ describe("dispensing card", () => {
     expect(drugs[1].querySelector(".drug-notes")?.textContent).toBe("処方服薬注意眠気に注意");
     expect(card.querySelector(".rp-notes")).toBeNull();
     expect(card.querySelector(".dispensing-notes")?.textContent).toBe("備考初回");
+  });
+
+  it("names the RP's 用法 once and its one doctor in the heading", () => {
+    const card = dispensingCard(dispensing, () => undefined);
+    expect(card.querySelectorAll(".rp-usage-name")).toHaveLength(1);
+    expect(card.querySelector(".rp-usage-name")?.textContent).toBe("毎食後服用");
+    expect(card.querySelector("header .dispensing-doctor")?.textContent).toBe("医師: 工業会 太郎（内科）");
+    expect(card.querySelector(".rp-doctor")).toBeNull();
+    // Two doctors: each RP names its own.
+    const second = { ...dispensing.rps[0], rp_no: 2, doctor: "佐藤 三郎（皮膚科）", usage_name: "患部に塗布" };
+    const two = dispensingCard({ ...dispensing, rps: [dispensing.rps[0], second] }, () => undefined);
+    expect(two.querySelector("header .dispensing-doctor")).toBeNull();
+    expect([...two.querySelectorAll(".rp-doctor")].map((e) => e.textContent)).toEqual([
+      "医師: 工業会 太郎（内科）",
+      "医師: 佐藤 三郎（皮膚科）",
+    ]);
   });
 
   it("marks data the import gate warned about with ⚠ and its messages", () => {

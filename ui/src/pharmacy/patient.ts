@@ -45,23 +45,45 @@ function notesBlock(notes: Note[], className: string): HTMLElement {
   );
 }
 
-/** One drug line, with its own コピー and, on demand, its details: the drug's
- * 補足 / 服薬注意 and its RP's 用法の補足 / 処方服薬注意. */
+/** The columns of every drug row, named once above the list (お薬履歴). */
+export const DRUG_COLUMNS = ["薬剤名", "用法・用量", "服薬期間中", "残量(目安)", ""];
+
+/** The column headings of the history grid. */
+export function drugColumnHeadings(): HTMLElement {
+  return h(
+    "div",
+    { class: "drug-grid drug-headings", role: "row" },
+    ...DRUG_COLUMNS.map((c) => h("div", { role: "columnheader" }, c)),
+  );
+}
+
+/** One drug line in the page-wide grid, with its own コピー and, on opening,
+ * its details: the drug's 補足 / 服薬注意 and its RP's 用法の補足 / 処方服薬注意.
+ * A value that does not apply is left empty. */
 function drugRow(drug: HistoryDrug, rpNotes: Note[], onCopy: () => void): HTMLElement {
   const all = [...drug.notes, ...rpNotes];
   const details = all.length ? notesBlock(all, "drug-notes") : null;
   details?.setAttribute("hidden", "");
-  const toggle = details ? h("button", { type: "button", class: "small toggle-details" }, "詳細") : null;
-  toggle?.addEventListener("click", () => details?.toggleAttribute("hidden"));
+  const toggle = details
+    ? h("button", { type: "button", class: "small toggle-details", "aria-expanded": "false" }, "詳細")
+    : null;
+  const open = () => {
+    if (!details || !toggle) return;
+    details.toggleAttribute("hidden");
+    toggle.setAttribute("aria-expanded", String(!details.hidden));
+  };
+  toggle?.addEventListener("click", open);
   const copy = h("button", { type: "button", class: "small copy-drug" }, "コピー");
   copy.addEventListener("click", onCopy);
+  const name = h("div", { class: "drug-name" }, drug.name, details ? h("span", { class: "has-details", title: "詳細があります" }, " ＊") : null);
+  if (details) name.addEventListener("click", open);
   return h(
     "div",
-    { class: "drug", "data-drug-id": String(drug.id) },
-    h("div", { class: "drug-name" }, drug.name),
+    { class: "drug drug-grid", "data-drug-id": String(drug.id) },
+    name,
     h("div", { class: "drug-usage" }, drug.usage_line),
     h("div", { class: "drug-taking" }, drug.taking ? h("span", { class: "badge taking" }, "服薬期間中") : ""),
-    h("div", { class: "drug-remaining" }, h("span", { class: "label" }, "残量(目安) "), h("span", { class: "value" }, drug.remaining ?? "—")),
+    h("div", { class: "drug-remaining" }, h("span", { class: "value" }, drug.remaining ?? "")),
     h("div", { class: "drug-actions" }, toggle, copy),
     details,
   );
@@ -86,15 +108,33 @@ function warningMark(warnings: string[]): HTMLElement {
   return h("span", { class: "import-warning-wrap" }, mark, list);
 }
 
-/** A dispensing card: date, where, prescriber, drugs, notes, コピー. */
+/** The doctors of a dispensing's RPs, once each. */
+function doctors(d: HistoryDispensing): string[] {
+  return [...new Set(d.rps.map((rp) => rp.doctor).filter((x): x is string => !!x))];
+}
+
+/**
+ * A dispensing as the seed shows it: a heading line (調剤日, 医療機関・薬局,
+ * 医師), then each RP with its 用法名 once and its drugs in the page-wide grid.
+ */
 export function dispensingCard(d: HistoryDispensing, copy: (text: string) => void): HTMLElement {
   const copyAll = h("button", { type: "button", class: "small copy-dispensing" }, "コピー");
   copyAll.addEventListener("click", () => { copy(d.copy_text); });
+  const who = doctors(d);
+  // One doctor for the whole prescription goes in the heading; several are named per RP.
+  const perRp = who.length > 1;
   const rps = d.rps.map((rp) =>
     h(
       "div",
-      { class: "rp" },
-      rp.doctor ? h("div", { class: "rp-doctor" }, `処方医: ${rp.doctor}`) : null,
+      { class: "rp", "data-rp": String(rp.rp_no ?? "") },
+      rp.usage_name || (perRp && rp.doctor)
+        ? h(
+            "div",
+            { class: "rp-usage" },
+            h("span", { class: "rp-usage-name" }, rp.usage_name ?? ""),
+            perRp && rp.doctor ? h("span", { class: "rp-doctor" }, `医師: ${rp.doctor}`) : null,
+          )
+        : null,
       ...rp.drugs.map((drug) => drugRow(drug, rp.notes, () => { copy(drug.copy_text); })),
     ),
   );
@@ -105,9 +145,15 @@ export function dispensingCard(d: HistoryDispensing, copy: (text: string) => voi
       "header",
       {},
       h("span", { class: "dispensing-date" }, d.date_label),
-      h("span", { class: "dispensing-place" }, d.place ?? "調剤場所不明"),
+      h(
+        "span",
+        { class: "dispensing-place" },
+        d.prescriber ? h("span", { class: "dispensing-prescriber" }, d.prescriber) : null,
+        d.prescriber && d.place ? " ／ " : null,
+        d.place ?? (d.prescriber ? null : "調剤場所不明"),
+      ),
       d.this_facility ? h("span", { class: "badge set" }, "当施設") : null,
-      d.prescriber ? h("span", { class: "dispensing-prescriber" }, `処方: ${d.prescriber}`) : null,
+      !perRp && who[0] ? h("span", { class: "dispensing-doctor" }, `医師: ${who[0]}`) : null,
       d.warnings.length ? warningMark(d.warnings) : null,
       copyAll,
     ),
@@ -234,7 +280,7 @@ export async function renderPatient(
     });
     const list = h("div", { id: "history-list" });
     const more = h("button", { type: "button", id: "history-more", class: "small", hidden: true }, "さらに読み込む");
-    mount(body, h("div", { class: "filters" }, ...filterButtons), list, more);
+    mount(body, h("div", { class: "filters" }, ...filterButtons), view === "otc" ? null : drugColumnHeadings(), list, more);
     if (view === "otc") {
       try {
         mount(list, otcList(await ctx.api.patientOtc(patientId)));
@@ -273,13 +319,15 @@ export async function renderPatient(
 
   async function currentTab(): Promise<void> {
     try {
-      const page = await ctx.api.patientHistory(patientId, "this", null);
-      const newest = page.dispensings.at(0);
+      const current = await ctx.api.patientCurrent(patientId);
+      const shown = current.dispensing;
+      const none = current.newest_label
+        ? `今回の調剤情報はありません（当施設での最新の調剤は${current.newest_label}）`
+        : "今回の調剤情報はありません（当施設での調剤の記録はありません）";
       mount(
         body,
-        newest
-          ? dispensingCard(newest, copy)
-          : h("p", { class: "empty" }, "当施設での調剤の記録はありません"),
+        shown ? drugColumnHeadings() : null,
+        shown ? dispensingCard(shown, copy) : h("p", { class: "empty", id: "current-none" }, none),
       );
       markDrawn("current-drawn");
     } catch (e) {

@@ -115,8 +115,13 @@ export async function renderPatientList(ctx: Context): Promise<void> {
     header(ctx, { touchNotice: false }),
     feedStatusArea(ctx),
     h("section", { class: "patients" }, search, listArea),
-    h("div", { class: "bottom-bar" }, reader),
   );
+  // The reader switch sits in the footer, below the list, never over a row.
+  const bar = h("div", { class: "bottom-bar" }, reader);
+  const slot = document.getElementById("footer-start");
+  if (slot) slot.replaceChildren(bar);
+  else ctx.main.append(bar);
+  ctx.onLeave(() => { bar.remove(); });
 
   search.addEventListener("submit", (event) => {
     event.preventDefault();

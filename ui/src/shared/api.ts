@@ -12,6 +12,7 @@ import type {
   BodyKind,
   ConsentMethod,
   CounterEvent,
+  CurrentDispensing,
   Cursor,
   ErrorCode as AppErrorCode,
   FacilityCodes,
@@ -46,6 +47,7 @@ export type {
   BodyKind,
   ConsentMethod,
   CounterEvent,
+  CurrentDispensing,
   Cursor,
   Facility,
   FacilityCodes,
@@ -178,6 +180,9 @@ export const api = {
   openPatient: (patientId: number) => call<PatientSummary>("open_patient", { patientId }),
   patientHistory: (patientId: number, filter: HistoryFilter, after: Cursor | null) =>
     call<HistoryPage>("patient_history", { patientId, filter, after }),
+  patientCurrent: (patientId: number) => call<CurrentDispensing>("patient_current", { patientId }),
+  currentWindowDays: () => call<number>("current_window_days"),
+  setCurrentWindowDays: (days: number) => call<null>("set_current_window_days", { days }),
   patientOtc: (patientId: number) => call<OtcEntry[]>("patient_otc", { patientId }),
   patientNotes: (patientId: number) => call<PatientNoteEntry[]>("patient_notes", { patientId }),
   addPatientNote: (patientId: number, kind: BodyKind | null, text: string) =>

@@ -79,6 +79,20 @@ staff_id: string,
  */
 password: string, };
 
+export type CurrentDispensing = { 
+/**
+ * The dispensing of this visit, if there is one.
+ */
+dispensing: HistoryDispensing | null, 
+/**
+ * Otherwise the date of this facility's newest dispensing, if any.
+ */
+newest_label: string | null, 
+/**
+ * How many days back "this visit" reaches (設定).
+ */
+window_days: number, };
+
 export type AppError = { 
 /**
  * What kind of failure.

@@ -23,8 +23,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Replaces the contents of `root` with `children`. */
-export function mount(root: HTMLElement, ...children: (Node | string)[]): void {
-  root.replaceChildren(...children);
+export function mount(root: HTMLElement, ...children: (Node | string | null)[]): void {
+  root.replaceChildren(...children.filter((c): c is Node | string => c !== null));
 }
 
 /** Reads a named input of a form as trimmed-or-raw text. */

@@ -65,6 +65,8 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
     root.before(h("div", { id: "demo-band", class: "demo-band", role: "note" }, "デモデータ（架空の患者様です）"));
   }
   footer.append(
+    // A screen may put its own controls here (the list: the card reader).
+    h("div", { id: "footer-start" }),
     h("span", { id: "last-backup" }, `最終バックアップ ${status.last_backup ?? "未作成"}`),
     h("span", { id: "app-version", class: "version" }, `バージョン ${status.version}`),
   );

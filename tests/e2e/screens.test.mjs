@@ -1,0 +1,118 @@
+// Every pharmacy screen on the demo data folder at 1366×768, as a pharmacist
+// meets it: one press of ログイン, then each screen is saved as a PNG under
+// docs/screens/ and checked for what makes a screen hard to use — horizontal
+// scroll, text under 14 px, a fixed bar over a row, a notice over a control.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, execSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { CLI, ROOT, freshDataDir, launch, shown } from "./support.mjs";
+
+const SCREENS = join(ROOT, "docs/screens");
+
+/**
+ * What is wrong with the layout now, as sentences (empty: nothing). Runs in
+ * the page: every visible element with its own text, every fixed element.
+ */
+function layoutProblems() {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth + 1) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none" && r.bottom > 0 && r.top < innerHeight;
+  };
+  const small = new Set();
+  for (const el of document.querySelectorAll("body *")) {
+    const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!ownText || !visible(el)) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 14) small.add(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} ${size}px "${el.textContent.trim().slice(0, 20)}"`);
+  }
+  for (const s of small) problems.push(`text under 14 px: ${s}`);
+  const fixed = [...document.querySelectorAll("body *")].filter((el) => {
+    const p = getComputedStyle(el).position;
+    return (p === "fixed" || p === "sticky") && visible(el);
+  });
+  const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const rows = [...document.querySelectorAll("tr.patient, .dispensing, .drug, button, input, select, a")].filter(visible);
+  for (const bar of fixed) {
+    if (bar.closest("thead") || bar.matches(".touch-notices, .touch-notices *")) continue;
+    const r = bar.getBoundingClientRect();
+    for (const row of rows) {
+      if (bar.contains(row) || row.contains(bar)) continue;
+      // Content that scrolls under a sticky header is fine while it can scroll out.
+      const under = row.getBoundingClientRect();
+      if (overlaps(r, under) && getComputedStyle(bar).position === "fixed") {
+        problems.push(`${bar.id || bar.className} covers ${row.tagName.toLowerCase()}.${row.className} "${row.textContent.trim().slice(0, 20)}"`);
+      }
+    }
+  }
+  const notices = [...document.querySelectorAll(".touch-notices > *")].filter(visible);
+  for (const notice of notices) {
+    const r = notice.getBoundingClientRect();
+    for (const control of document.querySelectorAll("button, input, select")) {
+      if (notice.contains(control) || !visible(control)) continue;
+      if (overlaps(r, control.getBoundingClientRect())) problems.push(`touch notice covers ${control.id || control.textContent.trim()}`);
+    }
+  }
+  return problems;
+}
+
+/** Saves the window as docs/screens/NAME.png and fails on a layout problem, at the top and at the end of the page. */
+async function screen(browser, name) {
+  await browser.execute(() => document.fonts.ready);
+  // The X screen, as a person sees it (WebDriver's own screenshot can hang in WebKitGTK).
+  execSync(`xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > "${join(SCREENS, `${name}.png`)}"`);
+  const atTop = await browser.execute(layoutProblems);
+  const scrollAll = (end) => {
+    for (const el of [document.scrollingElement, ...document.querySelectorAll("main, main *")]) {
+      if (el && el.scrollHeight > el.clientHeight) el.scrollTop = end ? el.scrollHeight : 0;
+    }
+  };
+  await browser.execute(scrollAll, true);
+  const atEnd = await browser.execute(layoutProblems);
+  await browser.execute(scrollAll, false);
+  assert.deepEqual([...new Set([...atTop, ...atEnd])], [], `${name}: layout problems`);
+}
+
+test("every pharmacy screen reads well at 1366×768 on the demo data", async () => {
+  mkdirSync(SCREENS, { recursive: true });
+  const dir = freshDataDir();
+  execFileSync(CLI, ["--data-dir", dir, "demo"], { encoding: "utf8" });
+  const app = await launch(dir);
+  const { browser } = app;
+  try {
+    const size = await browser.execute(() => [innerWidth, innerHeight]);
+    assert.ok(size[0] >= 1280, `window width ${size[0]}`);
+
+    // One press of ログイン: the demo account is filled in.
+    await shown(browser, "#signin-form");
+    await shown(browser, "#demo-band");
+    await screen(browser, "01-signin");
+    await (await browser.$("#signin-submit")).click();
+    await shown(browser, "#patient-list");
+    const rows = await browser.$$("#patient-list tr.patient");
+    assert.ok(rows.length >= 10, `${rows.length} rows`);
+    await screen(browser, "02-patient-list");
+
+    // A long-term patient: the history grid.
+    const opened = performance.now();
+    await (await browser.$("//tr[contains(@class,'patient')]//span[text()='佐藤 一郎']")).click();
+    await shown(browser, ".dispensing .rp");
+    console.log(`e2e: demo patient with two years of history → grid drawn ${(performance.now() - opened).toFixed(0)} ms (incl. WebDriver)`);
+    await screen(browser, "03-history");
+
+    await (await browser.$("button.tab[data-tab='current']")).click();
+    await shown(browser, "#patient-body .dispensing, #patient-body .empty");
+    await screen(browser, "04-current");
+
+    await (await browser.$("button.tab[data-tab='body']")).click();
+    await shown(browser, "#patient-body .notes, #patient-body .empty");
+    await screen(browser, "05-body");
+  } finally {
+    await app.close();
+  }
+});
