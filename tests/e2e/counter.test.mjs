@@ -60,8 +60,12 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
       await (await browser.$(`#issue-form [name="${name}"]`)).setValue(value);
     }
     await (await browser.$("#f-sex")).selectByVisibleText("女性");
-    await (await browser.$("#f-consent")).selectByVisibleText("画面で同意");
-    await (await browser.$("#issue-submit")).click();
+    await (await browser.$("#details-next")).click();
+    // 利用規約, then the card already touched, then お薬自動登録設定.
+    await (await shown(browser, "#consent-screen")).click();
+    await (await shown(browser, "#issue-submit")).click();
+    await says(browser, "#issue-message", "山田 花子 様のカードを発行しました。");
+    await (await shown(browser, "#open-auto-registration")).click();
     await says(browser, "#patient-name", "山田 花子");
     // お薬自動登録設定 opens right after issuing; no receipt-computer record yet.
     await says(browser, "#link-none", /^レセコンからの候補がありません。/);
@@ -103,7 +107,7 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
     await (await shown(browser, "#reissue-card")).click();
     await says(browser, "#patient-message", "新しいカードをタッチしてください");
     await card.insert(NEW_CARD);
-    await says(browser, "#patient-message", "カードを再発行しました。前のカードは使えなくなりました。");
+    await says(browser, "#patient-message", "再発行しました。前のカードは使えなくなりました。");
     await card.remove();
     assert.equal(await browser.execute(() => document.getElementById("touch-notice")?.hidden), true, "the re-issue took that touch");
     // A card touched while on another screen: the visit is announced there, with 開く.

@@ -112,6 +112,42 @@ test("every pharmacy screen reads well at 1366×768 on the demo data", async () 
     await (await browser.$("button.tab[data-tab='body']")).click();
     await shown(browser, "#patient-body .notes, #patient-body .empty");
     await screen(browser, "05-body");
+
+    // カード発行: 新規 offers the person already on file (no duplicate).
+    await (await browser.$("#open-issue")).click();
+    await screen(browser, "06-card-choice");
+    await (await shown(browser, "#issue-new")).click();
+    for (const [name, value] of Object.entries({ name: "春茂 拓哉", kana: "はるも たくや" })) {
+      await (await browser.$(`#issue-form [name="${name}"]`)).setValue(value);
+    }
+    assert.equal(await (await browser.$('#issue-form [name="kana"]')).getValue(), "ハルモ タクヤ");
+    await (await browser.$('#issue-form [name="birth_date"]')).setValue("S29.10.25");
+    await shown(browser, "#existing .issue-existing");
+    await screen(browser, "07-card-new");
+    await (await browser.$("#existing .issue-existing")).click();
+    await shown(browser, "#terms");
+    await screen(browser, "08-card-terms");
+
+    await (await browser.$("#open-notebook")).click();
+    await shown(browser, "#notebook-text, #otherNotebook, textarea");
+    await screen(browser, "09-other-notebook");
+
+    // The administrator's screens.
+    await (await browser.$("#account-menu > summary")).click();
+    await screen(browser, "10-account-menu");
+    await (await shown(browser, "#signout")).click();
+    await shown(browser, "#signin-form");
+    const login = await browser.$('#signin-form [name="login_id"]');
+    await login.clearValue();
+    await login.setValue("kanri");
+    await (await browser.$("#signin-submit")).click();
+    await shown(browser, "#patient-list");
+    await (await browser.$("#open-settings")).click();
+    await shown(browser, ".settings");
+    await screen(browser, "11-settings");
+    await (await browser.$("#open-import")).click();
+    await shown(browser, "#import-form, form");
+    await screen(browser, "12-import");
   } finally {
     await app.close();
   }

@@ -3,7 +3,7 @@
 // that keeps the data.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { dbInfo, fillAndSubmit, freshDataDir, launch, shown, workspaceVersion } from "./support.mjs";
+import { dbInfo, fillAndSubmit, freshDataDir, launch, shown, workspaceVersion, accountMenu } from "./support.mjs";
 
 const FACILITY = { facility_code: "PH0001", facility_name: "さくら薬局 本店" };
 const ADMIN = { admin_login_id: "admin", admin_name: "管理 太郎", password: "first-pass-1" };
@@ -44,7 +44,7 @@ test("first run, sign-in, empty patient list, restart keeps the data", async () 
     assert.equal(await (await browser.$("#reader-switch")).getText(), "OFF");
 
     // The admin adds a pharmacist.
-    await (await browser.$("#open-staff")).click();
+    await accountMenu(browser, "#open-staff");
     await shown(browser, "#staff-form");
     await fillAndSubmit(
       browser,
@@ -57,7 +57,7 @@ test("first run, sign-in, empty patient list, restart keeps the data", async () 
     });
 
     // Sign out → wrong password → message → sign in.
-    await (await browser.$("#signout")).click();
+    await accountMenu(browser, "#signout");
     await shown(browser, "#signin-form");
     await signIn(browser, "admin", "not-the-password");
     const error = await shown(browser, "#signin-error");
@@ -85,7 +85,7 @@ test("first run, sign-in, empty patient list, restart keeps the data", async () 
     assert.equal(await browser.$$("#open-staff").length, 0, "スタッフ管理 is for admins only");
 
     // Password change, then sign in with the new one.
-    await (await browser.$("#open-password")).click();
+    await accountMenu(browser, "#open-password");
     await shown(browser, "#password-form");
     await fillAndSubmit(
       browser,
@@ -95,7 +95,7 @@ test("first run, sign-in, empty patient list, restart keeps the data", async () 
     );
     const done = await shown(browser, "#password-done");
     await browser.waitUntil(async () => (await done.getText()) === "パスワードを変更しました。");
-    await (await browser.$("#signout")).click();
+    await accountMenu(browser, "#signout");
     await shown(browser, "#signin-form");
     await signIn(browser, "yamada", "pharm-pass-2");
     await shown(browser, "#patient-list");
@@ -123,7 +123,7 @@ test("five wrong passwords lock the staff ID", async () => {
       "#setup-submit",
     );
     await shown(browser, "#patient-list");
-    await (await browser.$("#signout")).click();
+    await accountMenu(browser, "#signout");
     await shown(browser, "#signin-form");
     const error = await browser.$("#signin-error");
     for (let attempt = 1; attempt <= 5; attempt++) {

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { appPath, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
+import { appPath, freshDataDir, launch, setUpFacility, shown, accountMenu } from "./support.mjs";
 
 test("a second start brings the running window forward and exits", async () => {
   const dataDir = freshDataDir();
@@ -27,7 +27,7 @@ test("a second start brings the running window forward and exits", async () => {
     assert.equal(exited, 0, "the second process exits by itself");
     // The first one is still there and working.
     await shown(browser, "#patient-list");
-    await (await browser.$("#open-password")).click();
+    await accountMenu(browser, "#open-password");
     await shown(browser, "#password-form");
   } finally {
     await app.close();

@@ -52,7 +52,9 @@ async function waitForDriver(port, timeoutMs) {
  */
 export async function launch(dataDir, env = {}) {
   const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(NATIVE_PORT)], {
-    env: { ...process.env, ...env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: process.env.OKUSURI_E2E_LOG ?? "warn", OKUSURI_LOG_FILE: join(dataDir, "app.log") },
+    // The webview's storage (the remembered 施設ID and reader switch) and the
+    // saved window state belong to the test's folder, as to one PC.
+    env: { ...process.env, XDG_DATA_HOME: join(dataDir, "xdg-data"), XDG_CONFIG_HOME: join(dataDir, "xdg-config"), ...env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: process.env.OKUSURI_E2E_LOG ?? "warn", OKUSURI_LOG_FILE: join(dataDir, "app.log") },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = async () => {
@@ -185,4 +187,11 @@ export function virtualCard() {
       child.kill();
     },
   };
+}
+
+/** Opens アカウント設定 (the menu under the staff member's name) and clicks an item of it. */
+export async function accountMenu(browser, itemSelector) {
+  const menu = await shown(browser, "#account-menu");
+  if ((await menu.getAttribute("open")) === null) await (await browser.$("#account-menu > summary")).click();
+  await (await shown(browser, itemSelector)).click();
 }

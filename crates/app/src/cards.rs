@@ -20,7 +20,23 @@ impl App {
             .await?)
     }
 
-    /// 再発行: a new card for a patient; the old one stops working.
+    /// 新規発行 for a patient already in the records (no duplicate is made):
+    /// their consent, their first card and their visit.
+    pub async fn issue_card_to_patient(
+        &self,
+        session: &Session,
+        patient_id: i64,
+        consent: ConsentMethod,
+        idm: &str,
+    ) -> Result<(), AppError> {
+        self.begin(session, Permission::IssueCards)?;
+        Ok(self
+            .store
+            .issue_card_to(&session.actor(), patient_id, consent, idm, self.clock.now())
+            .await?)
+    }
+
+    /// 再発行: a new card for a patient who has one; the old one stops working.
     pub async fn reissue_card(
         &self,
         session: &Session,

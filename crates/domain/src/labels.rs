@@ -88,3 +88,32 @@ mod tests {
         assert_eq!(sex_label(9), "不明");
     }
 }
+
+/// カナ氏名 as shown: half-width katakana from a receipt computer's file
+/// (`ｽｽﾞｷ ﾀﾛｳ`) as full-width (`スズキ タロウ`), hiragana as katakana, runs of
+/// spaces (full- or half-width) as one space.
+pub fn kana_label(kana: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let katakana: String = kana
+        .nfkc()
+        .map(|c| match c {
+            '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    katakana.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod kana_tests {
+    use super::kana_label;
+
+    #[test]
+    fn half_width_and_hiragana_kana_are_shown_full_width_katakana() {
+        assert_eq!(kana_label("ｽｽﾞｷ ﾀﾛｳ"), "スズキ タロウ");
+        assert_eq!(kana_label("ﾊﾟｰｸ　 ｼﾞｮｳ"), "パーク ジョウ");
+        assert_eq!(kana_label("すずき たろう"), "スズキ タロウ");
+        assert_eq!(kana_label("ヤマダ タロウ"), "ヤマダ タロウ");
+        assert_eq!(kana_label(""), "");
+    }
+}

@@ -311,3 +311,73 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
         "お薬自動登録設定"
     );
 }
+
+#[tokio::test]
+async fn a_person_on_file_gets_a_first_card_with_consent_and_never_a_reissue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    let admin = set_up(&store).await;
+    let text = "JAHISTC08,1\r\n1,鈴木 太郎,1,19580303,,,,,,,ｽｽﾞｷ ﾀﾛｳ\r\n5,20261122,1\r\n201,1,アムロジピン錠５ｍｇ,1,錠,2,612170709,1\r\n";
+    let doc = okusuri_jahis::read(text.as_bytes(), okusuri_jahis::Mode::Lenient).unwrap();
+    let on_file = store
+        .import_jahis(
+            &common::sys(),
+            &common::admit(&doc),
+            &okusuri_store::ImportSource::default(),
+            at(2026, 11, 22, 1, 0),
+        )
+        .await
+        .unwrap()
+        .patient_id;
+
+    // 再発行 needs a card to replace: nothing is written.
+    let err = store
+        .reissue_card(&common::act(&admin), on_file, CARD, at(2026, 11, 22, 2, 0))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("まだカードがありません"), "{err}");
+    assert_eq!(store.patient_card(on_file).await.unwrap(), None);
+
+    store
+        .issue_card_to(
+            &common::act(&admin),
+            on_file,
+            ConsentMethod::Screen,
+            CARD,
+            at(2026, 11, 22, 3, 0),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.patient_card(on_file).await.unwrap().as_deref(),
+        Some(CARD)
+    );
+    let mut conn = raw(tmp.path()).await;
+    let (method, staff): (String, Option<i64>) =
+        sqlx::query_as("SELECT method, staff_id FROM consent WHERE patient_id = ?")
+            .bind(on_file)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!((method.as_str(), staff), ("screen", Some(admin.id)));
+    // The person is the same record: shown with full-width kana, no duplicate.
+    let found = store
+        .search_patients("スズキ", 10, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].kana, "スズキ タロウ");
+
+    // A second 新規発行 for them is refused: that is 再発行.
+    let err = store
+        .issue_card_to(
+            &common::act(&admin),
+            on_file,
+            ConsentMethod::Paper,
+            NEW_CARD,
+            at(2026, 11, 22, 4, 0),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("すでにカードがあります"), "{err}");
+}

@@ -60,6 +60,19 @@ pub async fn issue_card(
         .await
 }
 
+/// 新規発行 for a person already in the records: consent and a first card.
+#[tauri::command]
+pub async fn issue_card_to_patient(
+    signed: Signed,
+    patient_id: i64,
+    consent: ConsentMethod,
+    idm: String,
+) -> Result<(), AppError> {
+    let app = &signed.app;
+    app.issue_card_to_patient(&signed.session, patient_id, consent, &idm)
+        .await
+}
+
 /// 再発行: a new card for a patient; the old one stops working.
 #[tauri::command]
 pub async fn reissue_card(signed: Signed, patient_id: i64, idm: String) -> Result<(), AppError> {

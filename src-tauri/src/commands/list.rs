@@ -41,6 +41,7 @@ macro_rules! command_list {
             counter::set_reader_on,
             counter::choose_reader,
             counter::issue_card,
+            counter::issue_card_to_patient,
             counter::reissue_card,
             link::link_candidates,
             link::link_receipt_record,

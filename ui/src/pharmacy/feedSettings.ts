@@ -44,7 +44,7 @@ export async function feedCard(ctx: Context): Promise<HTMLElement> {
       .then(() => {
         folders = next;
         draw();
-        message.show("保存しました");
+        message.show("保存しました", "success");
       })
       .catch((e: unknown) => { message.show(errorText(e)); });
   };

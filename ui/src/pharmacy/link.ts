@@ -2,7 +2,7 @@
 // them, chosen from レセコンからの候補 (best matches first).
 import type { Context } from "../shared/context";
 import type { LinkCandidate, PatientSummary } from "../shared/api";
-import { errorText, h, mount } from "../shared/dom";
+import { errorText, h, mount, type MessageKind } from "../shared/dom";
 
 function candidateRow(c: LinkCandidate, link: () => void): HTMLElement {
   const button = h("button", { type: "button", class: "small link-record", "data-patient-id": String(c.patient_id) }, "紐づける");
@@ -21,7 +21,7 @@ export async function linkPanel(
   ctx: Context,
   patient: PatientSummary,
   body: HTMLElement,
-  show: (text: string) => void,
+  show: (text: string, kind?: MessageKind) => void,
   done: () => void,
 ): Promise<void> {
   let candidates: LinkCandidate[];
@@ -43,7 +43,7 @@ export async function linkPanel(
               void ctx.api
                 .linkReceiptRecord(patient.id, c.patient_id)
                 .then(() => {
-                  show(`レセコンの患者ID ${c.external_ids} と紐づけました。今後の調剤は自動で登録されます。`);
+                  show(`レセコンの患者ID ${c.external_ids} と紐づけました。今後の調剤は自動で登録されます。`, "success");
                   done();
                 })
                 .catch((e: unknown) => { show(errorText(e)); });

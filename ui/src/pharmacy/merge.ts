@@ -2,14 +2,14 @@
 // 元に戻す), and merging another record of the same person into this one.
 import type { Context } from "../shared/context";
 import type { MergeRecord, PatientSummary } from "../shared/api";
-import { errorText, h, mount } from "../shared/dom";
+import { errorText, h, mount, type MessageKind } from "../shared/dom";
 
 /** Whether this session may merge (the permission table is the app's; checked again there). */
 export function canMerge(ctx: Context): boolean {
   return ctx.can("merge_patients");
 }
 
-function mergeRow(ctx: Context, m: MergeRecord, redraw: () => void, show: (text: string) => void): HTMLElement {
+function mergeRow(ctx: Context, m: MergeRecord, redraw: () => void, show: (text: string, kind?: MessageKind) => void): HTMLElement {
   const undone = m.undone_at !== null;
   const li = h(
     "li",
@@ -28,7 +28,7 @@ function mergeRow(ctx: Context, m: MergeRecord, redraw: () => void, show: (text:
         void ctx.api
           .undoMerge(m.id, reason.value)
           .then(() => {
-            show("統合を元に戻しました");
+            show("統合を元に戻しました", "success");
             redraw();
           })
           .catch((e: unknown) => { show(errorText(e)); });
@@ -46,7 +46,7 @@ export async function mergeTab(
   ctx: Context,
   patient: PatientSummary,
   body: HTMLElement,
-  show: (text: string) => void,
+  show: (text: string, kind?: MessageKind) => void,
 ): Promise<void> {
   const redraw = () => void mergeTab(ctx, patient, body, show);
   let merges: MergeRecord[];
@@ -90,7 +90,7 @@ export async function mergeTab(
       void ctx.api
         .mergePatients(patient.id, other.id, reason.value)
         .then(() => {
-          show(`${other.name} の記録をこの患者に統合しました`);
+          show(`${other.name} の記録をこの患者に統合しました`, "success");
           redraw();
         })
         .catch((e: unknown) => { show(errorText(e)); });

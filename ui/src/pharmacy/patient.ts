@@ -183,7 +183,7 @@ function otcList(entries: OtcEntry[]): HTMLElement {
 export async function renderPatient(
   ctx: Context,
   patientId: number,
-  options: { openLink: boolean } = { openLink: false },
+  options: { openLink: boolean; notice?: string } = { openLink: false },
 ): Promise<void> {
   const status = messageArea("patient-message");
   let patient: PatientSummary;
@@ -203,7 +203,7 @@ export async function renderPatient(
   });
   const reissue = h("button", { type: "button", id: "reissue-card", class: "small" }, "カード再発行");
   reissue.addEventListener("click", () => {
-    status.show("新しいカードをタッチしてください");
+    status.show("新しいカードをタッチしてください", "warning");
     void nextTouch(ctx).touch.then((touch) => {
       if (!touch) return;
       if (touch.kind !== "unknown") {
@@ -212,7 +212,7 @@ export async function renderPatient(
       }
       void ctx.api
         .reissueCard(patientId, touch.idm)
-        .then(() => { status.show("カードを再発行しました。前のカードは使えなくなりました。"); })
+        .then(() => { status.show("再発行しました。前のカードは使えなくなりました。", "success"); })
         .catch((e: unknown) => { status.show(errorText(e)); });
     });
   });
@@ -221,7 +221,7 @@ export async function renderPatient(
     : h("button", { type: "button", id: "open-link", class: "small" }, "お薬自動登録設定");
   const openLink = () => {
     for (const b of tabButtons) b.classList.remove("active");
-    void linkPanel(ctx, patient, body, (text) => { status.show(text); }, () => {
+    void linkPanel(ctx, patient, body, (text, kind) => { status.show(text, kind); }, () => {
       link.replaceWith(h("span", { class: "badge set", id: "auto-registration" }, "お薬自動登録 設定済"));
     });
   };
@@ -230,7 +230,7 @@ export async function renderPatient(
   printQr.addEventListener("click", () => {
     for (const b of tabButtons) b.classList.remove("active");
     status.clear();
-    void patientQrPanel(ctx, patient, body, (text) => { status.show(text); });
+    void patientQrPanel(ctx, patient, body, (text, kind) => { status.show(text, kind); });
   });
   const back = h("button", { type: "button", id: "back-to-list", class: "small" }, "患者リストに戻る");
   back.addEventListener("click", () => { ctx.go({ screen: "patientList" }); });
@@ -268,7 +268,7 @@ export async function renderPatient(
   const copy = (text: string) => {
     status.clear();
     writeClipboard(text)
-      .then(() => { status.show("コピーしました"); })
+      .then(() => { status.show("コピーしました", "success"); })
       .catch((e: unknown) => { status.show(errorText(e)); });
   };
 
@@ -406,7 +406,7 @@ export async function renderPatient(
   void ctx.api
     .onFeed((event) => {
       if (event.kind !== "imported" || event.patient_id !== patientId || event.dispensings_added === 0) return;
-      status.show("レセコンから新しい調剤を取り込みました");
+      status.show("レセコンから新しい調剤を取り込みました", "success");
       if (current === "current") void currentTab();
     })
     .then((unlisten) => { ctx.onLeave(unlisten); })
@@ -426,12 +426,13 @@ export async function renderPatient(
       case "memo":
         return notesTab(true);
       case "merge":
-        return mergeTab(ctx, patient, body, (text) => { status.show(text); });
+        return mergeTab(ctx, patient, body, (text, kind) => { status.show(text, kind); });
     }
   }
   if (options.openLink && !patient.auto_registration) {
     openLink();
-    return;
+  } else {
+    await show("history");
   }
-  await show("history");
+  if (options.notice) status.show(options.notice, "success");
 }

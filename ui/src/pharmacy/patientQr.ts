@@ -2,7 +2,7 @@
 // them as JAHIS QR codes — a PDF opened in the system's viewer.
 import type { Context } from "../shared/context";
 import type { Cursor, HistoryDispensing, PatientSummary, PrintedQr } from "../shared/api";
-import { errorText, h, mount } from "../shared/dom";
+import { errorText, h, mount, type MessageKind } from "../shared/dom";
 
 /** The sentence shown after 印刷. */
 export function printedMessage(printed: PrintedQr): string {
@@ -36,7 +36,7 @@ export async function patientQrPanel(
   ctx: Context,
   patient: PatientSummary,
   body: HTMLElement,
-  show: (text: string) => void,
+  show: (text: string, kind?: MessageKind) => void,
 ): Promise<void> {
   const list = h("ul", { id: "qr-choices", class: "notes" });
   const more = h("button", { type: "button", id: "qr-more", class: "small" }, "さらに表示");
@@ -65,12 +65,12 @@ export async function patientQrPanel(
       return;
     }
     print.setAttribute("disabled", "");
-    show("作成しています…");
+    show("作成しています…", "warning");
     warnings.replaceChildren();
     void ctx.api
       .printPatientQr(patient.id, ids)
       .then((printed) => {
-        show(printedMessage(printed));
+        show(printedMessage(printed), "success");
         warnings.replaceChildren(...printed.warnings.map((w) => h("li", {}, `注意: ${w}`)));
       })
       .catch((e: unknown) => { show(errorText(e)); })

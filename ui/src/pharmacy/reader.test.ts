@@ -1,5 +1,40 @@
-import { describe, expect, it } from "vitest";
-import { readerState, touchMessage } from "./reader";
+import { afterEach, describe, expect, it } from "vitest";
+import { api, type CounterEvent, type ReaderStatus } from "../shared/api";
+import { testContext } from "../shared/testContext";
+import { READER_ON_KEY, readerArea, readerState, touchMessage } from "./reader";
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+/** A reader area whose commands are recorded; the reader starts OFF. */
+async function area(): Promise<boolean[]> {
+  const asked: boolean[] = [];
+  const off: ReaderStatus = { on: false, wanted: false, reader: null, message: null, readers: [] };
+  let handler: ((event: CounterEvent) => void) | null = null;
+  const fake = {
+    ...api,
+    onCounter: (handle: (event: CounterEvent) => void) => {
+      handler = handle;
+      return Promise.resolve(() => undefined);
+    },
+    readerStatus: () => Promise.resolve(off),
+    // As the shell does: the new state arrives as a `reader` event.
+    setReaderOn: (on: boolean) => {
+      asked.push(on);
+      const status = { ...off, wanted: on };
+      handler?.({ kind: "reader", status });
+      return Promise.resolve(status);
+    },
+  };
+  const { ctx } = testContext({ api: fake });
+  const el = readerArea(ctx, () => undefined, () => undefined);
+  await flush();
+  await flush();
+  el.querySelector<HTMLButtonElement>("#reader-switch")?.click();
+  await flush();
+  return asked;
+}
+
+afterEach(() => { localStorage.clear(); });
 
 describe("card reader area", () => {
   it("says what an unknown or disabled card is, nothing for a patient", () => {
@@ -24,5 +59,16 @@ describe("card reader area", () => {
     expect(readerState({ on: false, wanted: false, reader: null, message: null, readers: [] }).detail).toBe(
       "カードを読むときは ON にしてください",
     );
+  });
+});
+
+describe("the reader switch on this PC", () => {
+  it("comes up ON again when it was ON last time, and remembers OFF", async () => {
+    expect(await area()).toEqual([true]); // nothing remembered: staff switch it on
+    expect(localStorage.getItem(READER_ON_KEY)).toBe("1");
+    // Next start (or sign-in): asked for at once; the click then turns it off.
+    expect(await area()).toEqual([true, false]);
+    expect(localStorage.getItem(READER_ON_KEY)).toBe("0");
+    expect(await area()).toEqual([true]);
   });
 });

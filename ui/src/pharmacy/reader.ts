@@ -22,6 +22,9 @@ export function readerState(status: ReaderStatus): { label: string; on: boolean;
   return { label: "OFF", on: false, detail: status.message ?? (status.wanted ? "" : "カードを読むときは ON にしてください") };
 }
 
+/** Where this PC remembers that staff want the reader ON. */
+export const READER_ON_KEY = "okusuri.readerOn";
+
 /**
  * The reader area. `onVisit` is called when a registered card is touched
  * (the list reloads), `onUnknown` with the IDm of an unknown card.
@@ -46,8 +49,11 @@ export function readerArea(
     message.textContent = "";
     // The new state arrives as `reader` events (in order); the command's own
     // answer may be older than an event already drawn, so it is not used.
+    const wanted = !status.wanted;
+    // Remembered on this PC: the switch comes up ON again after a restart.
+    localStorage.setItem(READER_ON_KEY, wanted ? "1" : "0");
     void ctx.api
-      .setReaderOn(!status.wanted)
+      .setReaderOn(wanted)
       .catch((e: unknown) => (message.textContent = errorText(e)));
   });
   let heard = false;
@@ -78,11 +84,18 @@ export function readerArea(
       return ctx.api.readerStatus();
     })
     .then((s) => {
-      if (heard) return;
-      status = s;
-      draw();
+      if (!heard) {
+        status = s;
+        draw();
+      }
+      // ON last time on this PC: ask for it again (sign-out switched it off;
+      // without a reader the status says OFF and why).
+      if (!s.wanted && localStorage.getItem(READER_ON_KEY) === "1") {
+        return ctx.api.setReaderOn(true).then(() => undefined);
+      }
+      return undefined;
     })
-    .catch(() => undefined);
+    .catch((e: unknown) => (message.textContent = errorText(e)));
   draw();
   return h("div", { id: "reader-status", class: "reader" }, h("span", { class: "reader-label" }, "カードリーダー"), toggle, detail, message);
 }

@@ -39,7 +39,7 @@ function codesForm(ctx: Context): HTMLElement {
     const codes = { prefecture: field(form, "prefecture").trim(), table: field(form, "table").trim(), code: field(form, "code").trim() };
     void ctx.api
       .setFacilityCodes(codes)
-      .then(() => { message.show("保存しました"); })
+      .then(() => { message.show("保存しました", "success"); })
       .catch((e: unknown) => { message.show(errorText(e)); });
   });
   return form;
@@ -120,7 +120,7 @@ async function readerCard(ctx: Context): Promise<HTMLElement> {
     message.clear();
     void ctx.api
       .chooseReader(select.value)
-      .then(() => { message.show("保存しました"); })
+      .then(() => { message.show("保存しました", "success"); })
       .catch((e: unknown) => { message.show(errorText(e)); });
   });
   card.append(

@@ -61,8 +61,9 @@ describe("card touched on another screen", () => {
     expect(el.hidden).toBe(true);
     send({ kind: "touch", touch: { kind: "patient", patient_id: 4, name: "山田 太郎" }, detected_at: 11 });
     expect(el.hidden).toBe(false);
-    // A cancelled wait does not keep the line quiet.
-    el.hidden = true;
+    // A cancelled wait does not keep the notices quiet.
+    el.querySelector<HTMLButtonElement>(".close")?.click();
+    expect(el.hidden).toBe(true);
     const cancelled = nextTouch(ctx);
     cancelled.cancel();
     expect(await cancelled.touch).toBeNull();
@@ -79,5 +80,31 @@ describe("card touched on another screen", () => {
     send({ kind: "touch", touch: { kind: "unknown", idm: "0123456789ABCDEF" }, detected_at: 20 });
     expect(await waiting.touch).not.toBeNull();
     expect(el.hidden).toBe(true);
+  });
+});
+
+describe("several touches", () => {
+  it("stack newest first, at most three, each closed on its own", async () => {
+    const { ctx, send } = fakeContext();
+    const el = touchNotice(ctx);
+    await flush();
+    for (const [i, name] of ["一", "二", "三", "四"].entries()) {
+      send({ kind: "touch", touch: { kind: "patient", patient_id: i, name: `患者 ${name}` }, detected_at: 30 + i });
+    }
+    const texts = [...el.querySelectorAll(".touch-item .text")].map((t) => t.textContent);
+    expect(texts).toHaveLength(3);
+    expect(texts[0]).toContain("患者 四");
+    expect(texts[2]).toContain("患者 二");
+    expect(el.querySelectorAll("#touch-notice-text")).toHaveLength(1);
+    for (const close of el.querySelectorAll<HTMLButtonElement>(".close")) close.click();
+    expect(el.hidden).toBe(true);
+  });
+
+  it("makes an unknown card as large as a patient's name, with このカードで新規発行", async () => {
+    const { ctx, send } = fakeContext();
+    const el = touchNotice(ctx);
+    await flush();
+    send({ kind: "touch", touch: { kind: "unknown", idm: "0123456789ABCDEF" }, detected_at: 40 });
+    expect(el.querySelector(".touch-item.unknown #touch-notice-action")?.textContent).toBe("このカードで新規発行");
   });
 });

@@ -211,6 +211,8 @@ export const api = {
   chooseReader: (name: string) => call<ReaderStatus>("choose_reader", { name }),
   issueCard: (patient: NewPatient, consent: ConsentMethod, idm: string) =>
     call<number>("issue_card", { patient, consent, idm }),
+  issueCardToPatient: (patientId: number, consent: ConsentMethod, idm: string) =>
+    call<null>("issue_card_to_patient", { patientId, consent, idm }),
   reissueCard: (patientId: number, idm: string) => call<null>("reissue_card", { patientId, idm }),
   previewOtherNotebook: (bytes: number[]) => call<NotebookPreview>("preview_other_notebook", { bytes }),
   importOtherNotebook: (patientId: number, bytes: number[]) =>

@@ -11,8 +11,9 @@ export type Route =
   | { screen: "patientList" }
   | { screen: "passwordChange" }
   | { screen: "staff" }
-  /** `openLink`: お薬自動登録設定 opens by itself (right after 新規発行). */
-  | { screen: "patient"; patientId: number; openLink?: boolean }
+  /** `openLink`: お薬自動登録設定 opens by itself (right after 新規発行);
+   * `notice`: what just happened, shown as a success (発行しました). */
+  | { screen: "patient"; patientId: number; openLink?: boolean; notice?: string }
   | { screen: "import" }
   | { screen: "settings" }
   /** `idm`: the unknown card just touched, used without a second touch. */

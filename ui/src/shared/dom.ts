@@ -33,16 +33,30 @@ export function field(form: HTMLFormElement, name: string): string {
   return el instanceof HTMLInputElement || el instanceof HTMLSelectElement ? el.value : "";
 }
 
-/** An alert area for messages; empty until `show` is called. */
-export function messageArea(id: string): { el: HTMLElement; show: (text: string) => void; clear: () => void } {
-  const el = h("p", { id, class: "message", role: "alert" });
+/** What a message is: 成功 (done), 注意 (look / do this next), エラー (failed). */
+export type MessageKind = "success" | "warning" | "error";
+
+/**
+ * The one message component: empty until `show`; each kind has its own colour
+ * and icon (CSS, from `data-kind`) and is announced — errors at once
+ * (assertive), the others politely. `show` without a kind is an error.
+ */
+export function messageArea(id: string): {
+  el: HTMLElement;
+  show: (text: string, kind?: MessageKind) => void;
+  clear: () => void;
+} {
+  const el = h("p", { id, class: "message", role: "status", "aria-live": "assertive" });
   return {
     el,
-    show: (text) => {
+    show: (text, kind = "error") => {
+      el.dataset.kind = kind;
+      el.setAttribute("aria-live", kind === "error" ? "assertive" : "polite");
       el.textContent = text;
     },
     clear: () => {
       el.textContent = "";
+      delete el.dataset.kind;
     },
   };
 }

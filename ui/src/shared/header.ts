@@ -1,52 +1,81 @@
-// The header of signed-in screens: facility name, who is signed in, and the
-// account menu (パスワード変更, 取込 / スタッフ管理 / 設定 for admins, ログアウト).
-import type { Context } from "./context";
+// The header of signed-in screens, named as in the seed: the facility, then
+// 患者リスト, カード発行, 他社手帳閲覧, 取込 and 設定 (administrators), and
+// アカウント設定 (the staff member's name: パスワード変更, スタッフ管理 for
+// administrators, ログアウト). Card touches are announced under it.
+import type { Context, Route } from "./context";
 import { h } from "./dom";
 import { touchNotice } from "../pharmacy/touchNotice";
 
-/** The header; with `touchNotice` (default) a card touched here is announced under it. */
-export function header(ctx: Context, options: { touchNotice?: boolean } = {}): HTMLElement {
+/** A header button that opens `route`; `current` marks the screen shown. */
+function navButton(ctx: Context, id: string, label: string, route: Route): HTMLButtonElement {
+  const current = document.body.dataset.screen === route.screen;
+  const b = h("button", { type: "button", id, class: current ? "nav current" : "nav" }, label);
+  if (current) b.setAttribute("aria-current", "page");
+  b.addEventListener("click", () => { ctx.go(route); });
+  return b;
+}
+
+/** アカウント設定: a menu under the staff member's name; Esc or a click elsewhere closes it. */
+function accountMenu(ctx: Context): HTMLElement {
   const staff = ctx.status.staff;
-  const signOut = h("button", { type: "button", id: "signout", class: "link" }, "ログアウト");
+  const signOut = h("button", { type: "button", id: "signout", class: "menu-item" }, "ログアウト");
   signOut.addEventListener("click", () => {
     void ctx.api
       .signOut()
       .catch(() => undefined)
       .finally(() => { ctx.go({ screen: "signIn" }); });
   });
-  const password = h("button", { type: "button", id: "open-password", class: "link" }, "パスワード変更");
-  password.addEventListener("click", () => { ctx.go({ screen: "passwordChange" }); });
-  const staffButton =
-    ctx.can("manage_staff") ? h("button", { type: "button", id: "open-staff", class: "link" }, "スタッフ管理") : null;
-  staffButton?.addEventListener("click", () => { ctx.go({ screen: "staff" }); });
-  const importButton =
-    ctx.can("import_files") ? h("button", { type: "button", id: "open-import", class: "link" }, "取込") : null;
-  importButton?.addEventListener("click", () => { ctx.go({ screen: "import" }); });
-  const settingsButton =
-    ctx.can("change_settings") ? h("button", { type: "button", id: "open-settings", class: "link" }, "設定") : null;
-  settingsButton?.addEventListener("click", () => { ctx.go({ screen: "settings" }); });
-  const issue = h("button", { type: "button", id: "open-issue", class: "link" }, "新規発行");
-  issue.addEventListener("click", () => { ctx.go({ screen: "issueCard" }); });
-  const notebook = h("button", { type: "button", id: "open-notebook", class: "link" }, "他社手帳");
-  notebook.addEventListener("click", () => { ctx.go({ screen: "otherNotebook" }); });
+  const item = (id: string, label: string, route: Route) => {
+    const b = h("button", { type: "button", id, class: "menu-item" }, label);
+    b.addEventListener("click", () => { ctx.go(route); });
+    return b;
+  };
+  const menu = h(
+    "details",
+    { id: "account-menu", class: "account-menu" },
+    h("summary", { id: "staff-name", title: "アカウント設定" }, staff ? `${staff.display_name} さん` : "アカウント設定"),
+    h(
+      "div",
+      { class: "menu", role: "menu" },
+      h("div", { class: "menu-title" }, "アカウント設定"),
+      item("open-password", "パスワード変更", { screen: "passwordChange" }),
+      ctx.can("manage_staff") ? item("open-staff", "スタッフ管理", { screen: "staff" }) : null,
+      signOut,
+    ),
+  );
+  const close = (event: Event) => {
+    if (!menu.open) return;
+    if (event instanceof KeyboardEvent ? event.key === "Escape" : !menu.contains(event.target as Node)) {
+      menu.open = false;
+    }
+  };
+  document.addEventListener("keydown", close);
+  document.addEventListener("click", close);
+  ctx.onLeave(() => {
+    document.removeEventListener("keydown", close);
+    document.removeEventListener("click", close);
+  });
+  return menu;
+}
+
+/** The header; with `touchNotice` (default) a card touched here is announced under it. */
+export function header(ctx: Context, options: { touchNotice?: boolean } = {}): HTMLElement {
   const home = h("button", { type: "button", id: "home", class: "title" }, ctx.status.facility?.name ?? "");
   home.addEventListener("click", () => { ctx.go({ screen: "patientList" }); });
-  return h(
+  const bar = h(
     "header",
     { class: "app-header" },
     h("h1", { id: "facility-name" }, home),
     h(
       "nav",
-      { class: "account" },
-      h("span", { id: "staff-name" }, staff ? `${staff.display_name} さん` : ""),
-      issue,
-      notebook,
-      importButton,
-      staffButton,
-      settingsButton,
-      password,
-      signOut,
+      { class: "account", "aria-label": "メニュー" },
+      navButton(ctx, "open-list", "患者リスト", { screen: "patientList" }),
+      navButton(ctx, "open-issue", "カード発行", { screen: "issueCard" }),
+      navButton(ctx, "open-notebook", "他社手帳閲覧", { screen: "otherNotebook" }),
+      ctx.can("import_files") ? navButton(ctx, "open-import", "取込", { screen: "import" }) : null,
+      ctx.can("change_settings") ? navButton(ctx, "open-settings", "設定", { screen: "settings" }) : null,
+      accountMenu(ctx),
     ),
-    options.touchNotice === false ? null : touchNotice(ctx),
   );
+  return h("div", { class: "app-top" }, bar, options.touchNotice === false ? null : touchNotice(ctx));
 }

@@ -31,7 +31,7 @@ function draw(ctx: Context, route: Route): void {
       void renderStaff(ctx);
       break;
     case "patient":
-      void renderPatient(ctx, route.patientId, { openLink: route.openLink ?? false });
+      void renderPatient(ctx, route.patientId, { openLink: route.openLink ?? false, notice: route.notice });
       break;
     case "import":
       renderImport(ctx);

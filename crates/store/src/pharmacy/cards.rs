@@ -73,6 +73,16 @@ pub enum CardError {
     /// No such patient.
     #[error("患者が見つかりません。")]
     PatientNotFound,
+    /// 再発行 for a patient who never had a card (a first card needs consent).
+    #[error(
+        "この患者様にはまだカードがありません。「新規カード発行」から利用規約への同意を得て発行してください。"
+    )]
+    NoCard,
+    /// 新規発行 for a patient who already has a card.
+    #[error(
+        "この患者様にはすでにカードがあります。カードをなくされた場合は「再発行」を使ってください。"
+    )]
+    HasCard,
     /// The database failed; nothing changed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -183,25 +193,84 @@ impl Store {
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
+        self.first_card(&mut tx, patient_id, consent, idm, &at)
+            .await?;
+        tx.commit().await?;
+        Ok(patient_id)
+    }
+
+    /// 新規発行 for a person already in the records (from a receipt computer
+    /// or another pharmacy's notebook, never given a card): their consent,
+    /// their first card and their visit. A patient who has a card gets
+    /// 再発行 instead.
+    pub async fn issue_card_to(
+        &self,
+        actor: &Actor,
+        patient_id: i64,
+        consent: ConsentMethod,
+        idm: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), CardError> {
+        check_idm(idm)?;
+        let at = timestamp(now);
+        let mut tx = self.begin_write(actor, now).await?;
+        if !self.is_current_patient(&mut tx, patient_id).await? {
+            return Err(CardError::PatientNotFound);
+        }
+        if self.card_count(&mut tx, patient_id).await? > 0 {
+            return Err(CardError::HasCard);
+        }
+        self.refuse_used_card(&mut tx, idm).await?;
+        self.first_card(&mut tx, patient_id, consent, idm, &at)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Consent, the first card and the visit of a patient, in `tx`.
+    async fn first_card(
+        &self,
+        tx: &mut WriteTx<'_>,
+        patient_id: i64,
+        consent: ConsentMethod,
+        idm: &str,
+        at: &str,
+    ) -> Result<(), CardError> {
         let method = match consent {
             ConsentMethod::Screen => "screen",
             ConsentMethod::Paper => "paper",
         };
+        let staff_id = tx.actor().staff_id;
+        let conn: &mut sqlx::SqliteConnection = tx;
         sqlx::query!(
             "INSERT INTO consent (patient_id, method, staff_id, at) VALUES (?, ?, ?, ?)",
             patient_id,
             method,
-            actor.staff_id,
+            staff_id,
             at
         )
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await
         .map_err(|e| self.fail(e))?;
         let detail = format!("card {idm} issued, consent {method}");
-        self.add_card(&mut tx, patient_id, idm, &detail).await?;
-        self.insert_visit(&mut tx, patient_id, "card").await?;
-        tx.commit().await?;
-        Ok(patient_id)
+        self.add_card(tx, patient_id, idm, &detail).await?;
+        self.insert_visit(tx, patient_id, "card").await?;
+        Ok(())
+    }
+
+    /// How many cards (working or not) a patient was ever given.
+    async fn card_count(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        patient_id: i64,
+    ) -> Result<i64, CardError> {
+        Ok(sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM card WHERE patient_id = ?"#,
+            patient_id
+        )
+        .fetch_one(conn)
+        .await
+        .map_err(|e| self.fail(e))?)
     }
 
     /// 再発行: gives a patient a new card; their other cards stop working.
@@ -217,6 +286,10 @@ impl Store {
         let mut tx = self.begin_write(actor, now).await?;
         if !self.is_current_patient(&mut tx, patient_id).await? {
             return Err(CardError::PatientNotFound);
+        }
+        // A first card needs the patient's consent: that is 新規発行.
+        if self.card_count(&mut tx, patient_id).await? == 0 {
+            return Err(CardError::NoCard);
         }
         self.refuse_used_card(&mut tx, idm).await?;
         sqlx::query!(

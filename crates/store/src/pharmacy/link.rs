@@ -6,6 +6,7 @@
 //! feed's dispensings for that ID land on the card patient.
 
 use chrono::{DateTime, Utc};
+use okusuri_domain::labels::kana_label;
 use serde::Serialize;
 
 use crate::merge::MergeError;
@@ -82,7 +83,7 @@ impl Store {
                 patient_id: r.patient_id,
                 birth: okusuri_domain::labels::birth_label(r.birth_date.as_deref(), today),
                 name: r.name,
-                kana: r.kana,
+                kana: kana_label(&r.kana),
                 sex: okusuri_domain::labels::sex_label(r.sex).to_string(),
                 external_ids: r.external_ids,
                 last_dispensed: r.last_dispensed,

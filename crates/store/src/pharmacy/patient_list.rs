@@ -2,7 +2,7 @@
 //! day, newest arrival first, one row per patient per day.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
-use okusuri_domain::labels::{birth_label, day_label, sex_label};
+use okusuri_domain::labels::{birth_label, day_label, kana_label, sex_label};
 use serde::Serialize;
 
 use crate::access_log::AccessEvent;
@@ -103,7 +103,7 @@ impl Store {
             day.patients.push(PatientListRow {
                 patient_id: row.patient_id,
                 time: local.format("%H:%M").to_string(),
-                kana: row.kana,
+                kana: kana_label(&row.kana),
                 name: row.name,
                 sex: sex_label(row.sex).to_string(),
                 birth: birth_label(row.birth_date.as_deref(), today),

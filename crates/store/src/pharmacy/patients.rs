@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::history::OtcEntry;
 use crate::import::{kana_key, name_key};
 use crate::{Store, StoreError};
-use okusuri_domain::labels::{birth_label, sex_label};
+use okusuri_domain::labels::{birth_label, kana_label, sex_label};
 
 /// A patient as lists and headers show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -45,7 +45,7 @@ impl Row {
             id: self.id,
             birth: birth_label(self.birth_date.as_deref(), today),
             name: self.name,
-            kana: self.kana,
+            kana: kana_label(&self.kana),
             sex: sex_label(self.sex).to_string(),
             birth_date: self.birth_date,
             auto_registration: self.linked != 0,
@@ -54,33 +54,64 @@ impl Row {
     }
 }
 
-/// A birth date typed in a search box: `1958-03-03`, `19580303`, `S330303`.
-fn as_birth_date(query: &str) -> Option<String> {
+/// Birth dates typed in a search box, as the ISO range `[from, to)`: a day
+/// (`1958-03-03`, `19580303`, `S330303`), a month (`1958-03`, `195803`) or a
+/// year (`1958`).
+fn as_birth_range(query: &str) -> Option<(String, String)> {
     let q: String = query
         .trim()
         .chars()
-        .filter(|c| *c != '/' && *c != '-')
+        .filter(|c| *c != '/' && *c != '-' && *c != '.')
         .collect();
-    okusuri_jahis::date::to_iso(&q)
+    if let Some(day) = okusuri_jahis::date::to_iso(&q) {
+        let next = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+            .ok()?
+            .succ_opt()?
+            .format("%Y-%m-%d")
+            .to_string();
+        return Some((day, next));
+    }
+    if !q.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = q.get(0..4)?.parse().ok()?;
+    if !(1868..=9999).contains(&year) {
+        return None;
+    }
+    match q.len() {
+        4 => Some((format!("{year:04}-01-01"), format!("{:04}-01-01", year + 1))),
+        6 => {
+            let month: u32 = q.get(4..6)?.parse().ok()?;
+            let from = NaiveDate::from_ymd_opt(year, month, 1)?;
+            let to = from.checked_add_months(chrono::Months::new(1))?;
+            Some((
+                from.format("%Y-%m-%d").to_string(),
+                to.format("%Y-%m-%d").to_string(),
+            ))
+        }
+        _ => None,
+    }
 }
 
 impl Store {
     /// Patients whose kana or kanji name starts with `query` (NFKC, spaces
-    /// ignored, hiragana = katakana for kana), or who were born on the date it
-    /// spells; at most `limit`. Prefix matching uses the indexes on the keys.
+    /// ignored, hiragana = katakana for kana), or who were born on the day, in
+    /// the month or in the year it spells; at most `limit`. Prefix matching uses the indexes on the keys.
     pub async fn search_patients(
         &self,
         query: &str,
         limit: i64,
         today: NaiveDate,
     ) -> Result<Vec<PatientSummary>, StoreError> {
-        let rows = if let Some(birth) = as_birth_date(query) {
+        let rows = if let Some((from, to)) = as_birth_range(query) {
             sqlx::query_as!(
                 Row,
                 r#"SELECT p.id AS "id!: i64", p.name, p.kana, p.sex, p.birth_date,
                           EXISTS (SELECT 1 FROM patient_external_id e WHERE e.patient_id = p.id) AS "linked!: i64", p.merged_into
-                   FROM patient p WHERE p.birth_date = ? AND p.merged_into IS NULL ORDER BY p.kana_key, p.id LIMIT ?"#,
-                birth,
+                   FROM patient p WHERE p.birth_date >= ? AND p.birth_date < ? AND p.merged_into IS NULL
+                   ORDER BY p.kana_key, p.id LIMIT ?"#,
+                from,
+                to,
                 limit
             )
             .fetch_all(&self.pool)
@@ -158,5 +189,29 @@ impl Store {
         .await
         .map_err(|e| self.fail(e))?;
         Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod birth_search_tests {
+    use super::as_birth_range;
+
+    fn range(q: &str) -> Option<(String, String)> {
+        as_birth_range(q)
+    }
+
+    #[test]
+    fn a_day_a_month_or_a_year_is_a_range_of_birth_dates() {
+        let r = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(range("19580303"), r("1958-03-03", "1958-03-04"));
+        assert_eq!(range("1958-03-03"), r("1958-03-03", "1958-03-04"));
+        assert_eq!(range("S330303"), r("1958-03-03", "1958-03-04"));
+        assert_eq!(range("1958/3"), None, "a month needs two digits");
+        assert_eq!(range("195803"), r("1958-03-01", "1958-04-01"));
+        assert_eq!(range("1958-12"), r("1958-12-01", "1959-01-01"));
+        assert_eq!(range("1958"), r("1958-01-01", "1959-01-01"));
+        assert_eq!(range("195813"), None);
+        assert_eq!(range("12"), None);
+        assert_eq!(range("ヤマダ"), None);
     }
 }
