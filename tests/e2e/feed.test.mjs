@@ -31,6 +31,14 @@ function text(browser, selector) {
   return browser.execute((sel) => document.querySelector(sel)?.textContent ?? "", selector);
 }
 
+/** The day `n` days before today: `YYYYMMDD` for files, `2026年11月1日` as the screen shows it. */
+function daysAgo(n) {
+  const d = new Date();
+  d.setDate(d.getDate() - n);
+  const pad = (x) => String(x).padStart(2, "0");
+  return { file: `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}`, label: `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日` };
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -50,13 +58,19 @@ test("folder feed: live 今回のお薬, 取込エラー, connection error, ID r
     await fillAndSubmit(browser, "#codes-form", { prefecture: "13", table: "4", code: "1234567" }, "#codes-submit");
     await browser.waitUntil(async () => (await text(browser, "#codes-message")) === "保存しました");
     await (await shown(browser, "#feed-path")).setValue(folder);
-    await (await browser.$("#feed-id")).setValue("^(?P<id>\\d+)_");
+    await (await browser.$("#feed-id-preset")).selectByVisibleText("患者ID_日付など（例: 000123_20261204.txt）");
     await (await browser.$("#feed-add-submit")).click();
     await browser.waitUntil(async () => (await text(browser, "#feed-message")) === "保存しました");
-    assert.match(await (await browser.$("#feed-folders")).getText(), /recept-out — JAHIS・変更通知・取込後もそのまま/);
+    assert.match(await (await browser.$("#feed-folders")).getText(), /recept-out — JAHIS・患者ID_日付など・変更通知・取込後もそのまま/);
+    // 今回のお薬 reaches 30 days back here (7 by default).
+    const windowDays = await shown(browser, "#current-window");
+    await windowDays.clearValue();
+    await windowDays.setValue("30");
+    await (await browser.$("#current-window-submit")).click();
+    await browser.waitUntil(async () => (await text(browser, "#current-window-message")) === "保存しました");
 
     // The receipt computer writes a dispensing: the patient is there, linked.
-    deliver(folder, "000123_0001.txt", "田中 一郎", "20261101", "アムロジピン錠５ｍｇ");
+    deliver(folder, "000123_0001.txt", "田中 一郎", daysAgo(25).file, "アムロジピン錠５ｍｇ");
     await (await browser.$("#home")).click();
     await browser.waitUntil(async () => {
       await fillAndSubmit(browser, "#search-form", { query: "タナカ" }, "#search-submit");
@@ -65,15 +79,15 @@ test("folder feed: live 今回のお薬, 取込エラー, connection error, ID r
     assert.equal(await (await browser.$("#search-results .badge")).getText(), "設定済");
     await (await browser.$("#search-results tr.patient td.name")).click();
     await (await shown(browser, '[data-tab="current"]')).click();
-    await browser.waitUntil(async () => (await text(browser, "#patient-body .dispensing-date")) === "2026年11月1日");
+    await browser.waitUntil(async () => (await text(browser, "#patient-body .dispensing-date")) === daysAgo(25).label);
 
     // New dispensings appear in 今回のお薬 without a reload: file closed → drawn.
     const latencies = [];
     for (let i = 2; i <= 21; i++) {
-      const day = String(i).padStart(2, "0");
-      const written = deliver(folder, `000123_${String(i).padStart(4, "0")}.txt`, "田中 一郎", `202611${day}`, `薬${i}錠`);
+      const day = daysAgo(26 - i);
+      const written = deliver(folder, `000123_${String(i).padStart(4, "0")}.txt`, "田中 一郎", day.file, `薬${i}錠`);
       await browser.waitUntil(
-        async () => (await text(browser, "#patient-body .dispensing-date")) === `2026年11月${i}日`,
+        async () => (await text(browser, "#patient-body .dispensing-date")) === day.label,
         { interval: 20, timeoutMsg: `dispensing ${i} not shown` },
       );
       const drawnAt = await browser.execute(() => performance.getEntriesByName("current-drawn")[0]?.detail?.at ?? 0);
@@ -107,7 +121,7 @@ test("folder feed: live 今回のお薬, 取込エラー, connection error, ID r
     }, { timeout: 10_000, interval: 500 });
     assert.match(await (await browser.$("#feed-errors")).getText(), /3行目 レコード5 項目1: 調剤等年月日（5）の「調剤等年月日」は日付/);
     const { atime, mtime } = statSync(refusedPath);
-    writeFileSync(refusedPath, refusedText("20261124"));
+    writeFileSync(refusedPath, refusedText(daysAgo(3).file));
     utimesSync(refusedPath, atime, mtime);
     const retry = await browser.$("//li[contains(., '000777_refused.txt')]//button[contains(@class, 'retry-file')]");
     await retry.click();
@@ -127,7 +141,7 @@ test("folder feed: live 今回のお薬, 取込エラー, connection error, ID r
     await (await browser.$("#remap-new")).setValue("900123");
     await (await browser.$("#remap-submit")).click();
     await browser.waitUntil(async () => (await text(browser, "#remap-message")) === "1件のIDを付け替えました");
-    deliver(folder, "900123_0001.txt", "田中 一朗", "20261125", "新システム錠");
+    deliver(folder, "900123_0001.txt", "田中 一朗", daysAgo(2).file, "新システム錠");
     await (await browser.$("#home")).click();
     await browser.waitUntil(async () => {
       await fillAndSubmit(browser, "#search-form", { query: "タナカ" }, "#search-submit");
@@ -136,7 +150,7 @@ test("folder feed: live 今回のお薬, 取込エラー, connection error, ID r
     assert.equal((await browser.$$("#search-results tr.patient")).length, 1, "still one patient");
     await (await browser.$("#search-results tr.patient td.name")).click();
     await (await shown(browser, '[data-tab="current"]')).click();
-    await browser.waitUntil(async () => (await text(browser, "#patient-body .dispensing-date")) === "2026年11月25日");
+    await browser.waitUntil(async () => (await text(browser, "#patient-body .dispensing-date")) === daysAgo(2).label);
 
     // The share drops: レセコン接続エラー on the list, gone when it is back.
     await (await browser.$("#back-to-list")).click();

@@ -54,7 +54,8 @@ export async function launch(dataDir, env = {}) {
   const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(NATIVE_PORT)], {
     // The webview's storage (the remembered 施設ID and reader switch) and the
     // saved window state belong to the test's folder, as to one PC.
-    env: { ...process.env, XDG_DATA_HOME: join(dataDir, "xdg-data"), XDG_CONFIG_HOME: join(dataDir, "xdg-config"), ...env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: process.env.OKUSURI_E2E_LOG ?? "warn", OKUSURI_LOG_FILE: join(dataDir, "app.log") },
+    // (Beside the data folder, not in it: a test may name a folder that must not exist.)
+    env: { ...process.env, XDG_DATA_HOME: `${dataDir}.xdg/data`, XDG_CONFIG_HOME: `${dataDir}.xdg/config`, ...env, OKUSURI_DATA_DIR: dataDir, RUST_LOG: process.env.OKUSURI_E2E_LOG ?? "warn", OKUSURI_LOG_FILE: join(dataDir, "app.log") },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = async () => {

@@ -14,6 +14,9 @@ pub struct DemoArgs {
     /// Make the demo again in a folder that already holds one (its changes are lost).
     #[arg(long)]
     fresh: bool,
+    /// A busy day: this many more people at the counter today (e.g. 200).
+    #[arg(long, default_value_t = 0)]
+    busy: usize,
 }
 
 /// Why the folder cannot take the demo, if it cannot.
@@ -74,7 +77,7 @@ pub async fn run(args: DemoArgs, dir: DataDir) -> Result<ExitCode, String> {
     let store = Store::open_in(&dir, OpenOptions::default())
         .await
         .map_err(|e| e.to_string())?;
-    let result = demo::fill(&store, &dir.path, demo::clock_now()).await;
+    let result = demo::fill_busy(&store, &dir.path, demo::clock_now(), args.busy).await;
     store.close().await;
     let report = result.map_err(|e| e.message)?;
     println!(

@@ -30,3 +30,15 @@ describe("レセコン連携", () => {
     });
   });
 });
+
+describe("the file-name patterns of 設定 → レセコン連携", () => {
+  it("tries a pattern on a sample name as typed", async () => {
+    const { ID_PRESETS, tryPattern } = await import("./feedSettings");
+    const [, idFirst] = ID_PRESETS[1];
+    expect(tryPattern(idFirst, "000123_20261204.txt")).toBe("患者ID: 000123");
+    expect(tryPattern(ID_PRESETS[2][1], "20261204_000456.txt")).toBe("患者ID: 000456");
+    expect(tryPattern(idFirst, "report.txt")).toBe("このファイル名からは患者IDを取り出せません。");
+    expect(tryPattern("", "x.txt")).toBe("患者IDは取り出しません。");
+    expect(tryPattern("(?P<id>", "x.txt")).toBe("正規表現として読めません。");
+  });
+});

@@ -19,17 +19,44 @@ export function newFolder(path: string, profile: string, polling: boolean, moveP
   };
 }
 
+/** 詳細: a pattern of the administrator's own. */
+const CUSTOM = "custom";
+
+/** How receipt computers name their files, as choices; the pattern takes the patient ID. */
+export const ID_PRESETS: [string, string][] = [
+  ["ファイル名に患者IDなし（ファイルの中の氏名・生年月日で照合）", ""],
+  ["患者ID_日付など（例: 000123_20261204.txt）", "^(?P<id>\\d+)_"],
+  ["日付など_患者ID（例: 20261204_000123.txt）", "_(?P<id>\\d+)\\.[^.]+$"],
+  ["詳細（正規表現で指定）", CUSTOM],
+];
+
+/** What `pattern` takes from `name` as the patient ID, said in Japanese. */
+export function tryPattern(pattern: string, name: string): string {
+  if (!pattern) return "患者IDは取り出しません。";
+  let re: RegExp;
+  try {
+    // The app's patterns name the group (?P<id>…); JavaScript writes (?<id>…).
+    re = new RegExp(pattern.replaceAll("(?P<", "(?<"));
+  } catch {
+    return "正規表現として読めません。";
+  }
+  const id = re.exec(name)?.groups?.id;
+  return id ? `患者ID: ${id}` : "このファイル名からは患者IDを取り出せません。";
+}
+
 function folderLine(f: FolderConfig): string {
   const format = f.format.kind === "nsips" ? `NSIPS（${f.format.profile}）` : "JAHIS";
+  const preset = ID_PRESETS.find(([, p]) => p === (f.id_from_file_name ?? ""));
+  const ids = preset ? preset[0].replace(/（.*$/, "") : `患者ID: ${f.id_from_file_name ?? ""}`;
   const mode = f.mode === "polling" ? `定期確認 ${f.rescan_secs}秒ごと` : "変更通知";
   const after = f.after === "move_to_processed" ? "取込後 processed へ移動" : "取込後もそのまま";
-  return `${f.path} — ${format}・${mode}・${after}`;
+  return `${f.path} — ${format}・${ids}・${mode}・${after}`;
 }
 
 export async function feedCard(ctx: Context): Promise<HTMLElement> {
   const message = messageArea("feed-message");
   const list = h("ul", { id: "feed-folders", class: "notes" });
-  const card = h("section", { id: "feed-settings", class: "card" }, h("h2", {}, "レセコン連携"));
+  const card = h("section", { id: "feed-settings", class: "card" }, h("h3", {}, "監視フォルダ"));
   let folders: FolderConfig[];
   try {
     folders = await ctx.api.feedFolders();
@@ -60,17 +87,42 @@ export async function feedCard(ctx: Context): Promise<HTMLElement> {
     ); };
   draw();
   const input = (name: string, placeholder: string) => h("input", { name, id: `feed-${name}`, placeholder, autocomplete: "off" });
-  const path = input("path", "フォルダ（例: \\\\recept\\out または /mnt/recept/out）");
-  const profile = input("profile", "NSIPS: レイアウトプロファイル（.toml）。JAHISなら空欄");
-  const idPattern = input("id", "JAHIS: ファイル名から患者ID（例: ^(?P<id>\\d+)_）");
+  const labelled = (label: string, control: HTMLElement) => h("div", { class: "row" }, h("label", { for: control.id }, label), control);
+  const path = input("path", "例: \\\\recept\\out または /mnt/recept/out");
+  const profile = input("profile", "NSIPS形式のときだけ: レイアウトプロファイル（.toml）");
+  const idPattern = input("id", "例: ^(?P<id>\\d+)_");
+  const preset = h(
+    "select",
+    { id: "feed-id-preset" },
+    ...ID_PRESETS.map(([label, pattern]) => h("option", { value: pattern }, label)),
+  );
+  const sample = input("id-sample", "ファイル名の例: 000123_20261204.txt");
+  const tried = h("span", { id: "feed-id-result", class: "field-note" });
+  const custom = h(
+    "div",
+    { id: "feed-id-custom", class: "custom-pattern", hidden: true },
+    labelled("患者IDの取り出し方（正規表現、(?P<id>…) が患者ID）", idPattern),
+    labelled("ファイル名の例で試す", sample),
+    tried,
+  );
+  const pattern = () => (preset.value === CUSTOM ? idPattern.value : preset.value);
+  const tryIt = () => { tried.textContent = sample.value ? tryPattern(pattern(), sample.value) : ""; };
+  preset.addEventListener("change", () => {
+    custom.hidden = preset.value !== CUSTOM;
+    tryIt();
+  });
+  idPattern.addEventListener("input", tryIt);
+  sample.addEventListener("input", tryIt);
   const polling = h("input", { type: "checkbox", id: "feed-polling" });
   const move = h("input", { type: "checkbox", id: "feed-move" });
   const add = h(
     "form",
     { id: "feed-add" },
-    path,
-    profile,
-    idPattern,
+    h("h3", {}, "監視フォルダを追加"),
+    labelled("レセコンの出力フォルダ", path),
+    labelled("ファイル名と患者ID", preset),
+    custom,
+    labelled("NSIPS形式のレイアウト（JAHIS形式なら空欄）", profile),
     h("label", {}, polling, " ネットワーク共有（定期確認のみ）"),
     h("label", {}, move, " 取込後 processed/日付 に移動"),
     h("button", { type: "submit", id: "feed-add-submit" }, "追加して保存"),
@@ -81,7 +133,7 @@ export async function feedCard(ctx: Context): Promise<HTMLElement> {
       message.show("フォルダの場所を入力してください。");
       return;
     }
-    save([...folders, newFolder(path.value, profile.value, polling.checked, move.checked, idPattern.value)]);
+    save([...folders, newFolder(path.value, profile.value, polling.checked, move.checked, pattern())]);
   });
   card.append(
     h("p", {}, "レセコンの出力フォルダを監視して、調剤を自動で取り込みます。ファイルは既定でそのまま残します（取込済みは記録します）。"),
@@ -93,7 +145,7 @@ export async function feedCard(ctx: Context): Promise<HTMLElement> {
 }
 
 export async function feedErrorsCard(ctx: Context): Promise<HTMLElement> {
-  const card = h("section", { id: "feed-errors", class: "card" }, h("h2", {}, "取込エラー"));
+  const card = h("section", { id: "feed-errors", class: "card" }, h("h3", {}, "取込エラー"));
   const list = h("ul", { class: "notes" });
   const draw = async () => {
     try {

@@ -147,10 +147,10 @@ export function dispensingCard(d: HistoryDispensing, copy: (text: string) => voi
       h("span", { class: "dispensing-date" }, d.date_label),
       h(
         "span",
-        { class: "dispensing-place" },
+        { class: "dispensing-where" },
         d.prescriber ? h("span", { class: "dispensing-prescriber" }, d.prescriber) : null,
         d.prescriber && d.place ? " ／ " : null,
-        d.place ?? (d.prescriber ? null : "調剤場所不明"),
+        d.place || !d.prescriber ? h("span", { class: "dispensing-place" }, d.place ?? "調剤場所不明") : null,
       ),
       d.this_facility ? h("span", { class: "badge set" }, "当施設") : null,
       !perRp && who[0] ? h("span", { class: "dispensing-doctor" }, `医師: ${who[0]}`) : null,

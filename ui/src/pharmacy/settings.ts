@@ -18,7 +18,7 @@ function codesForm(ctx: Context): HTMLElement {
   const form = h(
     "form",
     { id: "codes-form", class: "card" },
-    h("h2", {}, "施設コード"),
+    h("h3", {}, "施設コード"),
     h("p", {}, "この施設の都道府県番号・点数表番号・医療機関等コード。お薬履歴の「当施設／他施設」の区別に使います。"),
     inputRow("都道府県番号（01～47）", "prefecture", "text", { inputmode: "numeric", maxlength: "2" }),
     inputRow("点数表番号（調剤は4、医科は1）", "table", "text", { inputmode: "numeric", maxlength: "1" }),
@@ -50,7 +50,7 @@ async function remapCard(ctx: Context): Promise<HTMLElement> {
   const card = h(
     "section",
     { id: "remap", class: "card" },
-    h("h2", {}, "レセコン患者IDの付け替え"),
+    h("h3", {}, "レセコン患者IDの付け替え"),
     h("p", {}, "レセコンを入れ替えて患者番号が変わったときに、旧IDを新IDに付け替えます。お薬履歴はそのまま残ります。1件ずつ、または「旧ID,新ID」のCSVファイルで。すべての行を確認してから、まとめて付け替えます。"),
   );
   let sources: string[];
@@ -102,7 +102,7 @@ async function remapCard(ctx: Context): Promise<HTMLElement> {
 
 async function readerCard(ctx: Context): Promise<HTMLElement> {
   const message = messageArea("reader-choice-message");
-  const card = h("section", { id: "reader-settings", class: "card" }, h("h2", {}, "カードリーダー"));
+  const card = h("section", { id: "reader-settings", class: "card" }, h("h3", {}, "使うカードリーダー"));
   let status;
   try {
     status = await ctx.api.readerStatus();
@@ -131,8 +131,87 @@ async function readerCard(ctx: Context): Promise<HTMLElement> {
   return card;
 }
 
+/** 今回のお薬: how many days back "this visit" reaches. */
+async function currentCard(ctx: Context): Promise<HTMLElement> {
+  const message = messageArea("current-window-message");
+  const days = h("input", { id: "current-window", name: "days", type: "number", min: "0", max: "90", inputmode: "numeric" });
+  const form = h(
+    "form",
+    { id: "current-window-form", class: "card" },
+    h("p", {}, "患者様の画面の「今回のお薬」に、当施設の調剤を何日前のものまで表示するか（0 は本日の調剤のみ）。"),
+    h("div", { class: "row" }, h("label", { for: "current-window" }, "表示する期間（日）"), days),
+    message.el,
+    h("button", { type: "submit", id: "current-window-submit" }, "保存"),
+  );
+  try {
+    days.value = String(await ctx.api.currentWindowDays());
+  } catch (e) {
+    message.show(errorText(e));
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    message.clear();
+    void ctx.api
+      .setCurrentWindowDays(Number(days.value))
+      .then(() => { message.show("保存しました", "success"); })
+      .catch((e: unknown) => { message.show(errorText(e)); });
+  });
+  return form;
+}
+
+/** バックアップ: when the last one was made, and where. */
+function backupCard(ctx: Context): HTMLElement {
+  return h(
+    "div",
+    { id: "backup-settings", class: "card" },
+    h("p", {}, `最終バックアップ: ${ctx.status.last_backup ?? "まだありません"}`),
+    h("p", { class: "field-note" }, "アプリは1日に1回、データフォルダの backups に自動でバックアップを作ります。手動のバックアップと復元は okusuri db backup / db restore で行います。"),
+  );
+}
+
+/** スタッフ: the way to スタッフ管理. */
+function staffCard(ctx: Context): HTMLElement {
+  const open = h("button", { type: "button", id: "settings-open-staff" }, "スタッフ管理を開く");
+  open.addEventListener("click", () => { ctx.go({ screen: "staff" }); });
+  return h("div", { class: "card" }, h("p", {}, "スタッフの追加と一覧（役割: 管理者・薬剤師・医師・事務）。"), open);
+}
+
+/** The sections of 設定, in order: id, heading. */
+const SECTIONS: [string, string][] = [
+  ["settings-facility", "施設"],
+  ["settings-reader", "カードリーダー"],
+  ["settings-feed", "レセコン連携"],
+  ["settings-current", "今回のお薬"],
+  ["settings-backup", "バックアップ"],
+  ["settings-staff", "スタッフ"],
+];
+
+/** 設定: one column of sections, with a list of them to jump to. */
 export async function renderSettings(ctx: Context): Promise<void> {
-  const page = h("div", { class: "settings" }, codesForm(ctx));
-  mount(ctx.main, header(ctx), page);
-  page.append(await readerCard(ctx), await feedCard(ctx), await feedErrorsCard(ctx), await remapCard(ctx));
+  const body = new Map(SECTIONS.map(([id, title]) => [id, h("section", { id, class: "settings-section" }, h("h2", {}, title))]));
+  const nav = h(
+    "nav",
+    { class: "settings-nav", "aria-label": "設定の項目" },
+    ...SECTIONS.map(([id, title]) => {
+      const link = h("button", { type: "button", class: "settings-link" }, title);
+      link.addEventListener("click", () => { body.get(id)?.scrollIntoView({ block: "start" }); });
+      return link;
+    }),
+  );
+  const column = h("div", { class: "settings-column" }, ...body.values());
+  mount(ctx.main, header(ctx), h("div", { class: "settings" }, nav, column));
+  const put = (id: string, ...cards: HTMLElement[]) => { body.get(id)?.append(...cards); };
+  put("settings-facility", codesForm(ctx));
+  put("settings-backup", backupCard(ctx));
+  put("settings-staff", staffCard(ctx));
+  const [reader, feed, errors, remap, current] = await Promise.all([
+    readerCard(ctx),
+    feedCard(ctx),
+    feedErrorsCard(ctx),
+    remapCard(ctx),
+    currentCard(ctx),
+  ]);
+  put("settings-reader", reader);
+  put("settings-feed", feed, errors, remap);
+  put("settings-current", current);
 }

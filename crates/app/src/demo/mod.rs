@@ -40,7 +40,7 @@ pub const PASSWORD: &str = "okusuri-demo";
 /// The receipt-computer folder inside the demo data folder.
 pub const FEED_FOLDER: &str = "recept-out";
 /// How the demo receipt computer names files: `患者番号_調剤日_連番.txt`.
-pub const FILE_NAME_ID: &str = r"^(?P<id>\d{6})_";
+pub const FILE_NAME_ID: &str = r"^(?P<id>\d+)_";
 
 /// What `okusuri demo` made.
 #[derive(Debug, Clone, Default)]
@@ -69,6 +69,17 @@ pub async fn fill(
     store: &Store,
     data_dir: &Path,
     clock: FixedClock,
+) -> Result<DemoReport, AppError> {
+    fill_busy(store, data_dir, clock, 0).await
+}
+
+/// [`fill`], with `busy` more people (new cards) at the counter today: a
+/// busy day's list (`okusuri demo --busy 200`).
+pub async fn fill_busy(
+    store: &Store,
+    data_dir: &Path,
+    clock: FixedClock,
+    busy: usize,
 ) -> Result<DemoReport, AppError> {
     if store.facility().await?.is_some() {
         return Err(AppError::invalid(
@@ -299,6 +310,67 @@ pub async fn fill(
         }
         let moment = App::with_clock(store.clone(), Arc::new(FixedClock { now: when, ..clock }));
         moment.card_touched(idm).await?;
+        touched += 1;
+    }
+
+    // A busy day: more people, each issued a card this morning and touched since.
+    const FAMILY: [(&str, &str); 10] = [
+        ("青木", "アオキ"),
+        ("石田", "イシダ"),
+        ("上野", "ウエノ"),
+        ("遠藤", "エンドウ"),
+        ("大野", "オオノ"),
+        ("片山", "カタヤマ"),
+        ("菊地", "キクチ"),
+        ("工藤", "クドウ"),
+        ("小松", "コマツ"),
+        ("斎藤", "サイトウ"),
+    ];
+    const GIVEN: [(&str, &str, u8); 20] = [
+        ("一郎", "イチロウ", 1),
+        ("花子", "ハナコ", 2),
+        ("健太", "ケンタ", 1),
+        ("美穂", "ミホ", 2),
+        ("翔", "ショウ", 1),
+        ("陽子", "ヨウコ", 2),
+        ("誠", "マコト", 1),
+        ("彩", "アヤ", 2),
+        ("大樹", "ダイキ", 1),
+        ("真由美", "マユミ", 2),
+        ("剛", "ツヨシ", 1),
+        ("舞", "マイ", 2),
+        ("浩", "ヒロシ", 1),
+        ("恵子", "ケイコ", 2),
+        ("亮", "リョウ", 1),
+        ("千尋", "チヒロ", 2),
+        ("拓也", "タクヤ", 1),
+        ("沙織", "サオリ", 2),
+        ("勇気", "ユウキ", 1),
+        ("結衣", "ユイ", 2),
+    ];
+    for i in 0..busy {
+        let (family, family_kana) = FAMILY[i % FAMILY.len()];
+        let (given, given_kana, sex) = GIVEN[(i / FAMILY.len()) % GIVEN.len()];
+        let born = today - Duration::days(i64::try_from(7_000 + i * 97).unwrap_or(7_000));
+        let patient = NewPatient {
+            name: format!("{family} {given}"),
+            kana: format!("{family_kana} {given_kana}"),
+            sex,
+            birth_date: born.format("%Y-%m-%d").to_string(),
+            phone: None,
+        };
+        let idm = card_idm(PEOPLE.len() + i);
+        let seconds = i64::try_from(busy - i).unwrap_or(0) * 20;
+        let issued = (clock.now - Duration::seconds(seconds + 5)).max(midnight);
+        App::with_clock(
+            store.clone(),
+            Arc::new(FixedClock {
+                now: issued,
+                ..clock
+            }),
+        )
+        .issue_card(&pharmacist, &patient, ConsentMethod::Screen, &idm)
+        .await?;
         touched += 1;
     }
 
