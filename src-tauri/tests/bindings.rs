@@ -26,6 +26,8 @@ fn generated() -> String {
         okusuri_desk::commands::app::AppStatus,
         okusuri_app::account::Status,
         okusuri_app::account::DemoAccount,
+        okusuri_app::notices::Notice,
+        okusuri_app::notices::NoticeKind,
         okusuri_app::patients::CurrentDispensing,
         okusuri_app::AppError,
         okusuri_app::ErrorCode,

@@ -104,6 +104,7 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
 
     // 再発行: the new card works, the old one says it was replaced.
     await (await browser.$("#patient-list tr.patient td.name")).click();
+    await (await shown(browser, "#member-menu > summary")).click();
     await (await shown(browser, "#reissue-card")).click();
     await says(browser, "#patient-message", "新しいカードをタッチしてください");
     await card.insert(NEW_CARD);

@@ -52,6 +52,7 @@ test("patient QR: chosen dispensings printed and read back from the PDF", async 
     await (await shown(browser, "#search-results tr.patient td.name")).click();
     await shown(browser, "#history-list .dispensing");
 
+    await (await shown(browser, "#member-menu > summary")).click();
     await (await shown(browser, "#print-qr")).click();
     await shown(browser, "#qr-choices input.qr-choice");
     const choices = await browser.execute(() =>

@@ -12,6 +12,7 @@ pub mod error;
 pub mod limits;
 pub mod link;
 pub mod notebook;
+pub mod notices;
 pub mod patients;
 pub mod qr;
 pub mod reader;

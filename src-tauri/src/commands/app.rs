@@ -37,3 +37,11 @@ pub async fn app_status(
         status,
     })
 }
+
+/// お知らせ for the signed-in staff member.
+#[tauri::command]
+pub async fn notices(
+    signed: crate::state::Signed,
+) -> Result<Vec<okusuri_app::notices::Notice>, okusuri_app::AppError> {
+    signed.app.notices(&signed.session).await
+}

@@ -6,6 +6,7 @@ macro_rules! command_list {
     ($callback:ident) => {
         $callback! {
             app::app_status,
+            app::notices,
             account::set_up_facility,
             account::sign_in,
             account::sign_out,

@@ -201,7 +201,7 @@ export async function renderPatient(
     b.addEventListener("click", () => void show(tab));
     return b;
   });
-  const reissue = h("button", { type: "button", id: "reissue-card", class: "small" }, "カード再発行");
+  const reissue = h("button", { type: "button", id: "reissue-card", class: "menu-item" }, "カード再発行");
   reissue.addEventListener("click", () => {
     status.show("新しいカードをタッチしてください", "warning");
     void nextTouch(ctx).touch.then((touch) => {
@@ -226,12 +226,20 @@ export async function renderPatient(
     });
   };
   if (link instanceof HTMLButtonElement) link.addEventListener("click", openLink);
-  const printQr = h("button", { type: "button", id: "print-qr", class: "small" }, "QRコード印刷");
+  const printQr = h("button", { type: "button", id: "print-qr", class: "menu-item" }, "アプリ登録用QRコード発行");
   printQr.addEventListener("click", () => {
     for (const b of tabButtons) b.classList.remove("active");
     status.clear();
     void patientQrPanel(ctx, patient, body, (text, kind) => { status.show(text, kind); });
   });
+  // 会員設定 (seed section 8): the card and the patient's phone app.
+  const memberMenu = h(
+    "details",
+    { id: "member-menu", class: "member-menu menu-holder" },
+    h("summary", { class: "small" }, "会員設定"),
+    h("div", { class: "menu", role: "menu" }, reissue, printQr),
+  );
+  for (const item of [reissue, printQr]) item.addEventListener("click", () => { memberMenu.open = false; });
   const back = h("button", { type: "button", id: "back-to-list", class: "small" }, "患者リストに戻る");
   back.addEventListener("click", () => { ctx.go({ screen: "patientList" }); });
   mount(
@@ -246,8 +254,7 @@ export async function renderPatient(
       h("span", {}, patient.sex),
       h("span", {}, patient.birth),
       link,
-      reissue,
-      patient.merged_into === null ? printQr : null,
+      patient.merged_into === null ? memberMenu : null,
     ),
     mergedNotice(),
     h("nav", { class: "tabs", role: "tablist" }, ...tabButtons),

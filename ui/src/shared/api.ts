@@ -15,6 +15,7 @@ import type {
   CurrentDispensing,
   Cursor,
   ErrorCode as AppErrorCode,
+  Notice,
   FacilityCodes,
   FacilitySetup,
   FeedError,
@@ -44,6 +45,7 @@ import type {
 
 export type {
   AppStatus,
+  Notice,
   BodyKind,
   ConsentMethod,
   CounterEvent,
@@ -167,6 +169,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const api = {
   appStatus: () => call<AppStatus>("app_status"),
+  notices: () => call<Notice[]>("notices"),
   setUpFacility: (setup: FacilitySetup) => call<Staff>("set_up_facility", { setup }),
   signIn: (facilityCode: string, loginId: string, password: string) =>
     call<Staff>("sign_in", { facilityCode, loginId, password }),

@@ -79,6 +79,30 @@ staff_id: string,
  */
 password: string, };
 
+export type Notice = { 
+/**
+ * Stable while the notice says the same thing (read/unread is kept by it).
+ */
+id: string, 
+/**
+ * How much it matters.
+ */
+kind: NoticeKind, 
+/**
+ * The heading.
+ */
+title: string, 
+/**
+ * What to do.
+ */
+text: string, 
+/**
+ * When it happened (local `YYYY-MM-DD HH:MM`), if it has a moment.
+ */
+at: string | null, };
+
+export type NoticeKind = "info" | "warning" | "error";
+
 export type CurrentDispensing = { 
 /**
  * The dispensing of this visit, if there is one.

@@ -18,7 +18,11 @@ export type Route =
   | { screen: "settings" }
   /** `idm`: the unknown card just touched, used without a second touch. */
   | { screen: "issueCard"; idm?: string }
-  | { screen: "otherNotebook" };
+  | { screen: "otherNotebook" }
+  /** ヘルプ・サポート at `page` (a file of docs/help/ without `.md`). */
+  | { screen: "help"; page: string }
+  /** お知らせ. */
+  | { screen: "notices" };
 
 /** The name of a screen. */
 export type Screen = Route["screen"];

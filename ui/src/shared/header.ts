@@ -5,6 +5,8 @@
 import type { Context, Route } from "./context";
 import { h } from "./dom";
 import { touchNotice } from "../pharmacy/touchNotice";
+import { helpPageFor } from "./help";
+import { unreadCount } from "./notices";
 
 /** A header button that opens `route`; `current` marks the screen shown. */
 function navButton(ctx: Context, id: string, label: string, route: Route): HTMLButtonElement {
@@ -15,7 +17,7 @@ function navButton(ctx: Context, id: string, label: string, route: Route): HTMLB
   return b;
 }
 
-/** アカウント設定: a menu under the staff member's name; Esc or a click elsewhere closes it. */
+/** アカウント設定: a menu under the staff member's name (Esc or a click elsewhere closes it: router). */
 function accountMenu(ctx: Context): HTMLElement {
   const staff = ctx.status.staff;
   const signOut = h("button", { type: "button", id: "signout", class: "menu-item" }, "ログアウト");
@@ -32,7 +34,7 @@ function accountMenu(ctx: Context): HTMLElement {
   };
   const menu = h(
     "details",
-    { id: "account-menu", class: "account-menu" },
+    { id: "account-menu", class: "account-menu menu-holder" },
     h("summary", { id: "staff-name", title: "アカウント設定" }, staff ? `${staff.display_name} さん` : "アカウント設定"),
     h(
       "div",
@@ -43,19 +45,33 @@ function accountMenu(ctx: Context): HTMLElement {
       signOut,
     ),
   );
-  const close = (event: Event) => {
-    if (!menu.open) return;
-    if (event instanceof KeyboardEvent ? event.key === "Escape" : !menu.contains(event.target as Node)) {
-      menu.open = false;
-    }
-  };
-  document.addEventListener("keydown", close);
-  document.addEventListener("click", close);
-  ctx.onLeave(() => {
-    document.removeEventListener("keydown", close);
-    document.removeEventListener("click", close);
-  });
   return menu;
+}
+
+/** お知らせ, with the number not yet read on this PC. */
+function noticesButton(ctx: Context): HTMLElement {
+  const badge = h("span", { id: "notices-unread", class: "unread-badge", hidden: true });
+  const button = navButton(ctx, "open-notices", "お知らせ", { screen: "notices" });
+  button.append(badge);
+  if (document.body.dataset.screen !== "notices") {
+    void ctx.api
+      .notices()
+      .then((notices) => {
+        const n = unreadCount(notices);
+        badge.textContent = String(n);
+        badge.hidden = n === 0;
+        button.setAttribute("aria-label", n ? `お知らせ（未読 ${n}件）` : "お知らせ");
+      })
+      .catch(() => undefined);
+  }
+  return button;
+}
+
+/** ？ ヘルプ: the help page of the screen shown. */
+function helpButton(ctx: Context): HTMLElement {
+  const b = h("button", { type: "button", id: "open-help", class: "nav help", title: "ヘルプ・サポート" }, "？ ヘルプ");
+  b.addEventListener("click", () => { ctx.go({ screen: "help", page: helpPageFor(document.body.dataset.screen) }); });
+  return b;
 }
 
 /** The header; with `touchNotice` (default) a card touched here is announced under it. */
@@ -74,6 +90,8 @@ export function header(ctx: Context, options: { touchNotice?: boolean } = {}): H
       navButton(ctx, "open-notebook", "他社手帳閲覧", { screen: "otherNotebook" }),
       ctx.can("import_files") ? navButton(ctx, "open-import", "取込", { screen: "import" }) : null,
       ctx.can("change_settings") ? navButton(ctx, "open-settings", "設定", { screen: "settings" }) : null,
+      noticesButton(ctx),
+      helpButton(ctx),
       accountMenu(ctx),
     ),
   );

@@ -15,6 +15,8 @@ import { renderSettings } from "../pharmacy/settings";
 import { renderIssueCard } from "../pharmacy/issueCard";
 import { renderOtherNotebook } from "../pharmacy/otherNotebook";
 import { TouchClaims } from "../pharmacy/reader";
+import { renderHelp } from "./help";
+import { renderNotices } from "./notices";
 
 function draw(ctx: Context, route: Route): void {
   switch (route.screen) {
@@ -45,6 +47,12 @@ function draw(ctx: Context, route: Route): void {
     case "otherNotebook":
       renderOtherNotebook(ctx);
       break;
+    case "help":
+      renderHelp(ctx, route.page);
+      break;
+    case "notices":
+      void renderNotices(ctx);
+      break;
   }
 }
 
@@ -70,6 +78,16 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
     h("span", { id: "last-backup" }, `最終バックアップ ${status.last_backup ?? "未作成"}`),
     h("span", { id: "app-version", class: "version" }, `バージョン ${status.version}`),
   );
+
+  // Menus (details.menu-holder) close on Esc or a click outside them.
+  const closeMenus = (event: Event) => {
+    for (const menu of document.querySelectorAll<HTMLDetailsElement>("details[open].menu-holder")) {
+      const outside = !(event.target instanceof Node && menu.contains(event.target));
+      if (event instanceof KeyboardEvent ? event.key === "Escape" : outside) menu.open = false;
+    }
+  };
+  document.addEventListener("keydown", closeMenus);
+  document.addEventListener("click", closeMenus);
 
   let leaving: (() => void)[] = [];
   const leave = () => {

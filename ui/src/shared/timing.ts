@@ -4,7 +4,7 @@
 // latest mark of each name is kept.
 
 /** The moments marked. */
-export type Moment = "visit-drawn" | "current-drawn" | "history-drawn";
+export type Moment = "visit-drawn" | "current-drawn" | "history-drawn" | "list-drawn";
 
 /** Marks `moment` now (`at`: ms since the epoch) with `detail`. */
 export function markDrawn(moment: Moment, detail: Record<string, number> = {}): void {

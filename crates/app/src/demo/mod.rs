@@ -434,9 +434,13 @@ fn write(path: &Path, text: &str) -> Result<(), AppError> {
         .map_err(|e| AppError::invalid(format!("{} を書けません（{e}）。", path.display())))
 }
 
-/// The demo's clock: now, in Japan.
+/// The demo's clock: now, in this PC's time zone (the one the app shows
+/// times in), so the morning's visits read as the morning's.
 pub fn clock_now() -> FixedClock {
-    FixedClock::jst(Utc::now())
+    FixedClock {
+        now: Utc::now(),
+        offset: *chrono::Local::now().offset(),
+    }
 }
 
 /// `now` as a demo clock (tests).
