@@ -2,11 +2,12 @@
 // virtual readers and our virtual FeliCa card: two readers need a choice;
 // an unknown card → 新規発行 → touch again → on today's list (20 touches,
 // timed); 再発行 disables the old card; a card that is not FeliCa; pcscd
-// stopping turns the switch OFF with the reason, and it comes back.
+// stopping turns the switch OFF with the reason, and it comes back; after a
+// restart the switch is ON again.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { ensurePcscd, freshDataDir, launch, setUpFacility, shown, virtualCard } from "./support.mjs";
+import { ADMIN, ensurePcscd, freshDataDir, launch, setUpFacility, shown, virtualCard } from "./support.mjs";
 
 const CARD = "0123456789ABCDEF";
 const NEW_CARD = "FEDCBA9876543210";
@@ -30,7 +31,8 @@ async function says(browser, selector, expected) {
 test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pcscd restart", async () => {
   await ensurePcscd();
   const card = virtualCard();
-  const app = await launch(freshDataDir());
+  const dataDir = freshDataDir();
+  let app = await launch(dataDir);
   try {
     const { browser } = app;
     await setUpFacility(browser);
@@ -136,6 +138,20 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
     await says(browser, "#reader-switch", "ON");
     await card.insert(NEW_CARD);
     await says(browser, "#reader-message", "");
+    await card.remove();
+
+    // A restart: the switch was ON on this PC, so it comes up ON after sign-in
+    // (the 施設ID is remembered too).
+    await app.close();
+    app = await launch(dataDir);
+    const again = app.browser;
+    await shown(again, "#signin-form");
+    assert.equal(await (await again.$('#signin-form [name="facility_code"]')).getValue(), ADMIN.facility_code);
+    await (await again.$('#signin-form [name="login_id"]')).setValue(ADMIN.admin_login_id);
+    await (await again.$('#signin-form [name="password"]')).setValue(ADMIN.password);
+    await (await again.$("#signin-submit")).click();
+    await shown(again, "#patient-list");
+    await says(again, "#reader-switch", "ON");
   } finally {
     card.close();
     await app.close();

@@ -171,6 +171,14 @@ test("every pharmacy screen reads well at 1366×768 on the demo data", async () 
     await (await browser.$("#open-import")).click();
     await shown(browser, "#import-form, form");
     await screen(browser, "12-import");
+    await (await browser.$("#account-menu > summary")).click();
+    await (await shown(browser, "#open-staff")).click();
+    await shown(browser, "#staff-list");
+    await screen(browser, "17-staff");
+    await (await browser.$("#account-menu > summary")).click();
+    await (await shown(browser, "#open-password")).click();
+    await shown(browser, "form");
+    await screen(browser, "18-password");
   } finally {
     await app.close();
   }

@@ -1,6 +1,6 @@
 // 取込 (admins): JAHIS files chosen here are imported into the store.
 import type { Context } from "../shared/context";
-import { errorText, h, messageArea, mount } from "../shared/dom";
+import { errorText, filePicker, h, messageArea, mount } from "../shared/dom";
 import { header } from "../shared/header";
 
 export function renderImport(ctx: Context): void {
@@ -12,7 +12,7 @@ export function renderImport(ctx: Context): void {
     { id: "import-form", class: "card" },
     h("h2", {}, "お薬手帳データの取込"),
     h("p", {}, "JAHIS形式のファイル（CP932またはUTF-8）を選んでください。同じ調剤は二重に登録されません。"),
-    input,
+    filePicker(input, "ファイルを選ぶ（複数可）"),
     message.el,
     h("button", { type: "submit", id: "import-submit" }, "取り込む"),
     results,

@@ -4,7 +4,7 @@
 // "取り込む" stores it on the patient chosen, after confirmation.
 import type { Context } from "../shared/context";
 import type { NotebookPreview, PatientSummary } from "../shared/api";
-import { errorText, h, messageArea, mount } from "../shared/dom";
+import { errorText, filePicker, h, messageArea, mount } from "../shared/dom";
 import { header } from "../shared/header";
 import { dispensingCard } from "./patient";
 
@@ -95,7 +95,7 @@ export function renderOtherNotebook(ctx: Context): void {
       { class: "patients" },
       h("h2", {}, "他社手帳の閲覧"),
       text,
-      h("div", { class: "inline-form" }, file, show),
+      h("div", { class: "inline-form" }, filePicker(file, "ファイルから読む"), show),
       message.el,
       view,
     ),

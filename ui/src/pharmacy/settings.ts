@@ -3,7 +3,7 @@
 // receipt computer is replaced (P11).
 import type { Context } from "../shared/context";
 import type { RemapSummary } from "../shared/api";
-import { errorText, field, h, inputRow, messageArea, mount } from "../shared/dom";
+import { errorText, field, filePicker, h, inputRow, messageArea, mount } from "../shared/dom";
 import { feedCard, feedErrorsCard } from "./feedSettings";
 import { header } from "../shared/header";
 
@@ -81,7 +81,7 @@ async function remapCard(ctx: Context): Promise<HTMLElement> {
       .catch((e: unknown) => { message.show(errorText(e)); });
   });
   const file = h("input", { type: "file", id: "remap-csv", accept: ".csv,text/csv,text/plain" });
-  const csv = h("form", { id: "remap-csv-form", class: "inline-form" }, file, h("button", { type: "submit", id: "remap-csv-submit" }, "CSVで付け替え"));
+  const csv = h("form", { id: "remap-csv-form", class: "inline-form" }, filePicker(file, "CSVファイルを選ぶ"), h("button", { type: "submit", id: "remap-csv-submit" }, "CSVで付け替え"));
   csv.addEventListener("submit", (event) => {
     event.preventDefault();
     message.clear();

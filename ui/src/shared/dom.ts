@@ -76,3 +76,18 @@ export function inputRow(label: string, name: string, type = "text", extra: Attr
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * A file input shown in Japanese whatever the webview's locale: our own
+ * button face and the chosen names; the real input lies over the face
+ * (almost transparent), so a click, the keyboard and WebDriver all reach it.
+ */
+export function filePicker(input: HTMLInputElement, label = "ファイルを選ぶ"): HTMLElement {
+  input.classList.add("file-input");
+  const names = h("span", { class: "file-names" }, "選ばれていません");
+  input.addEventListener("change", () => {
+    const chosen = [...(input.files ?? [])].map((f) => f.name);
+    names.textContent = chosen.length ? chosen.join("、") : "選ばれていません";
+  });
+  return h("span", { class: "file-picker" }, h("span", { class: "file-face" }, label, input), names);
+}

@@ -1,5 +1,6 @@
 // First run (初期設定): the facility ID and the first administrator.
 import type { Context } from "./context";
+import { FACILITY_ID_KEY } from "./signIn";
 import { errorText, field, h, inputRow, messageArea, mount } from "./dom";
 
 export function renderSetup(ctx: Context): void {
@@ -38,6 +39,8 @@ export function renderSetup(ctx: Context): void {
           ...ctx.status,
           facility: { code: field(form, "facility_code").trim(), name: field(form, "facility_name").trim() },
         };
+        // This PC's 施設ID, for the sign-in form from now on.
+        localStorage.setItem(FACILITY_ID_KEY, field(form, "facility_code").trim());
         ctx.signedIn(admin);
       })
       .catch((e: unknown) => { message.show(errorText(e)); });
