@@ -28,7 +28,7 @@ use chrono::{DateTime, Utc};
 use okusuri_domain::gate::{Admitted, Gate};
 use okusuri_jahis::model::Institution;
 use okusuri_store::{FeedFile, FeedFileStatus, ImportItem, ImportSource, Store};
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -161,14 +161,30 @@ pub struct FolderFeed {
     status: FolderStatus,
 }
 
+/// The longest file-name pattern taken (a real one is a few dozen characters).
+pub const MAX_ID_PATTERN_CHARS: usize = 200;
+/// The most memory a compiled file-name pattern may take: a pattern that
+/// would need more (e.g. `(a{1000}){1000}`) is refused, not compiled.
+const ID_PATTERN_SIZE_LIMIT: usize = 256 * 1024;
+
 /// Compiles the pattern that takes a patient ID out of a file name: a
-/// regular expression with a group `id`.
+/// regular expression with a group `id`, at most [`MAX_ID_PATTERN_CHARS`]
+/// long and small once compiled.
 pub fn id_pattern(pattern: &str) -> Result<Regex, FeedError> {
-    let re = Regex::new(pattern).map_err(|e| {
-        FeedError::Config(format!(
-            "ファイル名からIDを取り出す正規表現が正しくありません: {pattern}（{e}）"
-        ))
-    })?;
+    if pattern.chars().count() > MAX_ID_PATTERN_CHARS {
+        return Err(FeedError::Config(format!(
+            "ファイル名からIDを取り出す正規表現が長すぎます（{MAX_ID_PATTERN_CHARS}文字まで）。"
+        )));
+    }
+    let re = RegexBuilder::new(pattern)
+        .size_limit(ID_PATTERN_SIZE_LIMIT)
+        .dfa_size_limit(ID_PATTERN_SIZE_LIMIT)
+        .build()
+        .map_err(|e| {
+            FeedError::Config(format!(
+                "ファイル名からIDを取り出す正規表現が正しくありません: {pattern}（{e}）"
+            ))
+        })?;
     if !re.capture_names().any(|n| n == Some("id")) {
         return Err(FeedError::Config(format!(
             "ファイル名からIDを取り出す正規表現に (?P<id>…) がありません: {pattern}"
@@ -725,6 +741,20 @@ fn move_to_processed(folder: &Path, name: &str, now: DateTime<Utc>) -> std::io::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_or_huge_file_name_pattern_is_refused_with_a_message() {
+        let long = format!("(?P<id>{})", "a".repeat(MAX_ID_PATTERN_CHARS));
+        let e = id_pattern(&long).map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("長すぎます"), "{e}");
+        // Short, but enormous once compiled.
+        let e = id_pattern("(?P<id>(\\w{100}){100})")
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("正規表現が正しくありません"), "{e}");
+        assert!(id_pattern("^(?P<id>\\d+)_").is_ok());
+    }
 
     #[test]
     fn temp_names_are_never_read() {
