@@ -211,12 +211,7 @@ impl Store {
         idm: &str,
         now: DateTime<Utc>,
     ) -> Result<(), CardError> {
-        check_idm(idm)?;
-        let at = timestamp(now);
-        let mut tx = self.begin_write(actor, now).await?;
-        if !self.is_current_patient(&mut tx, patient_id).await? {
-            return Err(CardError::PatientNotFound);
-        }
+        let (mut tx, at) = self.begin_card_change(actor, patient_id, idm, now).await?;
         if self.card_count(&mut tx, patient_id).await? > 0 {
             return Err(CardError::HasCard);
         }
@@ -225,6 +220,23 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The start of giving an existing patient a card: the IDm checked, the
+    /// write begun, the patient current (not merged away).
+    async fn begin_card_change<'a>(
+        &'a self,
+        actor: &'a Actor,
+        patient_id: i64,
+        idm: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(WriteTx<'a>, String), CardError> {
+        check_idm(idm)?;
+        let mut tx = self.begin_write(actor, now).await?;
+        if !self.is_current_patient(&mut tx, patient_id).await? {
+            return Err(CardError::PatientNotFound);
+        }
+        Ok((tx, timestamp(now)))
     }
 
     /// Consent, the first card and the visit of a patient, in `tx`.
@@ -281,12 +293,7 @@ impl Store {
         idm: &str,
         now: DateTime<Utc>,
     ) -> Result<(), CardError> {
-        check_idm(idm)?;
-        let at = timestamp(now);
-        let mut tx = self.begin_write(actor, now).await?;
-        if !self.is_current_patient(&mut tx, patient_id).await? {
-            return Err(CardError::PatientNotFound);
-        }
+        let (mut tx, at) = self.begin_card_change(actor, patient_id, idm, now).await?;
         // A first card needs the patient's consent: that is 新規発行.
         if self.card_count(&mut tx, patient_id).await? == 0 {
             return Err(CardError::NoCard);
