@@ -6,11 +6,14 @@
 // restart the switch is ON again.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { ADMIN, ensurePcscd, freshDataDir, launch, setUpFacility, shown, virtualCard } from "./support.mjs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ADMIN, CLI, ensurePcscd, freshDataDir, launch, setUpFacility, shown, virtualCard } from "./support.mjs";
 
 const CARD = "0123456789ABCDEF";
 const NEW_CARD = "FEDCBA9876543210";
+const THIRD_CARD = "0011223344556677";
 
 function text(browser, selector) {
   return browser.execute((sel) => document.querySelector(sel)?.textContent ?? "", selector);
@@ -152,6 +155,37 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
     await (await again.$("#signin-submit")).click();
     await shown(again, "#patient-list");
     await says(again, "#reader-switch", "ON");
+
+    // 新規カード発行 for a person already on file (from another notebook, no card):
+    // typed in hiragana and 和暦, offered, consent on paper, no second record.
+    writeFileSync(
+      join(dataDir, "on-file.txt"),
+      "JAHISTC08,1\r\n1,鈴木 一郎,1,19700101,,,,,,,ｽｽﾞｷ ｲﾁﾛｳ\r\n5,20261101,1\r\n201,1,アムロジピン錠５ｍｇ,1,錠,2,612170709,1\r\n",
+    );
+    execFileSync(CLI, ["--data-dir", dataDir, "--staff", ADMIN.admin_login_id, "import", join(dataDir, "on-file.txt")], {
+      env: { ...process.env, OKUSURI_PASSWORD: ADMIN.password },
+    });
+    await (await again.$("#open-issue")).click();
+    await (await shown(again, "#issue-new")).click();
+    await (await shown(again, '#issue-form [name="name"]')).setValue("鈴木 一郎");
+    await (await again.$('#issue-form [name="kana"]')).setValue("すずき いちろう");
+    assert.equal(await (await again.$('#issue-form [name="kana"]')).getValue(), "スズキ イチロウ");
+    await (await again.$('#issue-form [name="birth_date"]')).setValue("S45.1.1");
+    await says(again, "#birth-resolved", /^1970年01月01日（昭和45年） \d+歳$/);
+    await (await shown(again, "#existing .issue-existing")).click();
+    await (await shown(again, "#consent-paper")).click();
+    await says(again, "#issue-prompt", "新しいカードをカードリーダーにタッチしてください。");
+    await card.insert(THIRD_CARD);
+    await (await shown(again, "#issue-submit:not([disabled])")).click();
+    await says(again, "#issue-message", "鈴木 一郎 様のカードを発行しました。");
+    await card.remove();
+    const sql = (query) => execFileSync("sqlite3", [join(dataDir, "okusuri.db"), query], { encoding: "utf8" }).trim();
+    assert.equal(sql("SELECT COUNT(*) FROM patient WHERE birth_date = '1970-01-01'"), "1", "no duplicate record");
+    assert.equal(
+      sql("SELECT c.method FROM consent c JOIN patient p ON p.id = c.patient_id WHERE p.birth_date = '1970-01-01'"),
+      "paper",
+    );
+    assert.equal(sql(`SELECT COUNT(*) FROM card WHERE idm = '${THIRD_CARD}' AND disabled_at IS NULL`), "1");
   } finally {
     card.close();
     await app.close();

@@ -1,12 +1,13 @@
 //! What the window needs at start: version, facility, session, permissions,
-//! startup error, last backup.
+//! startup error, last backup; and お知らせ.
 
 use okusuri_app::AppError;
 use okusuri_app::account::Status;
+use okusuri_app::notices::Notice;
 use serde::Serialize;
 use tauri::State;
 
-use crate::state::AppState;
+use crate::state::{AppState, Signed};
 
 /// The app's state as the UI routes on it.
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -40,8 +41,6 @@ pub async fn app_status(
 
 /// お知らせ for the signed-in staff member.
 #[tauri::command]
-pub async fn notices(
-    signed: crate::state::Signed,
-) -> Result<Vec<okusuri_app::notices::Notice>, okusuri_app::AppError> {
+pub async fn notices(signed: Signed) -> Result<Vec<Notice>, AppError> {
     signed.app.notices(&signed.session).await
 }
