@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN, CLI, ensurePcscd, freshDataDir, launch, setUpFacility, shown, virtualCard } from "./support.mjs";
+import { ADMIN, CLI, ensurePcscd, freshDataDir, launch, layoutProblems, setUpFacility, shown, virtualCard } from "./support.mjs";
 
 const CARD = "0123456789ABCDEF";
 const NEW_CARD = "FEDCBA9876543210";
@@ -119,6 +119,8 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
     // A card touched while on another screen: the visit is announced there, with 開く.
     await card.insert(NEW_CARD);
     await says(browser, "#touch-notice-text", "山田 花子 様が受付されました（本日の患者リストに追加しました）。");
+    // The notice sits in the page's flow: it covers no control, at the top or scrolled.
+    assert.deepEqual(await browser.execute(layoutProblems), []);
     await card.remove();
     await (await browser.$("#touch-notice-action")).click();
     await says(browser, "#patient-name", "山田 花子");

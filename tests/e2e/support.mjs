@@ -196,3 +196,53 @@ export async function accountMenu(browser, itemSelector) {
   if ((await menu.getAttribute("open")) === null) await (await browser.$("#account-menu > summary")).click();
   await (await shown(browser, itemSelector)).click();
 }
+
+/**
+ * What is wrong with the layout now, as sentences (empty: nothing). Runs in
+ * the page: every visible element with its own text, every fixed element.
+ */
+export function layoutProblems() {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth + 1) problems.push(`horizontal scroll: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none" && r.bottom > 0 && r.top < innerHeight;
+  };
+  const small = new Set();
+  for (const el of document.querySelectorAll("body *")) {
+    const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!ownText || !visible(el)) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 14) small.add(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} ${size}px "${el.textContent.trim().slice(0, 20)}"`);
+  }
+  for (const s of small) problems.push(`text under 14 px: ${s}`);
+  const fixed = [...document.querySelectorAll("body *")].filter((el) => {
+    const p = getComputedStyle(el).position;
+    return (p === "fixed" || p === "sticky") && visible(el);
+  });
+  const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const rows = [...document.querySelectorAll("tr.patient, .dispensing, .drug, button, input, select, a")].filter(visible);
+  for (const bar of fixed) {
+    if (bar.closest("thead") || bar.matches(".touch-notices, .touch-notices *")) continue;
+    const r = bar.getBoundingClientRect();
+    for (const row of rows) {
+      if (bar.contains(row) || row.contains(bar)) continue;
+      // Content that scrolls under a sticky header is fine while it can scroll out.
+      const under = row.getBoundingClientRect();
+      if (overlaps(r, under) && getComputedStyle(bar).position === "fixed") {
+        problems.push(`${bar.id || bar.className} covers ${row.tagName.toLowerCase()}.${row.className} "${row.textContent.trim().slice(0, 20)}"`);
+      }
+    }
+  }
+  const notices = [...document.querySelectorAll(".touch-notices > *")].filter(visible);
+  for (const notice of notices) {
+    const r = notice.getBoundingClientRect();
+    for (const control of document.querySelectorAll("button, input, select")) {
+      if (notice.contains(control) || !visible(control)) continue;
+      if (overlaps(r, control.getBoundingClientRect())) problems.push(`touch notice covers ${control.id || control.textContent.trim()}`);
+    }
+  }
+  return problems;
+}
