@@ -47,10 +47,27 @@ async function waitForDriver(port, timeoutMs) {
 }
 
 /**
+ * Waits until no instance of the app runs (then kills what is left): a
+ * window still closing would take the next start as a second instance
+ * (single-instance plugin) and WebDriver would wait for a window that never comes.
+ */
+export async function noAppRunning(timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (spawnSync("pgrep", ["-f", appPath()]).status === 0) {
+    if (Date.now() > deadline) {
+      spawnSync("pkill", ["-KILL", "-f", appPath()]);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
  * Starts tauri-driver with OKUSURI_DATA_DIR = dataDir (and `env`) and opens the app.
  * Returns the WebdriverIO browser, the time to the first screen, and close().
  */
 export async function launch(dataDir, env = {}) {
+  await noAppRunning();
   const driver = spawn(DRIVER, ["--port", String(PORT), "--native-port", String(NATIVE_PORT)], {
     // The webview's storage (the remembered 施設ID and reader switch) and the
     // saved window state belong to the test's folder, as to one PC.
@@ -90,6 +107,7 @@ export async function launch(dataDir, env = {}) {
         await browser.deleteSession();
       } finally {
         await stop();
+        await noAppRunning();
       }
     },
   };
