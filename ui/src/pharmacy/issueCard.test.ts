@@ -94,3 +94,30 @@ describe("新規カード発行", () => {
     expect(calls.filter((c) => c[0] !== "search")).toEqual([]);
   });
 });
+
+describe("再発行", () => {
+  it("for a patient who never had a card offers 新規 with consent, on the card already touched", async () => {
+    const { ctx, calls, touch } = setUp();
+    const fake = ctx.api as unknown as Record<string, unknown>;
+    fake.reissueCard = () => Promise.reject(new Error("この患者様にはまだカードがありません。"));
+    renderIssueCard(ctx, null);
+    ctx.main.querySelector<HTMLButtonElement>("#issue-again")!.click();
+    ctx.main.querySelector<HTMLInputElement>("#reissue-query")!.value = "スズキ";
+    ctx.main.querySelector<HTMLFormElement>("#reissue-search")!.requestSubmit();
+    await wait();
+    ctx.main.querySelector<HTMLButtonElement>(".reissue-pick")!.click();
+    await wait();
+    touch("00000000000000AA");
+    await wait();
+    await wait();
+    expect(ctx.main.querySelector("#issue-message")?.textContent).toContain("まだカードがありません");
+    ctx.main.querySelector<HTMLButtonElement>("#reissue-as-new")!.click();
+    ctx.main.querySelector<HTMLButtonElement>("#consent-screen")!.click();
+    await wait();
+    const issue = ctx.main.querySelector<HTMLButtonElement>("#issue-submit")!;
+    expect(issue.disabled).toBe(false);
+    issue.click();
+    await wait();
+    expect(calls.filter((c) => c[0] === "issueCardToPatient")).toEqual([["issueCardToPatient", 7, "screen", "00000000000000AA"]]);
+  });
+});

@@ -151,14 +151,14 @@ export function renderIssueCard(ctx: Context, presetIdm: string | null): void {
     input("name").focus();
   };
 
-  /** Step 2: 利用規約, with consent on the screen or on paper. */
-  const terms = (holder: Holder) => {
+  /** Step 2: 利用規約, with consent on the screen or on paper; `card` is a new card already touched. */
+  const terms = (holder: Holder, card: string | null = presetIdm) => {
     message.clear();
     const onScreen = h("button", { type: "button", id: "consent-screen" }, "画面で同意");
     const onPaper = h("button", { type: "button", id: "consent-paper" }, "書面で同意");
     const back = h("button", { type: "button", id: "terms-back", class: "secondary" }, "戻る");
-    onScreen.addEventListener("click", () => { touchCard(holder, "screen"); });
-    onPaper.addEventListener("click", () => { touchCard(holder, "paper"); });
+    onScreen.addEventListener("click", () => { touchCard(holder, "screen", card); });
+    onPaper.addEventListener("click", () => { touchCard(holder, "paper", card); });
     back.addEventListener("click", () => { details(); });
     mount(
       area,
@@ -176,11 +176,11 @@ export function renderIssueCard(ctx: Context, presetIdm: string | null): void {
   };
 
   /** Step 3: the new card, then カードを発行する. */
-  const touchCard = (holder: Holder, consent: ConsentMethod) => {
+  const touchCard = (holder: Holder, consent: ConsentMethod, card: string | null) => {
     message.clear();
     const prompt = h("p", { id: "issue-prompt", class: "touch-prompt" });
     const issue = h("button", { type: "button", id: "issue-submit", disabled: true }, "カードを発行する");
-    let idm = presetIdm;
+    let idm = card;
     const ready = () => {
       prompt.textContent = idm ? "カードを読み取りました。「カードを発行する」を押してください。" : "新しいカードをカードリーダーにタッチしてください。";
       issue.disabled = !idm;
@@ -294,7 +294,8 @@ export function renderIssueCard(ctx: Context, presetIdm: string | null): void {
           message.show(errorText(e));
           // Never had a card: a first card needs consent (新規カード発行).
           const first = h("button", { type: "button", id: "reissue-as-new", class: "small" }, "利用規約に同意して新規発行する");
-          first.addEventListener("click", () => { terms({ kind: "existing", patient }); });
+          // The new card just touched is used: no second touch.
+          first.addEventListener("click", () => { terms({ kind: "existing", patient }, touch.idm); });
           message.el.append(" ", first);
         });
     });
