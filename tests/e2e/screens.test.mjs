@@ -109,6 +109,7 @@ test("every pharmacy screen reads well at 1366×768 on the demo data", async () 
 
     // The administrator's screens.
     await (await browser.$("#account-menu > summary")).click();
+    await shown(browser, "#signout");
     await screen(browser, "10-account-menu");
     await (await shown(browser, "#signout")).click();
     await shown(browser, "#signin-form");

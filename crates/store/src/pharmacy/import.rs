@@ -82,12 +82,10 @@ pub fn name_key(name: &str) -> String {
 /// The kana search key: [`name_key`] with hiragana folded to katakana, so
 /// that やまだ finds ヤマダ. Not used for identity.
 pub fn kana_key(kana: &str) -> String {
-    name_key(kana)
+    // The shown kana (NFKC, hiragana as katakana) without its spaces.
+    okusuri_domain::labels::kana_label(kana)
         .chars()
-        .map(|c| match c {
-            '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
-            c => c,
-        })
+        .filter(|c| !c.is_whitespace())
         .collect()
 }
 
