@@ -6,7 +6,7 @@ import type { Context, Route } from "./context";
 import { h } from "./dom";
 import { touchNotice } from "../pharmacy/touchNotice";
 import { helpPageFor } from "./help";
-import { unreadCount } from "./notices";
+import { recentNotices, unreadCount } from "./notices";
 
 /** A header button that opens `route`; `current` marks the screen shown. */
 function navButton(ctx: Context, id: string, label: string, route: Route): HTMLButtonElement {
@@ -54,8 +54,7 @@ function noticesButton(ctx: Context): HTMLElement {
   const button = navButton(ctx, "open-notices", "お知らせ", { screen: "notices" });
   button.append(badge);
   if (document.body.dataset.screen !== "notices") {
-    void ctx.api
-      .notices()
+    void recentNotices(ctx.api)
       .then((notices) => {
         const n = unreadCount(notices);
         badge.textContent = String(n);

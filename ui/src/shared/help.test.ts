@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Notice } from "./api";
 import { helpHtml, helpPageFor, helpPages } from "./help";
-import { markRead, unreadCount } from "./notices";
+import { NOTICES_REUSE_MS, markRead, recentNotices, unreadCount } from "./notices";
 
 describe("ヘルプ・サポート", () => {
   it("has a page for every screen of the header, bundled", () => {
@@ -38,5 +38,18 @@ describe("お知らせ", () => {
     markRead([notice("a"), notice("b")]);
     expect(unreadCount([notice("a"), notice("b")])).toBe(0);
     expect(unreadCount([notice("a"), notice("b2")])).toBe(1);
+  });
+});
+
+describe("the header's notices", () => {
+  it("are fetched at most once a minute", async () => {
+    let asked = 0;
+    const api = { notices: () => { asked += 1; return Promise.resolve([]); } };
+    const start = 1_000_000_000;
+    await recentNotices(api, start);
+    await recentNotices(api, start + 1_000);
+    expect(asked).toBe(1);
+    await recentNotices(api, start + NOTICES_REUSE_MS + 1);
+    expect(asked).toBe(2);
   });
 });

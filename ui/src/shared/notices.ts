@@ -1,6 +1,6 @@
 // お知らせ: the app's own notices (feed errors, backups, demo data), newest
 // concern first; the header shows how many are unread on this PC.
-import type { Notice } from "./api";
+import type { Api, Notice } from "./api";
 import type { Context } from "./context";
 import { errorText, h, mount } from "./dom";
 import { header } from "./header";
@@ -9,6 +9,24 @@ import { header } from "./header";
 export const READ_NOTICES_KEY = "okusuri.readNotices";
 
 const KIND_LABEL: Record<Notice["kind"], string> = { error: "エラー", warning: "注意", info: "お知らせ" };
+
+/** How long the header reuses the notices it fetched (every screen draws a header). */
+export const NOTICES_REUSE_MS = 60_000;
+
+let cached: { at: number; notices: Promise<Notice[]> } | null = null;
+
+/**
+ * The notices for the header's badge: fetched at most once a minute, so
+ * opening a patient or a screen does not query them again each time.
+ */
+export function recentNotices(api: Pick<Api, "notices">, now = Date.now()): Promise<Notice[]> {
+  if (!cached || now - cached.at > NOTICES_REUSE_MS) {
+    const notices = api.notices();
+    cached = { at: now, notices };
+    notices.catch(() => { cached = null; });
+  }
+  return cached.notices;
+}
 
 /** The IDs read on this PC. */
 export function readNotices(): Set<string> {
@@ -38,6 +56,7 @@ export async function renderNotices(ctx: Context): Promise<void> {
   let notices: Notice[];
   try {
     notices = await ctx.api.notices();
+    cached = { at: Date.now(), notices: Promise.resolve(notices) };
   } catch (e) {
     mount(list, h("li", { class: "message", role: "alert" }, errorText(e)));
     return;
