@@ -54,8 +54,16 @@ async fn check_folder(dir: &Path, fresh: bool) -> Result<(), String> {
             dir.display()
         )),
         (Some(_), true) => {
-            // Only what a demo folder holds: the database, its backups, the feed folder.
-            for entry in entries {
+            // Only what a demo folder holds: the database, its backups, the feed
+            // folder, printed QR PDFs. Anything else is left where it is.
+            let ours = |name: &str| {
+                name.starts_with(DB_FILE_NAME)
+                    || [demo::FEED_FOLDER, "backups", "print"].contains(&name)
+            };
+            for entry in entries
+                .into_iter()
+                .filter(|e| e.file_name().to_str().is_some_and(ours))
+            {
                 let path = entry.path();
                 let gone = if path.is_dir() {
                     std::fs::remove_dir_all(&path)

@@ -117,8 +117,14 @@ fn demo_fills_a_new_folder_and_never_overwrites_real_data() {
     let (ok, _, err) = okusuri(&["--data-dir", demo, "demo"]);
     assert!(!ok);
     assert!(err.contains("すでにデモデータです"), "{err}");
+    std::fs::write(demo_dir.join("my-notes.txt"), "not the demo's").unwrap();
     let (ok, _, err) = okusuri(&["--data-dir", demo, "demo", "--fresh"]);
     assert!(ok, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(demo_dir.join("my-notes.txt")).unwrap(),
+        "not the demo's",
+        "--fresh removes only what the demo made"
+    );
 
     // A folder with anything else in it is left alone.
     let other = tmp.path().join("other");
