@@ -418,7 +418,10 @@ async fn the_current_window_refuses_more_than_90_days_and_keeps_the_last_one() {
     app.set_current_window_days(&admin, 30).await.unwrap();
     let e = app.set_current_window_days(&admin, 91).await.unwrap_err();
     assert_eq!(e.message, "今回のお薬の期間は0〜90日で指定してください。");
-    let e = app.set_current_window_days(&pharmacist, 10).await.unwrap_err();
+    let e = app
+        .set_current_window_days(&pharmacist, 10)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::AuthForbidden);
     assert_eq!(app.current_window_days().await.unwrap(), 30, "kept");
 }

@@ -17,7 +17,7 @@ pub mod files;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use okusuri_feed::{FeedEvent, FolderConfig};
 use okusuri_store::{
     BodyKind, ConsentMethod, FacilityCodes, FacilitySetup, NewPatient, NewStaff, Role, Store, Via,
@@ -390,7 +390,7 @@ pub async fn fill_busy(
 }
 
 /// A card's IDm (16 hex digits), distinct per patient.
-pub fn card_idm(index: usize) -> String {
+fn card_idm(index: usize) -> String {
     format!("01140000DE{:06X}", index + 1)
 }
 
@@ -441,9 +441,4 @@ pub fn clock_now() -> FixedClock {
         now: Utc::now(),
         offset: *chrono::Local::now().offset(),
     }
-}
-
-/// `now` as a demo clock (tests).
-pub fn clock_at(now: DateTime<Utc>) -> FixedClock {
-    FixedClock::jst(now)
 }
