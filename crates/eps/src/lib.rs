@@ -6,12 +6,13 @@
 //! - [`message`]: the `XmlMsg` envelope — requests written once as UTF-8,
 //!   answers read by element name (order is not fixed), result codes kept
 //!   verbatim.
-//!
-//! The prescription document itself (SJ1 / JAHIS10 CSV and the `Document`
-//! XML) follows in this crate (issue 12).
+//! - [`prescription`]: the prescription model, its two CSV forms (`SJ1`,
+//!   `JAHIS10`), the `Document` XML with both Base64 layers, and strict
+//!   validation.
 
 pub mod message;
 pub mod operations;
+pub mod prescription;
 
 pub use message::{CheckResult, Element, Request, Response, Segment, Status};
 pub use operations::{Operation, Operations};

@@ -327,6 +327,12 @@ fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, EpsError> {
     Ok(text)
 }
 
+/// Any of these XML documents (UTF-8 or Shift_JIS) read into its root element,
+/// depth and size bounded.
+pub(crate) fn parse_xml(bytes: &[u8]) -> Result<Element, EpsError> {
+    parse_tree(&decode(bytes)?)
+}
+
 /// The document's root element, read whole (depth and size bounded).
 fn parse_tree(text: &str) -> Result<Element, EpsError> {
     // Text is kept whole while an element is open (entities arrive as separate
