@@ -1,6 +1,8 @@
 //! The prescription CSV forms and the document: round trips, the standard's
 //! layout written byte for byte, and validation messages a doctor can act on.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::field_reassign_with_default, missing_docs)]
+
 use okusuri_eps::prescription::{self, Form, Prescription, build, csv, parse};
 use proptest::prelude::*;
 
