@@ -6,10 +6,15 @@
 //! - [`message`]: the `XmlMsg` envelope — requests written once as UTF-8,
 //!   answers read by element name (order is not fixed), result codes kept
 //!   verbatim.
+//! - [`calls`]: the 電子処方箋 operations as typed requests and answers.
+//! - [`masters`]: the drug, 一般名 and usage masters read from the files a
+//!   clinic supplies, and the checks a prescription must pass against them.
 //! - [`prescription`]: the prescription model, its two CSV forms (`SJ1`,
 //!   `JAHIS10`), the `Document` XML with both Base64 layers, and strict
 //!   validation.
 
+pub mod calls;
+pub mod masters;
 pub mod message;
 pub mod operations;
 pub mod prescription;

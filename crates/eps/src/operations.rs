@@ -29,6 +29,12 @@ pub struct Operation {
     pub verified: bool,
     /// Where the name comes from.
     pub source: String,
+    /// The request body's elements (our schema).
+    #[serde(default)]
+    pub request: Vec<String>,
+    /// The answer body's elements we read (our schema).
+    #[serde(default)]
+    pub response: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,8 +1,14 @@
 //! The prescription CSV forms and the document: round trips, the standard's
 //! layout written byte for byte, and validation messages a doctor can act on.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::field_reassign_with_default, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default,
+    missing_docs
+)]
 
+use okusuri_eps::masters;
 use okusuri_eps::prescription::{self, Form, Prescription, build, csv, parse};
 use proptest::prelude::*;
 
@@ -142,6 +148,75 @@ fn text_that_is_not_a_prescription_is_refused_not_guessed() {
         let err = parse(bad).expect_err("refused");
         assert!(!err.message.is_empty());
     }
+}
+
+fn masters() -> masters::Masters {
+    let drugs = masters::read_drug_master(include_bytes!("fixtures/y-slice.csv")).expect("y");
+    let generics =
+        masters::read_generic_master(include_bytes!("fixtures/ippan-slice.csv")).expect("ippan");
+    let mut usages = masters::read_usage_master(include_bytes!("fixtures/jami-usage-codes.json"))
+        .expect("usage");
+    // The MHLW 用法マスタ's 2H50B… (起床時 点眼) is not in the JAMI list.
+    usages.push(masters::UsageRow {
+        code: "2H50B10000000000".into(),
+        name: "起床時 点眼".into(),
+    });
+    masters::Masters::new(drugs, generics, usages)
+}
+
+#[test]
+fn the_sample_passes_the_real_master_slices_on_its_date() {
+    let p = parse(SAMPLE.as_bytes()).expect("readable").prescription;
+    assert_eq!(masters().check(&p, "20261204"), vec![]);
+}
+
+#[test]
+fn unknown_codes_wrong_names_units_and_unmapped_usages_are_refused_per_line() {
+    let broken = SAMPLE
+        .replace(
+            "610406387,ハイペン錠１００ｍｇ,3,1,錠",
+            "610406388,ハイペン錠１００ｍｇ,3,1,錠",
+        )
+        .replace(
+            "610407447,ムコダイン錠５００ｍｇ,3,1,錠",
+            "610407447,ムコダイン錠500mg,3,1,錠",
+        )
+        .replace("エンシュア・Ｈ,250,1,ｍＬ", "エンシュア・Ｈ,1,1,缶")
+        .replace(
+            "111,2,3,1050110000000000,疼痛時 服用,",
+            "111,2,1,,痛いとき,",
+        );
+    let p = parse(broken.as_bytes()).expect("readable").prescription;
+    let msgs: Vec<String> = masters()
+        .check(&p, "20261204")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let want = [
+        "201 薬品レコード「薬品コード」: RP 1 の 1（ハイペン錠１００ｍｇ）: 薬品コード 610406388 は医薬品マスターにありません。",
+        "201 薬品レコード「薬品名称」: RP 1 の 2（ムコダイン錠500mg）: 名称がマスターと違います（マスター:「ムコダイン錠５００ｍｇ」）",
+        "201 薬品レコード「単位名」: RP 3 の 1（エンシュア・Ｈ）: 単位「缶」は薬価基準の単位「ｍＬ」ではありません。",
+        "111 用法レコード「用法コード」: RP 2: 用法「痛いとき」に標準の用法コードがありません。",
+    ];
+    for w in want {
+        assert!(
+            msgs.iter().any(|m| m.starts_with(w)),
+            "missing {w}\nin {msgs:#?}"
+        );
+    }
+    assert_eq!(msgs.len(), 4, "{msgs:#?}");
+    // A drug abolished before the 交付日.
+    let mut drugs = masters::read_drug_master(include_bytes!("fixtures/y-slice.csv")).expect("y");
+    drugs
+        .iter_mut()
+        .for_each(|d| d.abolished = "20261201".into());
+    let m = masters::Masters::new(drugs, vec![], vec![]);
+    let p = parse(SAMPLE.as_bytes()).expect("readable").prescription;
+    assert!(
+        m.check(&p, "20261204")
+            .iter()
+            .any(|p| p.message.contains("20261201 に廃止された薬品です"))
+    );
 }
 
 // --- property tests: read(write(x)) == x for both forms ---
