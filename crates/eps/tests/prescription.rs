@@ -156,11 +156,16 @@ fn masters() -> masters::Masters {
         masters::read_generic_master(include_bytes!("fixtures/ippan-slice.csv")).expect("ippan");
     let mut usages = masters::read_usage_master(include_bytes!("fixtures/jami-usage-codes.json"))
         .expect("usage");
-    // The MHLW 用法マスタ's 2H50B… (起床時 点眼) is not in the JAMI list.
-    usages.push(masters::UsageRow {
-        code: "2H50B10000000000".into(),
-        name: "起床時 点眼".into(),
-    });
+    // Two codes of the MHLW 用法マスタ (from its public examples) the JAMI list lacks.
+    for (code, name) in [
+        ("2H50B10000000000", "起床時 点眼"),
+        ("1050110000000000", "疼痛時 服用"),
+    ] {
+        usages.push(masters::UsageRow {
+            code: code.into(),
+            name: name.into(),
+        });
+    }
     masters::Masters::new(drugs, generics, usages)
 }
 
