@@ -58,7 +58,12 @@ impl Operations {
     pub fn parse(text: &str) -> Result<Operations, EpsError> {
         let table: Table =
             toml::from_str(text).map_err(|e| EpsError::Table(e.message().to_string()))?;
-        for op in &table.operation {
+        Operations::from_list(table.operation)
+    }
+
+    /// A table from operations already made (checked the same way).
+    pub fn from_list(list: Vec<Operation>) -> Result<Operations, EpsError> {
+        for op in &list {
             let named = !op.function.is_empty() || !op.number.is_empty();
             if named
                 && (op.function.len() != 3
@@ -72,9 +77,26 @@ impl Operations {
                 )));
             }
         }
-        Ok(Operations {
-            list: table.operation,
-        })
+        Ok(Operations { list })
+    }
+
+    /// The table as TOML text, in the shape [`Operations::parse`] reads.
+    pub fn to_toml(&self) -> String {
+        let list = |v: &[String]| {
+            let items: Vec<String> = v.iter().map(|s| format!("{s:?}")).collect();
+            format!("[{}]", items.join(", "))
+        };
+        self.list
+            .iter()
+            .map(|op| {
+                format!(
+                    "[[operation]]\nkey = {:?}\nsystem = {:?}\nmode = {:?}\nfunction = {:?}\nnumber = {:?}\nlabel = {:?}\nverified = {}\nsource = {:?}\nrequest = {}\nresponse = {}\n",
+                    op.key, op.system, op.mode, op.function, op.number, op.label, op.verified, op.source,
+                    list(&op.request), list(&op.response)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// The operation called `key`.
@@ -142,6 +164,13 @@ mod tests {
             let e = op.request_file("x").map(|_| ()).unwrap_err().to_string();
             assert!(e.contains("ファイル名が確認できていない"), "{e}");
         }
+    }
+
+    #[test]
+    fn the_table_writes_itself_back() {
+        let ops = Operations::built_in().unwrap_or_else(|e| panic!("{e}"));
+        let again = Operations::parse(&ops.to_toml()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.all(), ops.all());
     }
 
     #[test]

@@ -1,0 +1,115 @@
+//! `okusuri-oqs-sim`: the OQS terminal simulator on the command line (test
+//! support; never part of the product path).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use okusuri_eps::masters::{self, Masters};
+use okusuri_oqs_sim::{Config, Fault, History, Simulator};
+
+/// Answers the requests Okusuri Desk writes into REQ, in RES, as the OQS
+/// terminal would. Vendor-only operation names get placeholders
+/// (`EPSsiSIM01` …): write the table the app must use with --write-operations.
+#[derive(Parser)]
+#[command(name = "okusuri-oqs-sim", version)]
+struct Args {
+    /// The terminal's request folder.
+    #[arg(long)]
+    req: Option<PathBuf>,
+    /// The terminal's answer folder.
+    #[arg(long)]
+    res: Option<PathBuf>,
+    /// The 医薬品マスター (y.csv) registration checks codes against.
+    #[arg(long)]
+    master: Option<PathBuf>,
+    /// The 一般名処方マスタ (CSV).
+    #[arg(long)]
+    generic_master: Option<PathBuf>,
+    /// A usage master (MHLW CSV or the JAMI CodeSystem JSON).
+    #[arg(long)]
+    usage: Option<PathBuf>,
+    /// A medication history (JSON) for the duplicate check.
+    #[arg(long)]
+    history: Option<PathBuf>,
+    /// Milliseconds before each answer.
+    #[arg(long, default_value_t = 500)]
+    delay_ms: u64,
+    /// A fault in every answer: none, no-answer, late, failed, malformed, zip, sjis, half.
+    #[arg(long, default_value = "none")]
+    fault: String,
+    /// How late a late answer is, in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    late_ms: u64,
+    /// Write the operation table the simulator uses to this file and exit.
+    #[arg(long)]
+    write_operations: Option<PathBuf>,
+}
+
+fn read(path: &Option<PathBuf>) -> Result<Option<Vec<u8>>, String> {
+    path.as_ref()
+        .map(|p| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())))
+        .transpose()
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let operations = okusuri_oqs_sim::operations().map_err(|e| e.to_string())?;
+    if let Some(path) = &args.write_operations {
+        std::fs::write(path, operations.to_toml())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(());
+    }
+    let (Some(req), Some(res)) = (args.req.clone(), args.res.clone()) else {
+        return Err("--req and --res are needed".into());
+    };
+    let masters = match read(&args.master)? {
+        None => None,
+        Some(y) => {
+            let drugs = masters::read_drug_master(&y).map_err(|e| e.to_string())?;
+            let generics = match read(&args.generic_master)? {
+                Some(b) => masters::read_generic_master(&b).map_err(|e| e.to_string())?,
+                None => Vec::new(),
+            };
+            let usages = match read(&args.usage)? {
+                Some(b) => masters::read_usage_master(&b).map_err(|e| e.to_string())?,
+                None => Vec::new(),
+            };
+            Some(Masters::new(drugs, generics, usages))
+        }
+    };
+    let history: History = match read(&args.history)? {
+        Some(b) => serde_json::from_slice(&b).map_err(|e| format!("history: {e}"))?,
+        None => History::default(),
+    };
+    let sim = Simulator::new(Config {
+        req,
+        res,
+        operations,
+        masters,
+        delay: Duration::from_millis(args.delay_ms),
+        poll: Duration::from_millis(100),
+        history,
+    });
+    sim.set_fault(Fault::parse(
+        &args.fault,
+        Duration::from_millis(args.late_ms),
+    )?);
+    let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+    eprintln!("okusuri-oqs-sim: answering (simulator only — not the national service)");
+    sim.run(stop).await;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("okusuri-oqs-sim: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
