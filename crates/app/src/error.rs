@@ -52,6 +52,17 @@ pub enum ErrorCode {
     /// First-run setup has not been done.
     #[serde(rename = "setup.required")]
     SetupRequired,
+    /// The OQS terminal's folders cannot be reached; nothing was sent.
+    #[serde(rename = "eps.unreachable")]
+    EpsUnreachable,
+    /// A request was sent but its outcome is unknown (no answer in time, or
+    /// an answer we cannot read): 結果不明, never resent automatically.
+    #[serde(rename = "eps.unknown")]
+    EpsOutcomeUnknown,
+    /// The operation cannot be sent (its name is vendor-only and not filled
+    /// in, or 電子処方箋 settings are missing).
+    #[serde(rename = "eps.not_configured")]
+    EpsNotConfigured,
 }
 
 impl ErrorCode {
@@ -72,6 +83,9 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::IoFailed => "io.failed",
             ErrorCode::SetupRequired => "setup.required",
+            ErrorCode::EpsUnreachable => "eps.unreachable",
+            ErrorCode::EpsOutcomeUnknown => "eps.unknown",
+            ErrorCode::EpsNotConfigured => "eps.not_configured",
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod cards;
+pub mod clinic;
 pub mod clock;
 pub mod demo;
 pub mod error;

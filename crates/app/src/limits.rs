@@ -14,3 +14,7 @@ pub const LINK_CANDIDATE_DAYS: i64 = 30;
 pub const FEED_ERRORS_SHOWN: i64 = 500;
 /// Files read and imported per transaction by a bulk import.
 pub const IMPORT_BATCH: usize = 200;
+/// Drugs shown for one master search.
+pub const MASTER_SEARCH_ROWS: i64 = 50;
+/// Standard usages offered for one clinic usage.
+pub const USAGE_CANDIDATES: usize = 20;

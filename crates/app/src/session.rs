@@ -35,11 +35,14 @@ pub enum Permission {
     RemapIds,
     /// Add and list staff.
     ManageStaff,
+    /// Send prescriptions to the 電子処方箋管理サービス (check, issue, cancel) and
+    /// map usages: doctors only (C3).
+    Prescribe,
 }
 
 impl Permission {
     /// Every permission, in the order the table lists them.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ViewPatients,
         Permission::EditNotes,
         Permission::IssueCards,
@@ -50,6 +53,7 @@ impl Permission {
         Permission::ChangeSettings,
         Permission::RemapIds,
         Permission::ManageStaff,
+        Permission::Prescribe,
     ];
 
     /// The Japanese message when the role may not do this.
@@ -62,6 +66,7 @@ impl Permission {
             Permission::ChangeSettings => "設定の変更は管理者だけが行えます。",
             Permission::RemapIds => "IDの付け替えは管理者だけが行えます。",
             Permission::ManageStaff => "スタッフの管理は管理者だけが行えます。",
+            Permission::Prescribe => "電子処方箋の送信と用法の紐付けは医師だけが行えます。",
             _ => "この操作を行う権限がありません。",
         }
     }
@@ -70,6 +75,7 @@ impl Permission {
 const EVERYONE: &[Role] = &[Role::Admin, Role::Pharmacist, Role::Doctor, Role::Clerk];
 const CLINICAL: &[Role] = &[Role::Admin, Role::Pharmacist, Role::Doctor];
 const ADMIN: &[Role] = &[Role::Admin];
+const DOCTOR: &[Role] = &[Role::Doctor];
 
 /// Which roles may do what: the whole permission rule of the app.
 /// Clerks (事務) issue cards and take in notebooks at the counter; merging
@@ -85,6 +91,7 @@ pub const PERMISSIONS: &[(Permission, &[Role])] = &[
     (Permission::ChangeSettings, ADMIN),
     (Permission::RemapIds, ADMIN),
     (Permission::ManageStaff, ADMIN),
+    (Permission::Prescribe, DOCTOR),
 ];
 
 /// True when `role` may do `permission`.
@@ -231,8 +238,16 @@ mod tests {
         assert!(pharmacist.contains(&P::MergePatients));
         assert!(!pharmacist.contains(&P::ImportFiles));
         assert!(!pharmacist.contains(&P::ChangeSettings));
-        assert_eq!(permissions_of(Role::Doctor), pharmacist);
-        assert_eq!(permissions_of(Role::Admin), P::ALL.to_vec());
+        let mut doctor = pharmacist.clone();
+        doctor.push(P::Prescribe);
+        assert_eq!(permissions_of(Role::Doctor), doctor);
+        let mut admin = P::ALL.to_vec();
+        admin.retain(|p| *p != P::Prescribe);
+        assert_eq!(
+            permissions_of(Role::Admin),
+            admin,
+            "an administrator does not prescribe"
+        );
     }
 
     #[test]

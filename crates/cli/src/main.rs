@@ -5,6 +5,7 @@ mod account;
 mod audit;
 mod db;
 mod demo;
+mod eps;
 mod feed;
 mod history;
 mod jahis;
@@ -74,6 +75,15 @@ enum Command {
     /// The card reader: list readers, wait for a card.
     #[command(subcommand)]
     Reader(reader::ReaderCommand),
+    /// 電子処方箋: parse, build, validate prescriptions; check, issue, status, cancel through the OQS terminal.
+    #[command(subcommand)]
+    Eps(eps::EpsCommand),
+    /// The drug, 一般名 and usage masters: import, search.
+    #[command(subcommand)]
+    Masters(eps::MastersCommand),
+    /// Clinic usages mapped to standard usage codes.
+    #[command(subcommand)]
+    Usage(eps::UsageCommand),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +91,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Jahis(cmd) => jahis::run(cmd),
         Command::Reader(cmd) => reader::run(cmd),
+        Command::Eps(cmd) if eps::is_offline(&cmd) => {
+            eps::run_offline(&cmd).unwrap_or(Ok(ExitCode::FAILURE))
+        }
         command => {
             let data_dir = match cli.data_dir {
                 Some(path) => Ok(DataDir {
@@ -106,6 +119,9 @@ fn main() -> ExitCode {
                         Command::Feed(cmd) => feed::run(cmd, dir, staff).await,
                         Command::Jahis(cmd) => jahis::run(cmd),
                         Command::Reader(cmd) => reader::run(cmd),
+                        Command::Eps(cmd) => eps::run(cmd, dir, staff).await,
+                        Command::Masters(cmd) => eps::masters(cmd, dir, staff).await,
+                        Command::Usage(cmd) => eps::usage(cmd, dir, staff).await,
                     }
                 }),
                 (Err(e), _) => Err(e.to_string()),

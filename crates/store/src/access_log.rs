@@ -66,6 +66,12 @@ pub enum AccessEvent {
     FeedFileRetried,
     /// A patient's visit was recorded (card touched at the counter).
     VisitRecorded,
+    /// A master (drugs, 一般名, usages) was replaced by an import.
+    MasterImported,
+    /// A clinic usage was mapped to a standard usage code.
+    UsageMapped,
+    /// A request to the OQS terminal was recorded, sent or answered.
+    OqsRequest,
 }
 
 impl AccessEvent {
@@ -97,6 +103,9 @@ impl AccessEvent {
             AccessEvent::FeedFilesRecorded => "feed_files_recorded",
             AccessEvent::FeedFileRetried => "feed_file_retried",
             AccessEvent::VisitRecorded => "visit_recorded",
+            AccessEvent::MasterImported => "master_imported",
+            AccessEvent::UsageMapped => "usage_mapped",
+            AccessEvent::OqsRequest => "oqs_request",
         }
     }
 }

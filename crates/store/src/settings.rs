@@ -60,7 +60,7 @@ impl Store {
     }
 
     /// Sets several settings in one transaction with one access-log row.
-    pub(crate) async fn set_settings(
+    pub async fn set_settings(
         &self,
         actor: &Actor,
         pairs: &[(&str, &str)],
