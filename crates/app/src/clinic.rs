@@ -13,8 +13,8 @@ use okusuri_eps::prescription::{Prescription, Problem};
 use okusuri_eps::{EpsError, Operations, Response};
 use okusuri_oqs::{Exchange, FolderState, Folders, Timing};
 use okusuri_store::{
-    AnswerRecord, MasterImport, MasterKind, MasterRows, NewRequest, RequestEntry, RequestState,
-    UsageMapping,
+    AnswerRecord, JournalSummary, MasterImport, MasterKind, MasterRows, NewRequest, RequestEntry,
+    RequestState, UsageMapping,
 };
 use serde::Serialize;
 
@@ -51,6 +51,16 @@ pub struct EpsConfig {
     pub operations: Operations,
     /// Waiting and polling.
     pub timing: Timing,
+}
+
+/// The clinic link at a glance (for the tray and the screens): the folders,
+/// requests waiting, 結果不明 ones, and the last answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpsStatus {
+    /// Whether `req` and `res` can be used.
+    pub folders: FolderState,
+    /// How many requests wait, are unknown, and when the last answer came.
+    pub journal: JournalSummary,
 }
 
 /// What a request got back.
@@ -199,6 +209,15 @@ impl App {
         self.begin(session, Permission::ViewPatients)?;
         let config = self.eps_config().await?;
         Ok(Exchange::new(config.folders, config.timing).check_folders())
+    }
+
+    /// The clinic link at a glance: folders, waiting and unknown requests, the last answer.
+    pub async fn eps_status(&self, session: &Session) -> Result<EpsStatus, AppError> {
+        let folders = self.eps_folders(session).await?;
+        Ok(EpsStatus {
+            folders,
+            journal: self.store.journal_summary().await?,
+        })
     }
 
     /// Replaces a master with a file's contents (read whole or refused whole;

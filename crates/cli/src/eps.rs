@@ -115,6 +115,8 @@ pub enum EpsCommand {
     },
     /// Pick up answers that came after their request was given up (resends nothing).
     Reconcile,
+    /// The link at a glance: folders, requests waiting, 結果不明, the last answer.
+    Link,
 }
 
 /// `okusuri masters` subcommands.
@@ -429,6 +431,15 @@ pub async fn run(cmd: EpsCommand, dir: DataDir, staff: Option<&str>) -> Result<E
                 println!("{}", json(r)?);
             }
             Ok(ExitCode::SUCCESS)
+        }
+        EpsCommand::Link => {
+            let status = app.eps_status(&session).await.map_err(|e| e.message)?;
+            println!("{}", json(&status)?);
+            Ok(if status.folders.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         EpsCommand::Parse { .. } | EpsCommand::Build { .. } | EpsCommand::Validate { .. } => {
             Ok(ExitCode::SUCCESS)

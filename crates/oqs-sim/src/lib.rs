@@ -227,6 +227,41 @@ impl Simulator {
         Ok(())
     }
 
+    /// Applies the control files in `dir`: each file is named after a
+    /// 処方箋ID and holds the stage to move it to (`調剤中`, `調剤済`, `回収済`
+    /// or `dispensing`, `dispensed`, `collected`). Each file is removed once
+    /// read; what was done (or refused) goes to the log.
+    pub fn apply_control(&self, dir: &Path) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let id = entry
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".txt")
+                .to_string();
+            let Ok(word) = fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let _ = fs::remove_file(entry.path());
+            let stage = match word.trim() {
+                "調剤中" | "dispensing" => Some(Stage::Dispensing),
+                "調剤済" | "dispensed" => Some(Stage::Dispensed),
+                "回収済" | "collected" => Some(Stage::Collected),
+                _ => None,
+            };
+            let line = match stage
+                .ok_or_else(|| format!("unknown stage {}", word.trim()))
+                .and_then(|s| self.advance(&id, s))
+            {
+                Ok(()) => format!("control: {id} → {}", word.trim()),
+                Err(e) => format!("control: {id}: {e}"),
+            };
+            self.state().log.push(line);
+        }
+    }
+
     /// What the simulator did, one line per request (for tests and the console).
     pub fn log(&self) -> Vec<String> {
         self.state().log.clone()

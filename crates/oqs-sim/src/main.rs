@@ -41,6 +41,10 @@ struct Args {
     /// How late a late answer is, in milliseconds.
     #[arg(long, default_value_t = 5000)]
     late_ms: u64,
+    /// A folder of control files: a file named after a 処方箋ID holding 調剤中, 調剤済 or 回収済
+    /// moves that prescription on (as a pharmacy would).
+    #[arg(long)]
+    control: Option<PathBuf>,
     /// Write the operation table the simulator uses to this file and exit.
     #[arg(long)]
     write_operations: Option<PathBuf>,
@@ -96,6 +100,21 @@ async fn run(args: Args) -> Result<(), String> {
     )?);
     let (_stop_tx, stop) = tokio::sync::watch::channel(false);
     eprintln!("okusuri-oqs-sim: answering (simulator only — not the national service)");
+    if let Some(dir) = args.control.clone() {
+        let sim = sim.clone();
+        tokio::spawn(async move {
+            let mut seen = 0;
+            loop {
+                sim.apply_control(&dir);
+                let log = sim.log();
+                for line in &log[seen..] {
+                    eprintln!("okusuri-oqs-sim: {line}");
+                }
+                seen = log.len();
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        });
+    }
     sim.run(stop).await;
     Ok(())
 }

@@ -153,7 +153,37 @@ impl From<Row> for RequestEntry {
     }
 }
 
+/// The journal at a glance, for the tray and the screens.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct JournalSummary {
+    /// Requests written and waiting for their answer.
+    pub waiting: i64,
+    /// Requests whose outcome is unknown (結果不明), to reconcile.
+    pub unknown: i64,
+    /// When the last answer came (UTC RFC 3339).
+    pub last_answer_at: Option<String>,
+}
+
 impl Store {
+    /// How many requests wait, how many are 結果不明, and when the last answer came.
+    pub async fn journal_summary(&self) -> Result<JournalSummary, StoreError> {
+        let row = sqlx::query!(
+            r#"SELECT
+                 coalesce(sum(state = 'sent'), 0) AS "waiting!: i64",
+                 coalesce(sum(state = 'unknown'), 0) AS "unknown!: i64",
+                 max(answered_at) AS "last: String"
+               FROM eps_request"#
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(JournalSummary {
+            waiting: row.waiting,
+            unknown: row.unknown,
+            last_answer_at: row.last,
+        })
+    }
+
     /// Records a request before its file is written; returns its row ID.
     pub async fn journal_intent(
         &self,
