@@ -10,7 +10,7 @@ use clap::{Subcommand, ValueEnum};
 use okusuri_app::App;
 use okusuri_app::clinic::EpsReply;
 use okusuri_eps::calls::{Call, IssueType};
-use okusuri_eps::masters::{self, Masters};
+use okusuri_eps::masters::Masters;
 use okusuri_eps::prescription::{self, Form, Prescription, Problem};
 use okusuri_store::{DataDir, MasterKind, RequestState};
 
@@ -253,26 +253,15 @@ pub fn run_offline(cmd: &EpsCommand) -> Option<Result<ExitCode, String>> {
             let parsed = parse_file(file)?;
             let mut problems = parsed.problems.clone();
             if let Some(master) = master {
-                let drugs =
-                    masters::read_drug_master(&read_file(master)?).map_err(|e| e.to_string())?;
-                let generics = match generic_master {
-                    Some(g) => {
-                        masters::read_generic_master(&read_file(g)?).map_err(|e| e.to_string())?
-                    }
-                    None => Vec::new(),
-                };
-                let usages = match usage {
-                    Some(u) => {
-                        masters::read_usage_master(&read_file(u)?).map_err(|e| e.to_string())?
-                    }
-                    None => Vec::new(),
-                };
+                let read_opt = |p: &Option<PathBuf>| p.as_deref().map(read_file).transpose();
+                let (generic, usage) = (read_opt(generic_master)?, read_opt(usage)?);
+                let m =
+                    Masters::from_files(&read_file(master)?, generic.as_deref(), usage.as_deref())
+                        .map_err(|e| e.to_string())?;
                 let day = date
                     .clone()
                     .unwrap_or_else(|| parsed.prescription.issue_date.clone());
-                problems.extend(
-                    Masters::new(drugs, generics, usages).check(&parsed.prescription, &day),
-                );
+                problems.extend(m.check(&parsed.prescription, &day));
             }
             print_problems(&problems);
             let errors = problems.iter().filter(|p| p.is_error()).count();

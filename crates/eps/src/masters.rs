@@ -341,6 +341,24 @@ impl Masters {
         }
     }
 
+    /// Masters read from their files' bytes: the 医薬品マスター, and the
+    /// 一般名処方マスタ and a usage master when given.
+    pub fn from_files(
+        drug: &[u8],
+        generic: Option<&[u8]>,
+        usage: Option<&[u8]>,
+    ) -> Result<Masters, MasterError> {
+        let generics = generic
+            .map(read_generic_master)
+            .transpose()?
+            .unwrap_or_default();
+        let usages = usage
+            .map(read_usage_master)
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Masters::new(read_drug_master(drug)?, generics, usages))
+    }
+
     /// The drug with レセプト電算 code `code`.
     pub fn drug(&self, code: &str) -> Option<&DrugRow> {
         self.drugs.get(code)

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use okusuri_eps::masters::{self, Masters};
+use okusuri_eps::masters::Masters;
 use okusuri_oqs_sim::{Config, Fault, History, Simulator};
 
 /// Answers the requests Okusuri Desk writes into REQ, in RES, as the OQS
@@ -69,16 +69,11 @@ async fn run(args: Args) -> Result<(), String> {
     let masters = match read(&args.master)? {
         None => None,
         Some(y) => {
-            let drugs = masters::read_drug_master(&y).map_err(|e| e.to_string())?;
-            let generics = match read(&args.generic_master)? {
-                Some(b) => masters::read_generic_master(&b).map_err(|e| e.to_string())?,
-                None => Vec::new(),
-            };
-            let usages = match read(&args.usage)? {
-                Some(b) => masters::read_usage_master(&b).map_err(|e| e.to_string())?,
-                None => Vec::new(),
-            };
-            Some(Masters::new(drugs, generics, usages))
+            let (generic, usage) = (read(&args.generic_master)?, read(&args.usage)?);
+            Some(
+                Masters::from_files(&y, generic.as_deref(), usage.as_deref())
+                    .map_err(|e| e.to_string())?,
+            )
         }
     };
     let history: History = match read(&args.history)? {
