@@ -463,13 +463,31 @@ impl App {
     }
 
     /// Looks once for answers that came after their request was given up
-    /// (結果不明) and records them. Resends nothing. Returns what it found.
+    /// (結果不明, or left waiting when the app stopped) and records them.
+    /// Resends nothing. Returns what it found.
     pub async fn eps_reconcile(&self, session: &Session) -> Result<Vec<EpsReply>, AppError> {
         self.begin(session, Permission::Prescribe)?;
         let config = self.eps_config().await?;
         let exchange = Exchange::new(config.folders.clone(), config.timing);
         let mut found = Vec::new();
-        for entry in self.store.journal(Some(RequestState::Unknown), 500).await? {
+        // 結果不明 ones, and ones left `sent` or `intended` longer than the
+        // timeout (the app stopped while waiting): never one still awaited.
+        let cutoff = self.clock.now()
+            - chrono::Duration::from_std(config.timing.timeout).unwrap_or_default();
+        let stale = |e: &RequestEntry| {
+            chrono::DateTime::parse_from_rfc3339(&e.created_at).is_ok_and(|t| t < cutoff)
+        };
+        let mut entries = self.store.journal(Some(RequestState::Unknown), 500).await?;
+        for state in [RequestState::Sent, RequestState::Intended] {
+            entries.extend(
+                self.store
+                    .journal(Some(state), 500)
+                    .await?
+                    .into_iter()
+                    .filter(|e| stale(e)),
+            );
+        }
+        for entry in entries {
             if let Ok(Some(answer)) =
                 exchange.find_answer(&entry.file_name, &entry.institution_code, &entry.identifier)
             {
