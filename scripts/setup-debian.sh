@@ -25,6 +25,10 @@ APT_PACKAGES=(
   util-linux
   # keeping the Windows build compiling
   gcc-mingw-w64-x86-64
+  # 電子処方箋 signatures: SoftHSM2 as the PKCS#11 token the tests make,
+  # pkcs11-tool (opensc) and p11-kit to load it, xmlsec1 as the independent
+  # verifier, xmllint (libxml2-utils) to check our exclusive C14N
+  softhsm2 opensc p11-kit xmlsec1 libxml2-utils
 )
 TAURI_DRIVER_VERSION=2.1.0
 SQLX_CLI_VERSION=0.9.0

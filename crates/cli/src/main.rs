@@ -11,6 +11,7 @@ mod history;
 mod jahis;
 mod qr;
 mod reader;
+mod sign;
 mod signin;
 
 use std::path::PathBuf;
@@ -84,6 +85,10 @@ enum Command {
     /// Clinic usages mapped to standard usage codes.
     #[command(subcommand)]
     Usage(eps::UsageCommand),
+    /// Sign an unsigned 電子処方箋 document with a PKCS#11 token (HPKI card); PIN from a prompt or OKUSURI_PIN.
+    Sign(sign::SignArgs),
+    /// Verify a signed 電子処方箋 document against trusted CA certificates (exit 0 only when valid).
+    Verify(sign::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +96,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Jahis(cmd) => jahis::run(cmd),
         Command::Reader(cmd) => reader::run(cmd),
+        Command::Sign(args) => sign::sign(args),
+        Command::Verify(args) => sign::verify_file(args),
         Command::Eps(cmd) if eps::is_offline(&cmd) => {
             eps::run_offline(&cmd).unwrap_or(Ok(ExitCode::FAILURE))
         }
@@ -119,6 +126,8 @@ fn main() -> ExitCode {
                         Command::Feed(cmd) => feed::run(cmd, dir, staff).await,
                         Command::Jahis(cmd) => jahis::run(cmd),
                         Command::Reader(cmd) => reader::run(cmd),
+                        Command::Sign(args) => sign::sign(args),
+                        Command::Verify(args) => sign::verify_file(args),
                         Command::Eps(cmd) => eps::run(cmd, dir, staff).await,
                         Command::Masters(cmd) => eps::masters(cmd, dir, staff).await,
                         Command::Usage(cmd) => eps::usage(cmd, dir, staff).await,

@@ -144,6 +144,7 @@ impl Clinic {
             delay: Duration::from_millis(30),
             poll: Duration::from_millis(50),
             history,
+            trusted: vec![],
         });
         sim.set_fault(fault);
         let (tx, rx) = tokio::sync::watch::channel(false);

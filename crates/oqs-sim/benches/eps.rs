@@ -99,6 +99,7 @@ async fn bench_exchange(events: bool, rounds: usize) {
         delay: Duration::ZERO,
         poll: Duration::from_millis(500),
         history: History::default(),
+        trusted: vec![],
     });
     let (stop, rx) = tokio::sync::watch::channel(false);
     let runner = sim.clone();

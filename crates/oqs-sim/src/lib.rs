@@ -8,8 +8,8 @@
 //!   `EPSB0052E` answer —, `SJ1` first, every drug code in the loaded master
 //!   on the 交付日, every usage code in the usage table) and returns a
 //!   `PrescriptionId` and an `AccessCode` (引換番号). A 電子処方箋 must carry a
-//!   signature; the simulator does **not** verify it yet (the signing issue
-//!   adds that) and says so in its answer.
+//!   signature that verifies (`okusuri-sign`, the same checks as `xmlsec1`)
+//!   and chains to one of the configured CAs.
 //! - 状態 walks 未受付 → 調剤中 → 調剤済 / 回収済 on [`Simulator::advance`], with
 //!   the sentences real answers use; 取消 only while 未受付.
 //! - 重複投薬等チェック compares the draft with a medication history: same
@@ -146,6 +146,9 @@ pub struct Config {
     pub poll: Duration,
     /// The medication history for the duplicate check.
     pub history: History,
+    /// The CAs a 電子処方箋's signature must chain to (none: every 電子処方箋
+    /// is refused, as the service would without a trusted signature).
+    pub trusted: Vec<okusuri_sign::Cert>,
 }
 
 #[derive(Debug, Clone)]
@@ -418,16 +421,36 @@ impl Simulator {
                     "電子処方箋に署名がありません（シミュレーター）",
                 );
             }
-            extra.push(list(
-                "VerifyResultList",
-                vec![
-                    leaf("Status", "未検証"),
-                    leaf(
-                        "Message",
-                        "署名は検証していません（シミュレーター: 署名の検証は未実装）",
-                    ),
-                ],
-            ));
+            let xml = base64_decode(info);
+            match okusuri_sign::verify(&xml, &self.config.trusted, chrono::Utc::now()) {
+                Ok(v) => extra.push(list(
+                    "VerifyResultList",
+                    vec![
+                        leaf("Status", "OK"),
+                        leaf(
+                            "Message",
+                            &format!("署名を確認しました: {}（シミュレーター）", v.signer.subject),
+                        ),
+                    ],
+                )),
+                Err(e) => {
+                    return vec![
+                        leaf("ProcessingResultStatus", "2"),
+                        list(
+                            "VerifyResultList",
+                            vec![
+                                leaf("Status", "NG"),
+                                leaf("Message", &format!("{e}（シミュレーター）")),
+                            ],
+                        ),
+                        leaf("ProcessingResultCode", "SIME0014E"),
+                        leaf(
+                            "ProcessingResultMessage",
+                            &format!("署名を確認できません: {e}（シミュレーター）"),
+                        ),
+                    ];
+                }
+            }
         }
         let (id, access) = self.next_ids();
         let institution = req
@@ -663,6 +686,11 @@ pub fn write_reply(res: &Path, reply: &Reply) -> std::io::Result<()> {
     f.write_all(&reply.bytes)?;
     f.sync_all()?;
     fs::rename(tmp, res.join(&reply.name))
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let clean: String = text.split_whitespace().collect();
+    STANDARD.decode(clean).unwrap_or_default()
 }
 
 fn leaf(name: &str, text: &str) -> Element {

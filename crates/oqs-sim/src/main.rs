@@ -29,6 +29,9 @@ struct Args {
     /// A usage master (MHLW CSV or the JAMI CodeSystem JSON).
     #[arg(long)]
     usage: Option<PathBuf>,
+    /// A CA certificate (PEM) a 電子処方箋's signature must chain to (repeat for more).
+    #[arg(long)]
+    trust: Vec<PathBuf>,
     /// A medication history (JSON) for the duplicate check.
     #[arg(long)]
     history: Option<PathBuf>,
@@ -80,6 +83,13 @@ async fn run(args: Args) -> Result<(), String> {
         Some(b) => serde_json::from_slice(&b).map_err(|e| format!("history: {e}"))?,
         None => History::default(),
     };
+    let mut trusted = Vec::new();
+    for path in &args.trust {
+        let pem = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        trusted.push(
+            okusuri_sign::Cert::from_pem(&pem).map_err(|e| format!("{}: {e}", path.display()))?,
+        );
+    }
     let sim = Simulator::new(Config {
         req,
         res,
@@ -88,6 +98,7 @@ async fn run(args: Args) -> Result<(), String> {
         delay: Duration::from_millis(args.delay_ms),
         poll: Duration::from_millis(100),
         history,
+        trusted,
     });
     sim.set_fault(Fault::parse(
         &args.fault,

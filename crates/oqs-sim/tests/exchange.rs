@@ -61,6 +61,7 @@ fn rig(timeout: Duration, history: History) -> Rig {
         delay: Duration::from_millis(20),
         poll: Duration::from_millis(50),
         history,
+        trusted: vec![],
     });
     let (stop, rx) = tokio::sync::watch::channel(false);
     let runner = sim.clone();
