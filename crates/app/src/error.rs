@@ -63,6 +63,12 @@ pub enum ErrorCode {
     /// in, or 電子処方箋 settings are missing).
     #[serde(rename = "eps.not_configured")]
     EpsNotConfigured,
+    /// Signing failed or a signature did not verify (card, certificate, token).
+    #[serde(rename = "sign.failed")]
+    SignFailed,
+    /// The doctor must authenticate (again) before signing.
+    #[serde(rename = "sign.auth_required")]
+    SignAuthRequired,
 }
 
 impl ErrorCode {
@@ -86,6 +92,8 @@ impl ErrorCode {
             ErrorCode::EpsUnreachable => "eps.unreachable",
             ErrorCode::EpsOutcomeUnknown => "eps.unknown",
             ErrorCode::EpsNotConfigured => "eps.not_configured",
+            ErrorCode::SignFailed => "sign.failed",
+            ErrorCode::SignAuthRequired => "sign.auth_required",
         }
     }
 }
@@ -139,6 +147,18 @@ impl AppError {
     pub fn about(mut self, what: &str) -> AppError {
         self.message = format!("{what}: {}", self.message);
         self
+    }
+}
+
+impl From<okusuri_sign::SignError> for AppError {
+    fn from(e: okusuri_sign::SignError) -> AppError {
+        use okusuri_sign::SignError as S;
+        let code = match &e {
+            S::WrongPin(_) => ErrorCode::AuthFailed,
+            S::PinLocked => ErrorCode::AuthLocked,
+            _ => ErrorCode::SignFailed,
+        };
+        AppError::new(code, e.to_string())
     }
 }
 

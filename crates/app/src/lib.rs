@@ -9,6 +9,7 @@ pub mod cards;
 pub mod clinic;
 pub mod clock;
 pub mod demo;
+pub mod doctor;
 pub mod error;
 pub mod limits;
 pub mod link;

@@ -127,6 +127,8 @@ pub struct Session {
     /// What of which patient was already written to the access log since
     /// that patient was last opened (pages of one part are logged once).
     viewed: Mutex<(Option<i64>, HashSet<String>)>,
+    /// The doctor's authentication to sign prescriptions (C3), while valid.
+    doctor: Mutex<Option<crate::doctor::DoctorAuth>>,
 }
 
 impl Session {
@@ -138,7 +140,15 @@ impl Session {
             via,
             last_activity: Mutex::new(now),
             viewed: Mutex::new((None, HashSet::new())),
+            doctor: Mutex::new(None),
         }
+    }
+
+    /// The doctor's authentication, if any (expired ones included; see `App::doctor_auth`).
+    pub(crate) fn doctor(&self) -> std::sync::MutexGuard<'_, Option<crate::doctor::DoctorAuth>> {
+        self.doctor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The staff member.

@@ -92,10 +92,38 @@ pub enum EpsCommand {
         #[arg(long)]
         oral_consent: bool,
     },
-    /// Register (issue) a prescription file (doctors). Paper only until signing exists.
+    /// Register (issue) a prescription file (doctors): paper (unsigned, 引換番号 printed) or
+    /// --electronic (signed with the HPKI card set in `eps signing`; PIN from a prompt or OKUSURI_PIN).
     Issue {
         /// The prescription (any form `parse` reads).
         file: PathBuf,
+        /// Issue a 電子処方箋 (signed) instead of a paper one.
+        #[arg(long)]
+        electronic: bool,
+    },
+    /// How doctors sign (administrators): an HPKI card's PKCS#11 module and labels, or the remote platform.
+    Signing {
+        /// hpki or remote.
+        #[arg(long, value_enum)]
+        method: MethodArg,
+        /// The PKCS#11 module (hpki).
+        #[arg(long, default_value = "")]
+        module: String,
+        /// The token's label (default: the first token present).
+        #[arg(long)]
+        token_label: Option<String>,
+        /// The certificate's CKA_LABEL.
+        #[arg(long, default_value = "HPKI END ENTITY CERTIFICATE")]
+        cert_label: String,
+        /// The private key's CKA_LABEL.
+        #[arg(long, default_value = "Private key of HPKI")]
+        key_label: String,
+        /// The remote platform's authentication URL (remote).
+        #[arg(long, default_value = "")]
+        remote_url: String,
+        /// Hours an authentication lasts (1–24).
+        #[arg(long, default_value_t = 18)]
+        hours: i64,
     },
     /// The state of an issued prescription (doctors).
     Status {
@@ -117,6 +145,15 @@ pub enum EpsCommand {
     Reconcile,
     /// The link at a glance: folders, requests waiting, 結果不明, the last answer.
     Link,
+}
+
+/// How doctors sign, on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MethodArg {
+    /// An HPKI card through its PKCS#11 module.
+    Hpki,
+    /// The HPKI remote-signature platform (vendor adapter; 未設定 until configured).
+    Remote,
 }
 
 /// `okusuri masters` subcommands.
@@ -370,14 +407,45 @@ pub async fn run(cmd: EpsCommand, dir: DataDir, staff: Option<&str>) -> Result<E
                 .await?,
             )
         }
-        EpsCommand::Issue { file } => {
-            let info = prepared(&app, &session, &file).await?;
+        EpsCommand::Issue { file, electronic } => {
+            let (info, issue_type) = if electronic {
+                let parsed = parse_file(&file)?;
+                let (p, problems) = app
+                    .eps_prepare(&session, parsed.prescription)
+                    .await
+                    .map_err(|e| e.message)?;
+                print_problems(&problems);
+                if problems.iter().any(Problem::is_error) {
+                    return Err("送信前の確認で問題が見つかりました。何も送っていません。".into());
+                }
+                let pin = match std::env::var("OKUSURI_PIN") {
+                    Ok(p) => p,
+                    Err(_) => rpassword::prompt_password("HPKI カードの PIN: ")
+                        .map_err(|e| format!("PIN を読み取れません（{e}）。"))?,
+                };
+                let auth = app
+                    .authenticate_hpki(&session, pin)
+                    .await
+                    .map_err(|e| format!("[{}] {}", e.code.as_str(), e.message))?;
+                eprintln!("医師の認証: {}（{} まで）", auth.subject, auth.expires_at);
+                let (csv, _) = prescription::build(&p, Form::Sj1, false);
+                let signed = app
+                    .sign_prescription(&session, csv)
+                    .await
+                    .map_err(|e| format!("[{}] {}", e.code.as_str(), e.message))?;
+                (
+                    prescription::prescription_info(&signed),
+                    IssueType::Electronic,
+                )
+            } else {
+                (prepared(&app, &session, &file).await?, IssueType::Paper)
+            };
             let reply = send(
                 &app,
                 &session,
                 Call::Register {
                     prescription_info: info,
-                    issue_type: IssueType::Paper,
+                    issue_type,
                 },
             )
             .await?;
@@ -388,6 +456,31 @@ pub async fn run(cmd: EpsCommand, dir: DataDir, staff: Option<&str>) -> Result<E
                 );
             }
             print_reply(&reply)
+        }
+        EpsCommand::Signing {
+            method,
+            module,
+            token_label,
+            cert_label,
+            key_label,
+            remote_url,
+            hours,
+        } => {
+            let method = match method {
+                MethodArg::Hpki => okusuri_app::doctor::SignMethod::Hpki,
+                MethodArg::Remote => okusuri_app::doctor::SignMethod::Remote,
+            };
+            let token = okusuri_sign::TokenConfig {
+                module,
+                token_label,
+                cert_label,
+                key_label,
+            };
+            app.set_sign_settings(&session, method, &token, &remote_url, hours)
+                .await
+                .map_err(|e| e.message)?;
+            println!("署名の設定を保存しました。");
+            Ok(ExitCode::SUCCESS)
         }
         EpsCommand::Status { prescription_id } => {
             print_reply(&send(&app, &session, Call::Status { prescription_id }).await?)

@@ -13,7 +13,8 @@ use okusuri_eps::calls::{Call, IssueType, Registered};
 use okusuri_oqs::{Exchange, Folders, Timing};
 use okusuri_oqs_sim::{Config, History, Simulator};
 
-const PIN: &str = "1234";
+/// Distinctive, so that a search of the data folder for it cannot hit by chance.
+const PIN: &str = "hpki-pin-5713";
 const SAMPLE: &str = include_str!("../../eps/tests/fixtures/prescription-sj1.csv");
 
 fn module() -> String {
@@ -396,4 +397,234 @@ fn a_wrong_pin_and_an_authentication_certificate_are_refused_with_the_reason() {
         String::from_utf8_lossy(&out.stderr)
             .contains("PKCS#11 モジュール /nonexistent/HpkiSigP11_MPKCS11H.dll がありません")
     );
+}
+
+fn okusuri(data: &Path, staff: &str, t: &TestToken, pin: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_okusuri"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--staff", staff])
+        .args(args)
+        .env("OKUSURI_PASSWORD", "first-pass-1")
+        .env("OKUSURI_NEW_PASSWORD", "first-pass-1")
+        .env("SOFTHSM2_CONF", &t.conf)
+        .env("OKUSURI_PIN", pin)
+        .output()
+        .unwrap()
+}
+
+fn sqlite(db: &Path, sql: &str) -> String {
+    let out = ok(
+        Command::new("sqlite3").arg(db).arg(sql).output().unwrap(),
+        "sqlite3",
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn a_doctor_authenticates_with_the_card_and_issues_a_signed_prescription() {
+    let t = TestToken::new();
+    let data = t.path("data");
+    std::fs::create_dir_all(&data).unwrap();
+    ok(
+        Command::new(env!("CARGO_BIN_EXE_okusuri"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args([
+                "setup",
+                "--facility-id",
+                "CL0001",
+                "--facility-name",
+                "おくすり内科",
+                "--admin-id",
+                "admin",
+                "--admin-name",
+                "管理 太郎",
+            ])
+            .env("OKUSURI_PASSWORD", "first-pass-1")
+            .output()
+            .unwrap(),
+        "setup",
+    );
+    ok(
+        okusuri(
+            &data,
+            "admin",
+            &t,
+            "",
+            &[
+                "staff",
+                "add",
+                "doctor1",
+                "--name",
+                "山田 一郎",
+                "--role",
+                "doctor",
+            ],
+        ),
+        "staff add",
+    );
+    let (req, res) = (t.path("req"), t.path("res"));
+    std::fs::create_dir_all(&req).unwrap();
+    std::fs::create_dir_all(&res).unwrap();
+    let ops = t.path("ops.toml");
+    std::fs::write(&ops, okusuri_oqs_sim::operations().unwrap().to_toml()).unwrap();
+    let (r, s, o) = (
+        req.to_str().unwrap(),
+        res.to_str().unwrap(),
+        ops.to_str().unwrap(),
+    );
+    ok(
+        okusuri(
+            &data,
+            "admin",
+            &t,
+            "",
+            &[
+                "eps",
+                "config",
+                "--institution",
+                "1312345678",
+                "--req",
+                r,
+                "--res",
+                s,
+                "--operations",
+                o,
+                "--timeout",
+                "10",
+            ],
+        ),
+        "config",
+    );
+    let m = module();
+    ok(
+        okusuri(
+            &data,
+            "admin",
+            &t,
+            "",
+            &[
+                "eps",
+                "signing",
+                "--method",
+                "hpki",
+                "--module",
+                &m,
+                "--token-label",
+                "HPKI-TEST",
+            ],
+        ),
+        "signing",
+    );
+    let rx = t.path("rx.csv");
+    std::fs::write(&rx, SAMPLE).unwrap();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../eps/tests/fixtures");
+    let usage = t.path("usage.csv");
+    std::fs::write(&usage, "用法コード,用法名称\n1013044400000000,1日3回朝昼夕食後 服用\n1050110000000000,疼痛時 服用\n2H50B10000000000,起床時 点眼\n").unwrap();
+    for (kind, file) in [
+        ("drug", format!("{fixtures}/y-slice.csv")),
+        ("generic", format!("{fixtures}/ippan-slice.csv")),
+        ("usage", usage.display().to_string()),
+    ] {
+        ok(
+            okusuri(&data, "admin", &t, "", &["masters", "import", kind, &file]),
+            "masters import",
+        );
+    }
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let ca_cert =
+        okusuri_sign::Cert::from_pem(&std::fs::read_to_string(t.path("ca.pem")).unwrap()).unwrap();
+    let sim = Simulator::new(Config {
+        req,
+        res,
+        operations: okusuri_oqs_sim::operations().unwrap(),
+        masters: None,
+        delay: Duration::from_millis(10),
+        poll: Duration::from_millis(50),
+        history: History::default(),
+        trusted: vec![ca_cert],
+    });
+    let (stop, rx_stop) = tokio::sync::watch::channel(false);
+    let runner = sim.clone();
+    rt.spawn(async move { runner.run(rx_stop).await });
+
+    // A wrong PIN: refused, logged (without the PIN), nothing sent.
+    let out = okusuri(
+        &data,
+        "doctor1",
+        &t,
+        "0000-wrong",
+        &["eps", "issue", rx.to_str().unwrap(), "--electronic"],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("[auth.failed] PIN が違います"), "{err}");
+    // The right PIN: authenticated, signed, registered as 電子処方箋.
+    let out = ok(
+        okusuri(
+            &data,
+            "doctor1",
+            &t,
+            PIN,
+            &["eps", "issue", rx.to_str().unwrap(), "--electronic"],
+        ),
+        "issue",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("医師の認証: ") && err.contains("TEST DOCTOR"),
+        "{err}"
+    );
+    assert!(err.contains("引換番号 "), "{err}");
+    assert!(
+        sim.log().iter().any(|l| l.contains("PrescriptionId=")),
+        "{:?}",
+        sim.log()
+    );
+    let _ = stop.send(true);
+
+    let db = data.join("okusuri.db");
+    let events = sqlite(
+        &db,
+        "SELECT group_concat(event, ' ') FROM access_log WHERE event IN ('doctor_authenticated','doctor_auth_failed','prescription_signed')",
+    );
+    assert_eq!(
+        events,
+        "doctor_auth_failed doctor_authenticated prescription_signed"
+    );
+    let sent = sqlite(
+        &db,
+        "SELECT count(*) FROM eps_request WHERE operation = 'register' AND succeeded = 1",
+    );
+    assert_eq!(sent, "1");
+    // No PIN anywhere in the data folder (database, WAL, backups, logs).
+    for entry in walk(&data) {
+        let bytes = std::fs::read(&entry).unwrap();
+        for secret in [PIN, "0000-wrong", "first-pass-1"] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} found in {}",
+                entry.display()
+            );
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
+    }
+    out
 }

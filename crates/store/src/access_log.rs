@@ -72,6 +72,14 @@ pub enum AccessEvent {
     UsageMapped,
     /// A request to the OQS terminal was recorded, sent or answered.
     OqsRequest,
+    /// A doctor authenticated to sign prescriptions (HPKI card or remote).
+    DoctorAuthenticated,
+    /// A doctor's authentication failed (wrong PIN, locked, no card; never the PIN itself).
+    DoctorAuthFailed,
+    /// A doctor's authentication ended (sign-out or expiry).
+    DoctorAuthEnded,
+    /// A prescription was signed.
+    PrescriptionSigned,
 }
 
 impl AccessEvent {
@@ -106,6 +114,10 @@ impl AccessEvent {
             AccessEvent::MasterImported => "master_imported",
             AccessEvent::UsageMapped => "usage_mapped",
             AccessEvent::OqsRequest => "oqs_request",
+            AccessEvent::DoctorAuthenticated => "doctor_authenticated",
+            AccessEvent::DoctorAuthFailed => "doctor_auth_failed",
+            AccessEvent::DoctorAuthEnded => "doctor_auth_ended",
+            AccessEvent::PrescriptionSigned => "prescription_signed",
         }
     }
 }

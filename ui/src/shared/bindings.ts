@@ -131,7 +131,7 @@ message: string,
  */
 detail?: string, };
 
-export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required" | "eps.unreachable" | "eps.unknown" | "eps.not_configured";
+export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required" | "eps.unreachable" | "eps.unknown" | "eps.not_configured" | "sign.failed" | "sign.auth_required";
 
 export type Permission = "view_patients" | "edit_notes" | "issue_cards" | "print_qr" | "take_in_notebook" | "merge_patients" | "import_files" | "change_settings" | "remap_ids" | "manage_staff" | "prescribe";
 
