@@ -29,6 +29,9 @@ APT_PACKAGES=(
   # pkcs11-tool (opensc) and p11-kit to load it, xmlsec1 as the independent
   # verifier, xmllint (libxml2-utils) to check our exclusive C14N
   softhsm2 opensc p11-kit xmlsec1 libxml2-utils
+  # secrets in the OS key store: GNOME Keyring (Secret Service) for the tests,
+  # libdbus to build the Secret Service client
+  gnome-keyring libdbus-1-dev
 )
 TAURI_DRIVER_VERSION=2.1.0
 SQLX_CLI_VERSION=0.9.0

@@ -396,3 +396,59 @@ impl App {
         }
     }
 }
+
+impl From<okusuri_secrets::SecretError> for AppError {
+    fn from(e: okusuri_secrets::SecretError) -> AppError {
+        use okusuri_secrets::SecretError as S;
+        let code = match &e {
+            S::Unavailable(_) | S::Damaged(_) => ErrorCode::IoFailed,
+            S::Missing(_) => ErrorCode::NotFound,
+            S::Certificate(_) => ErrorCode::InputInvalid,
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+impl App {
+    /// Imports the clinic's client certificate (`.p12`, C1) with its
+    /// password into the OS key store (administrators); the caller then
+    /// offers to delete the file. Neither reaches the database or a log.
+    pub async fn import_client_cert(
+        &self,
+        session: &Session,
+        p12: Vec<u8>,
+        password: String,
+    ) -> Result<okusuri_secrets::client_cert::ClientCert, AppError> {
+        self.begin(session, Permission::ChangeSettings)?;
+        let now = self.clock.now();
+        let shown = tokio::task::spawn_blocking(move || {
+            okusuri_secrets::client_cert::import(&p12, &password, now)
+        })
+        .await
+        .map_err(|e| AppError::new(ErrorCode::IoFailed, e.to_string()))??;
+        self.store
+            .audit(
+                &session.actor(),
+                AccessEvent::SettingsChanged,
+                None,
+                &format!("client certificate imported: {}", shown.cert.subject),
+                now,
+            )
+            .await?;
+        Ok(shown)
+    }
+
+    /// The client certificate kept in the OS key store: subject, issuer,
+    /// expiry and a warning within 30 days of it.
+    pub async fn client_cert(
+        &self,
+        session: &Session,
+    ) -> Result<okusuri_secrets::client_cert::ClientCert, AppError> {
+        self.begin(session, Permission::ViewPatients)?;
+        let now = self.clock.now();
+        tokio::task::spawn_blocking(move || okusuri_secrets::client_cert::show(now))
+            .await
+            .map_err(|e| AppError::new(ErrorCode::IoFailed, e.to_string()))?
+            .map_err(AppError::from)
+    }
+}

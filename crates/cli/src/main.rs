@@ -3,6 +3,7 @@
 
 mod account;
 mod audit;
+mod cert;
 mod db;
 mod demo;
 mod eps;
@@ -89,6 +90,9 @@ enum Command {
     Sign(sign::SignArgs),
     /// Verify a signed 電子処方箋 document against trusted CA certificates (exit 0 only when valid).
     Verify(sign::VerifyArgs),
+    /// The clinic's client certificate (.p12) in the OS key store: import, show.
+    #[command(subcommand)]
+    Cert(cert::CertCommand),
 }
 
 fn main() -> ExitCode {
@@ -129,6 +133,7 @@ fn main() -> ExitCode {
                         Command::Sign(args) => sign::sign(args),
                         Command::Verify(args) => sign::verify_file(args),
                         Command::Eps(cmd) => eps::run(cmd, dir, staff).await,
+                        Command::Cert(cmd) => cert::run(cmd, dir, staff).await,
                         Command::Masters(cmd) => eps::masters(cmd, dir, staff).await,
                         Command::Usage(cmd) => eps::usage(cmd, dir, staff).await,
                     }

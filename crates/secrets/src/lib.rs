@@ -1,0 +1,67 @@
+//! Secrets in the operating system's key store — never in a plain file, the
+//! database or a log: Windows Credential Manager (DPAPI), the macOS
+//! Keychain, the Linux Secret Service (GNOME Keyring, KWallet). Each secret
+//! is an entry of the service `okusuri-desk` under a name.
+//!
+//! [`client_cert`]: the clinic's client certificate (`.p12`) and its
+//! password, imported once and kept here.
+
+pub mod client_cert;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+/// The service name of every entry.
+pub const SERVICE: &str = "okusuri-desk";
+
+/// Why the key store could not be used. `Display` is the Japanese message.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SecretError {
+    /// No key store is running or reachable (on Linux: no Secret Service on the session bus).
+    #[error("OS の鍵保管庫（Windows 資格情報マネージャー / Secret Service）を使えません: {0}")]
+    Unavailable(String),
+    /// Nothing is stored under that name.
+    #[error("鍵保管庫に「{0}」がありません。")]
+    Missing(String),
+    /// The stored value is damaged.
+    #[error("鍵保管庫の「{0}」を読めません。")]
+    Damaged(String),
+    /// The client certificate file or its password is wrong.
+    #[error("{0}")]
+    Certificate(String),
+}
+
+fn entry(name: &str) -> Result<keyring::Entry, SecretError> {
+    keyring::Entry::new(SERVICE, name).map_err(|e| SecretError::Unavailable(e.to_string()))
+}
+
+fn map(name: &str, e: keyring::Error) -> SecretError {
+    match e {
+        keyring::Error::NoEntry => SecretError::Missing(name.to_string()),
+        keyring::Error::BadEncoding(_) => SecretError::Damaged(name.to_string()),
+        other => SecretError::Unavailable(other.to_string()),
+    }
+}
+
+/// Stores `secret` under `name` (replacing what was there).
+pub fn put(name: &str, secret: &[u8]) -> Result<(), SecretError> {
+    entry(name)?
+        .set_password(&STANDARD.encode(secret))
+        .map_err(|e| map(name, e))
+}
+
+/// The secret stored under `name`.
+pub fn get(name: &str) -> Result<Vec<u8>, SecretError> {
+    let text = entry(name)?.get_password().map_err(|e| map(name, e))?;
+    STANDARD
+        .decode(text)
+        .map_err(|_| SecretError::Damaged(name.to_string()))
+}
+
+/// Removes the secret stored under `name` (nothing to remove is not an error).
+pub fn delete(name: &str) -> Result<(), SecretError> {
+    match entry(name)?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(map(name, e)),
+    }
+}
