@@ -17,7 +17,7 @@ minutes="${1:?usage: fuzz.sh MINUTES [TARGET…]}"
 shift
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(jahis_read import_gate nsips_profile file_names qr_merge eps_response eps_prescription)
+  targets=(jahis_read import_gate nsips_profile file_names qr_merge eps_response eps_prescription sign_verify)
 fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1

@@ -268,6 +268,21 @@ impl App {
         Ok(info)
     }
 
+    /// What the card says about its PIN before the doctor types it (low on
+    /// tries, final try, locked), with the warning to show. Doctors only.
+    pub async fn hpki_pin_state(
+        &self,
+        session: &Session,
+    ) -> Result<okusuri_sign::PinState, AppError> {
+        self.begin(session, Permission::Prescribe)?;
+        let settings = self.sign_settings().await?;
+        let config = settings.token;
+        tokio::task::spawn_blocking(move || Token::open(&config)?.pin_state())
+            .await
+            .map_err(|e| sign_error(format!("カードの操作が中断されました: {e}")))?
+            .map_err(AppError::from)
+    }
+
     /// The remote platform's authentication URL, to open for the doctor.
     pub async fn remote_auth_url(&self, session: &Session) -> Result<String, AppError> {
         self.begin(session, Permission::Prescribe)?;

@@ -375,7 +375,18 @@ fn a_wrong_pin_and_an_authentication_certificate_are_refused_with_the_reason() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("PIN が違います"), "{err}");
+    // The token now reports wrong tries (CKF_USER_PIN_COUNT_LOW): said before and after the next PIN.
+    assert!(
+        err.contains("残り回数が少なくなっている可能性があります"),
+        "{err}"
+    );
     assert!(!t.path("x.xml").exists(), "nothing written");
+    let out = t.sign("HPKI-TEST", PIN, &unsigned, &t.path("x.xml"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.contains("PIN の入力を間違えた記録があります"),
+        "{err}"
+    );
     let out = t.sign("AUTH-TEST", PIN, &unsigned, &t.path("y.xml"));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
