@@ -44,7 +44,7 @@ pub mod keys {
 pub const DEFAULT_AUTH_HOURS: i64 = 18;
 
 /// How the doctor signs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SignMethod {
     /// An HPKI card through its vendor's PKCS#11 module.
@@ -54,7 +54,7 @@ pub enum SignMethod {
 }
 
 /// The doctor's current authentication, as the header and tray show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DoctorAuthInfo {
     /// How.
     pub method: SignMethod,

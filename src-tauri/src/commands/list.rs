@@ -49,6 +49,9 @@ macro_rules! command_list {
             notebook::preview_other_notebook,
             notebook::import_other_notebook,
             patient_qr::print_patient_qr,
+            doctor::doctor_auth,
+            doctor::authenticate_hpki,
+            doctor::doctor_sign_out,
         }
     };
 }

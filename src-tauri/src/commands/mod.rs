@@ -9,6 +9,7 @@ mod list;
 pub mod account;
 pub mod app;
 pub mod counter;
+pub mod doctor;
 pub mod feed;
 pub mod link;
 pub mod merge;

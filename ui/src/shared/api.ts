@@ -14,6 +14,7 @@ import type {
   CounterEvent,
   CurrentDispensing,
   Cursor,
+  DoctorAuthInfo,
   ErrorCode as AppErrorCode,
   Notice,
   FacilityCodes,
@@ -45,6 +46,7 @@ import type {
 
 export type {
   AppStatus,
+  DoctorAuthInfo,
   Notice,
   BodyKind,
   ConsentMethod,
@@ -170,6 +172,9 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const api = {
   appStatus: () => call<AppStatus>("app_status"),
   notices: () => call<Notice[]>("notices"),
+  doctorAuth: () => call<DoctorAuthInfo | null>("doctor_auth"),
+  authenticateHpki: (pin: string) => call<DoctorAuthInfo>("authenticate_hpki", { pin }),
+  doctorSignOut: () => call<null>("doctor_sign_out"),
   setUpFacility: (setup: FacilitySetup) => call<Staff>("set_up_facility", { setup }),
   signIn: (facilityCode: string, loginId: string, password: string) =>
     call<Staff>("sign_in", { facilityCode, loginId, password }),

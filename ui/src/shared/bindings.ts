@@ -101,6 +101,30 @@ text: string,
  */
 at: string | null, };
 
+export type DoctorAuthInfo = { 
+/**
+ * How.
+ */
+method: SignMethod, 
+/**
+ * The signing certificate's subject (card), or empty (remote).
+ */
+subject: string, 
+/**
+ * When the doctor authenticated (UTC RFC 3339).
+ */
+authenticated_at: string, 
+/**
+ * Until when (UTC RFC 3339).
+ */
+expires_at: string, 
+/**
+ * True when `expires_at` is our estimate, not a time the platform reported.
+ */
+expiry_is_estimate: boolean, };
+
+export type SignMethod = "hpki" | "remote";
+
 export type NoticeKind = "info" | "warning" | "error";
 
 export type CurrentDispensing = { 

@@ -66,6 +66,31 @@ function noticesButton(ctx: Context): HTMLElement {
   return button;
 }
 
+/** The time of an RFC 3339 instant on this PC, as HH:MM. */
+function hhmm(iso: string): string {
+  const d = new Date(iso);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+/**
+ * 医師認証 (doctors only): whether the doctor may sign 電子処方箋 now, and
+ * until when — marked （推定） when the time is our estimate (remote signature).
+ */
+export function doctorAuthChip(ctx: Context): HTMLElement | null {
+  if (!ctx.can("prescribe")) return null;
+  const chip = h("span", { id: "doctor-auth", class: "doctor-auth off", title: "電子処方箋の署名に使う医師の認証" }, "医師認証なし");
+  void ctx.api
+    .doctorAuth()
+    .then((auth) => {
+      if (!auth) return;
+      chip.className = "doctor-auth on";
+      chip.textContent = `医師認証 ${hhmm(auth.expires_at)}まで${auth.expiry_is_estimate ? "（推定）" : ""}`;
+      chip.title = auth.subject ? `${auth.subject}（${hhmm(auth.authenticated_at)} に認証）` : `${hhmm(auth.authenticated_at)} に認証`;
+    })
+    .catch(() => undefined);
+  return chip;
+}
+
 /** ？ ヘルプ: the help page of the screen shown. */
 function helpButton(ctx: Context): HTMLElement {
   const b = h("button", { type: "button", id: "open-help", class: "nav help", title: "ヘルプ・サポート" }, "？ ヘルプ");
@@ -89,6 +114,7 @@ export function header(ctx: Context, options: { touchNotice?: boolean } = {}): H
       navButton(ctx, "open-notebook", "他社手帳閲覧", { screen: "otherNotebook" }),
       ctx.can("import_files") ? navButton(ctx, "open-import", "取込", { screen: "import" }) : null,
       ctx.can("change_settings") ? navButton(ctx, "open-settings", "設定", { screen: "settings" }) : null,
+      doctorAuthChip(ctx),
       noticesButton(ctx),
       helpButton(ctx),
       accountMenu(ctx),
