@@ -55,12 +55,50 @@ pub struct EpsConfig {
 
 /// The clinic link at a glance (for the tray and the screens): the folders,
 /// requests waiting, 結果不明 ones, and the last answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct EpsStatus {
-    /// Whether `req` and `res` can be used.
-    pub folders: FolderState,
-    /// How many requests wait, are unknown, and when the last answer came.
-    pub journal: JournalSummary,
+    /// `req` exists and a file can be created in it.
+    pub req_writable: bool,
+    /// `res` can be listed.
+    pub res_readable: bool,
+    /// What is wrong with the folders, in Japanese (empty when both are fine).
+    pub problems: Vec<String>,
+    /// Requests written and waiting for their answer.
+    pub waiting: i64,
+    /// Requests whose outcome is unknown (結果不明).
+    pub unknown: i64,
+    /// When the last answer came (UTC RFC 3339).
+    pub last_answer_at: Option<String>,
+}
+
+/// The clinic link's settings as 設定 shows them (empty when not set yet).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct EpsSettingsView {
+    /// 医療機関コード.
+    pub institution: String,
+    /// The `req` folder.
+    pub req: String,
+    /// The `res` folder.
+    pub res: String,
+    /// Seconds to wait for an answer.
+    pub timeout_seconds: u64,
+    /// A site's corrected operation table, if one is used.
+    pub operations_file: String,
+}
+
+/// One operation of the table, as 設定 lists it.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct OperationView {
+    /// Its key (`register`, …).
+    pub key: String,
+    /// What it is, in Japanese.
+    pub label: String,
+    /// The file-name prefix (`EPSsiPIR01`), or `None` while the name is unknown.
+    pub prefix: Option<String>,
+    /// Whether the name is verified from public sources.
+    pub verified: bool,
+    /// Where the name comes from.
+    pub source: String,
 }
 
 /// What a request got back.
@@ -191,7 +229,10 @@ impl App {
             (keys::RES, res),
             (keys::TIMEOUT, timeout.as_str()),
         ];
-        pairs.push((keys::OPERATIONS_FILE, operations_file.unwrap_or_default()));
+        // `None` keeps the table a site set before (from the command line).
+        if let Some(file) = operations_file {
+            pairs.push((keys::OPERATIONS_FILE, file));
+        }
         Ok(self
             .store
             .set_settings(
@@ -214,10 +255,57 @@ impl App {
     /// The clinic link at a glance: folders, waiting and unknown requests, the last answer.
     pub async fn eps_status(&self, session: &Session) -> Result<EpsStatus, AppError> {
         let folders = self.eps_folders(session).await?;
+        let JournalSummary {
+            waiting,
+            unknown,
+            last_answer_at,
+        } = self.store.journal_summary().await?;
         Ok(EpsStatus {
-            folders,
-            journal: self.store.journal_summary().await?,
+            req_writable: folders.req_writable,
+            res_readable: folders.res_readable,
+            problems: folders.problems,
+            waiting,
+            unknown,
+            last_answer_at,
         })
+    }
+
+    /// The clinic link's settings for 設定 (administrators), set or not.
+    pub async fn eps_settings_view(&self, session: &Session) -> Result<EpsSettingsView, AppError> {
+        self.begin(session, Permission::ChangeSettings)?;
+        let get = |k: &'static str| async move {
+            self.store.setting(k).await.map(|v| v.unwrap_or_default())
+        };
+        Ok(EpsSettingsView {
+            institution: get(keys::INSTITUTION).await?,
+            req: get(keys::REQ).await?,
+            res: get(keys::RES).await?,
+            timeout_seconds: get(keys::TIMEOUT)
+                .await?
+                .parse()
+                .unwrap_or(DEFAULT_TIMEOUT_SECONDS),
+            operations_file: get(keys::OPERATIONS_FILE).await?,
+        })
+    }
+
+    /// The operation table in use (the built-in one until the link is set up).
+    pub async fn eps_operations(&self, session: &Session) -> Result<Vec<OperationView>, AppError> {
+        self.begin(session, Permission::ViewPatients)?;
+        let ops = match self.eps_config().await {
+            Ok(config) => config.operations,
+            Err(_) => Operations::built_in().map_err(not_configured)?,
+        };
+        Ok(ops
+            .all()
+            .iter()
+            .map(|o| OperationView {
+                key: o.key.clone(),
+                label: o.label.clone(),
+                prefix: o.prefix().ok(),
+                verified: o.verified,
+                source: o.source.clone(),
+            })
+            .collect())
     }
 
     /// Replaces a master with a file's contents (read whole or refused whole;

@@ -517,7 +517,7 @@ pub async fn run(cmd: EpsCommand, dir: DataDir, staff: Option<&str>) -> Result<E
         EpsCommand::Link => {
             let status = app.eps_status(&session).await.map_err(|e| e.message)?;
             println!("{}", json(&status)?);
-            Ok(if status.folders.problems.is_empty() {
+            Ok(if status.problems.is_empty() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

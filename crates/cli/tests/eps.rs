@@ -193,6 +193,25 @@ impl Drop for Clinic {
     }
 }
 
+/// Runs `eps reconcile` until it records one late answer (it comes after a
+/// second or two; a busy machine may be slower), and never more than one.
+fn reconcile_finds_one(clinic: &Clinic) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (ok, out, err) = clinic.doctor(&["eps", "reconcile"]);
+        assert!(ok, "{err}");
+        if out.contains("遅れて届いた応答 1 件を記録しました") {
+            return;
+        }
+        assert!(out.contains("遅れて届いた応答 0 件"), "{out}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the late answer was never recorded"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
@@ -367,10 +386,7 @@ fn a_day_at_the_clinic_against_the_simulator() {
     std::thread::sleep(Duration::from_millis(200));
     let (ok, _, _) = clinic.doctor(&["eps", "issue", rx.to_str().unwrap()]);
     assert!(!ok);
-    std::thread::sleep(Duration::from_millis(2000));
-    let (ok, out, err) = clinic.doctor(&["eps", "reconcile"]);
-    assert!(ok, "{err}");
-    assert!(out.contains("遅れて届いた応答 1 件を記録しました"), "{out}");
+    reconcile_finds_one(&clinic);
     let (_, out, _) = clinic.doctor(&["eps", "journal"]);
     let registers: Vec<&str> = out.lines().filter(|l| l.contains("\tregister\t")).collect();
     assert_eq!(
@@ -388,4 +404,78 @@ fn a_day_at_the_clinic_against_the_simulator() {
         0,
         "nothing left waiting in req"
     );
+
+    // The app stops while it waits (killed): the request stays 応答待ち; once
+    // past the timeout, reconcile records the answer that came meanwhile.
+    clinic.configure("2");
+    let mut waiting = Command::new(env!("CARGO_BIN_EXE_okusuri"))
+        .arg("--data-dir")
+        .arg(&clinic.data)
+        .args(["--staff", "doctor1", "eps", "issue", rx.to_str().unwrap()])
+        .env("OKUSURI_PASSWORD", PASSWORD)
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !clinic
+        .doctor(&["eps", "journal"])
+        .1
+        .lines()
+        .any(|l| l.contains("応答待ち"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the request was never sent"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    waiting.kill().unwrap();
+    let _ = waiting.wait();
+    reconcile_finds_one(&clinic);
+    let (_, out, _) = clinic.doctor(&["eps", "journal"]);
+    assert!(!out.contains("応答待ち"), "{out}");
+
+    // The link at a glance: nothing waiting, the one 結果不明 request.
+    let (ok, out, _) = clinic.doctor(&["eps", "link"]);
+    assert!(ok, "{out}");
+    let link = json(&out);
+    assert_eq!(
+        (link["waiting"].as_i64(), link["unknown"].as_i64()),
+        (Some(0), Some(1)),
+        "{out}"
+    );
+
+    // The req folder is gone (a dropped share): nothing sent, said so, the journal intact.
+    std::fs::remove_dir_all(&clinic.req).unwrap();
+    let (ok, _, err) = clinic.doctor(&["eps", "issue", rx.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        err.contains("[eps.unreachable]") && err.contains("要求は送っていません"),
+        "{err}"
+    );
+    let (_, out, _) = clinic.doctor(&["eps", "journal"]);
+    assert!(
+        out.lines().next().unwrap().contains("register\t未送信"),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().count(),
+        9,
+        "the earlier requests are all still there: {out}"
+    );
+    let mut ids: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("\tregister\t応答あり\t"))
+        .map(|l| l.split('\t').nth(3).unwrap())
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(
+        (n, ids.len()),
+        (3, 3),
+        "one prescription ID per registration: {out}"
+    );
+    let (ok, out, _) = clinic.doctor(&["eps", "link"]);
+    assert!(!ok);
+    assert_eq!(json(&out)["req_writable"], false);
 }

@@ -361,7 +361,14 @@ impl Simulator {
         let mut state = self.state();
         state.counter += 1;
         let n = state.counter;
-        let h = Sha256::digest(format!("okusuri-oqs-sim {n}").as_bytes());
+        // Unique across simulators too (as the service's are): the time and this process.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let h = Sha256::digest(
+            format!("okusuri-oqs-sim {n} {nanos} {}", std::process::id()).as_bytes(),
+        );
         let hex: String = h.iter().map(|b| format!("{b:02x}")).collect();
         let id = format!(
             "{}-{}-{}-{}-{}",

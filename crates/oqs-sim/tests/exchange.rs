@@ -175,9 +175,22 @@ async fn check_then_paper_issue_then_status_then_cancel() {
     let state = PrescriptionState::from_response(&rig.send(&status, "S2").await.unwrap()).unwrap();
     assert_eq!(state.stage, Stage::Cancelled);
     let second = Registered::from_response(&rig.send(&register, "R2").await.unwrap()).unwrap();
-    rig.sim
-        .advance(&second.prescription_id, Stage::Dispensing)
-        .unwrap();
+    // The pharmacy receives it (through the control folder, as with the binary).
+    let control = rig._dir.path().join("control");
+    std::fs::create_dir_all(&control).unwrap();
+    std::fs::write(control.join(&second.prescription_id), "調剤中").unwrap();
+    rig.sim.apply_control(&control);
+    assert!(
+        rig.sim.log().iter().any(|l| l.ends_with("→ 調剤中")),
+        "{:?}",
+        rig.sim.log()
+    );
+    assert!(
+        rig.sim
+            .advance(&second.prescription_id, Stage::NotReceived)
+            .is_err(),
+        "no going back"
+    );
     let refused = rig
         .send(
             &Call::Cancel {
@@ -321,12 +334,18 @@ async fn a_late_answer_times_out_then_is_found_when_it_comes() {
     )
     .await;
     assert!(matches!(result, Err(OqsError::Timeout { .. })));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let late = rig
-        .exchange
-        .find_answer(&name, CLINIC, "F1")
-        .unwrap()
-        .expect("the late answer");
+    // It comes after about 1.2 s; looked for once a while (a busy machine may be slower).
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let late = loop {
+        if let Some(answer) = rig.exchange.find_answer(&name, CLINIC, "F1").unwrap() {
+            break answer;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the late answer never came"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert!(Registered::from_response(&late.response).is_some());
 }
 

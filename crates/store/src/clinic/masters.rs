@@ -10,7 +10,7 @@ use crate::access_log::AccessEvent;
 use crate::{Actor, Store, StoreError, timestamp};
 
 /// Which master.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum MasterKind {
     /// 医薬品マスター (y.csv).
@@ -42,7 +42,7 @@ impl MasterKind {
 }
 
 /// When a master was imported, from what, with how many rows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct MasterImport {
     /// Which master.
     pub master: String,
