@@ -52,6 +52,12 @@ macro_rules! command_list {
             doctor::doctor_auth,
             doctor::authenticate_hpki,
             doctor::doctor_sign_out,
+            clinic::eps_settings,
+            clinic::set_eps_settings,
+            clinic::eps_status,
+            clinic::eps_operations,
+            clinic::import_master,
+            clinic::master_imports,
         }
     };
 }

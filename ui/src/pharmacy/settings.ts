@@ -6,6 +6,7 @@ import type { RemapSummary } from "../shared/api";
 import { errorText, field, filePicker, h, inputRow, messageArea, mount } from "../shared/dom";
 import { feedCard, feedErrorsCard } from "./feedSettings";
 import { header } from "../shared/header";
+import { epsSettingsCards } from "../clinic/epsSettings";
 
 function remapText(r: RemapSummary): string {
   return r.already_done
@@ -184,6 +185,7 @@ const SECTIONS: [string, string][] = [
   ["settings-current", "今回のお薬"],
   ["settings-backup", "バックアップ"],
   ["settings-staff", "スタッフ"],
+  ["settings-eps", "電子処方箋"],
 ];
 
 /** 設定: one column of sections, with a list of them to jump to. */
@@ -204,14 +206,16 @@ export async function renderSettings(ctx: Context): Promise<void> {
   put("settings-facility", codesForm(ctx));
   put("settings-backup", backupCard(ctx));
   put("settings-staff", staffCard(ctx));
-  const [reader, feed, errors, remap, current] = await Promise.all([
+  const [reader, feed, errors, remap, current, eps] = await Promise.all([
     readerCard(ctx),
     feedCard(ctx),
     feedErrorsCard(ctx),
     remapCard(ctx),
     currentCard(ctx),
+    epsSettingsCards(ctx),
   ]);
   put("settings-reader", reader);
   put("settings-feed", feed, errors, remap);
   put("settings-current", current);
+  put("settings-eps", ...eps);
 }

@@ -125,6 +125,96 @@ expiry_is_estimate: boolean, };
 
 export type SignMethod = "hpki" | "remote";
 
+export type EpsSettingsView = { 
+/**
+ * 医療機関コード.
+ */
+institution: string, 
+/**
+ * The `req` folder.
+ */
+req: string, 
+/**
+ * The `res` folder.
+ */
+res: string, 
+/**
+ * Seconds to wait for an answer.
+ */
+timeout_seconds: number, 
+/**
+ * A site's corrected operation table, if one is used.
+ */
+operations_file: string, };
+
+export type EpsStatus = { 
+/**
+ * `req` exists and a file can be created in it.
+ */
+req_writable: boolean, 
+/**
+ * `res` can be listed.
+ */
+res_readable: boolean, 
+/**
+ * What is wrong with the folders, in Japanese (empty when both are fine).
+ */
+problems: Array<string>, 
+/**
+ * Requests written and waiting for their answer.
+ */
+waiting: number, 
+/**
+ * Requests whose outcome is unknown (結果不明).
+ */
+unknown: number, 
+/**
+ * When the last answer came (UTC RFC 3339).
+ */
+last_answer_at: string | null, };
+
+export type OperationView = { 
+/**
+ * Its key (`register`, …).
+ */
+key: string, 
+/**
+ * What it is, in Japanese.
+ */
+label: string, 
+/**
+ * The file-name prefix (`EPSsiPIR01`), or `None` while the name is unknown.
+ */
+prefix: string | null, 
+/**
+ * Whether the name is verified from public sources.
+ */
+verified: boolean, 
+/**
+ * Where the name comes from.
+ */
+source: string, };
+
+export type MasterKind = "drug" | "generic_name" | "usage";
+
+export type MasterImport = { 
+/**
+ * Which master.
+ */
+master: string, 
+/**
+ * Rows imported.
+ */
+rows: number, 
+/**
+ * The file's name.
+ */
+source_name: string, 
+/**
+ * When (UTC RFC 3339).
+ */
+imported_at: string, };
+
 export type NoticeKind = "info" | "warning" | "error";
 
 export type CurrentDispensing = { 

@@ -1,0 +1,52 @@
+//! 電子処方箋 設定 (C1): the clinic link's settings, the OQS terminal's
+//! folders checked, the operation names (verified or not), and the masters.
+
+use okusuri_app::AppError;
+use okusuri_app::clinic::{EpsSettingsView, EpsStatus, OperationView};
+use okusuri_store::{MasterImport, MasterKind};
+
+use crate::state::Signed;
+
+/// The clinic link's settings as 設定 shows them.
+#[tauri::command]
+pub async fn eps_settings(signed: Signed) -> Result<EpsSettingsView, AppError> {
+    signed.app.eps_settings_view(&signed.session).await
+}
+
+/// Saves the clinic link's settings, then checks the folders (初期化).
+#[tauri::command]
+pub async fn set_eps_settings(
+    signed: Signed,
+    institution: String,
+    req: String,
+    res: String,
+    timeout_seconds: u64,
+) -> Result<EpsStatus, AppError> {
+    let app = &signed.app;
+    app.set_eps_config(&signed.session, &institution, &req, &res, None, Some(timeout_seconds)).await?;
+    app.eps_status(&signed.session).await
+}
+
+/// The link at a glance: folders, waiting and unknown requests, the last answer.
+#[tauri::command]
+pub async fn eps_status(signed: Signed) -> Result<EpsStatus, AppError> {
+    signed.app.eps_status(&signed.session).await
+}
+
+/// The operation table with which names are verified.
+#[tauri::command]
+pub async fn eps_operations(signed: Signed) -> Result<Vec<OperationView>, AppError> {
+    signed.app.eps_operations(&signed.session).await
+}
+
+/// Replaces a master with a file's bytes; returns the count.
+#[tauri::command]
+pub async fn import_master(signed: Signed, kind: MasterKind, file_name: String, bytes: Vec<u8>) -> Result<usize, AppError> {
+    signed.app.import_master(&signed.session, kind, &bytes, &file_name).await
+}
+
+/// When each master was imported, with counts.
+#[tauri::command]
+pub async fn master_imports(signed: Signed) -> Result<Vec<MasterImport>, AppError> {
+    signed.app.master_imports(&signed.session).await
+}

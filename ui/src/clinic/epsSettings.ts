@@ -1,0 +1,165 @@
+// 設定 → 電子処方箋 (C1): the clinic's 医療機関コード and the OQS terminal's
+// req/res folders (初期化 checks them with a test file), the operation names
+// with which are verified from public sources, and the masters (counts and dates).
+import type { Context } from "../shared/context";
+import type { EpsStatus, MasterImport, MasterKind } from "../shared/api";
+import { errorText, field, filePicker, h, inputRow, messageArea } from "../shared/dom";
+
+/** The masters a clinic imports, in the order shown. */
+const MASTERS: [MasterKind, string, string][] = [
+  ["drug", "医薬品マスター", "y.csv（レセプト電算処理システム 医薬品マスター、Shift_JIS）"],
+  ["generic_name", "一般名処方マスタ", "CSV（厚生労働省の一般名処方マスタを CSV で保存したもの）"],
+  ["usage", "用法マスタ", "CSV（電子処方箋用 用法マスタ）または JAMI 用法コード（JSON）"],
+];
+
+/** 初期化's result: done, or every folder problem. */
+export function linkResult(status: EpsStatus): { text: string; ok: boolean } {
+  if (status.problems.length === 0) return { text: "初期化を完了しました（req・res フォルダーを確認しました）", ok: true };
+  return { text: status.problems.join("\n"), ok: false };
+}
+
+function linkForm(ctx: Context): HTMLElement {
+  const message = messageArea("eps-message");
+  const form = h(
+    "form",
+    { id: "eps-form", class: "card" },
+    h("h3", {}, "資格確認端末との連携"),
+    h("p", {}, "資格確認端末（オンライン資格確認端末）の共有フォルダー req・res の場所。初期化で、読み書きできるか確認します（確認用のファイルを書いて消します）。"),
+    inputRow("医療機関コード（10桁）", "institution", "text", { inputmode: "numeric", maxlength: "10" }),
+    inputRow("req フォルダー", "req", "text", { placeholder: "例: \\\\OQS-PC\\share\\req" }),
+    inputRow("res フォルダー", "res", "text", { placeholder: "例: \\\\OQS-PC\\share\\res" }),
+    inputRow("応答の待ち時間（秒）", "timeout", "number", { min: "1", max: "600", value: "60" }),
+    message.el,
+    h("button", { type: "submit", id: "eps-submit" }, "保存して初期化"),
+  );
+  void ctx.api
+    .epsSettings()
+    .then((s) => {
+      const set = (name: string, value: string) => {
+        const input = form.elements.namedItem(name);
+        if (input instanceof HTMLInputElement && value) input.value = value;
+      };
+      set("institution", s.institution);
+      set("req", s.req);
+      set("res", s.res);
+      set("timeout", String(s.timeout_seconds));
+    })
+    .catch(() => undefined);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    message.clear();
+    const timeout = Number(field(form, "timeout")) || 60;
+    void ctx.api
+      .setEpsSettings(field(form, "institution").trim(), field(form, "req").trim(), field(form, "res").trim(), timeout)
+      .then((status) => {
+        const r = linkResult(status);
+        message.show(r.text, r.ok ? "success" : "error");
+      })
+      .catch((e: unknown) => { message.show(errorText(e)); });
+  });
+  return form;
+}
+
+async function operationsCard(ctx: Context): Promise<HTMLElement> {
+  const card = h(
+    "section",
+    { id: "eps-operations", class: "card" },
+    h("h3", {}, "送信ファイル名（操作表）"),
+    h("p", {}, "「未確認」の名前はベンダーにだけ公開されている仕様書にあり、このアプリは知りません。推測した名前は使わず、未確認の操作は送信しません（ベンダーの仕様書に基づき操作表を修正すると使えます）。"),
+  );
+  try {
+    const ops = await ctx.api.epsOperations();
+    card.append(
+      h(
+        "table",
+        { class: "ops" },
+        h("thead", {}, h("tr", {}, h("th", {}, "操作"), h("th", {}, "ファイル名"), h("th", {}, "確認"))),
+        h(
+          "tbody",
+          {},
+          ...ops.map((o) =>
+            h(
+              "tr",
+              { class: o.verified ? "verified" : "unverified" },
+              h("td", {}, o.label),
+              h("td", { class: "prefix" }, o.prefix ?? "—（送信できません）"),
+              h("td", {}, h("span", { class: o.verified ? "badge ok" : "badge warn" }, o.verified ? "確認済み" : "未確認")),
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (e) {
+    card.append(h("p", { class: "message" }, errorText(e)));
+  }
+  return card;
+}
+
+function importedText(m: MasterImport | undefined): string {
+  if (!m) return "未取込";
+  const d = new Date(m.imported_at);
+  const date = `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
+  return `${m.rows.toLocaleString("ja-JP")}件（${m.source_name}、${date}取込）`;
+}
+
+async function mastersCard(ctx: Context): Promise<HTMLElement> {
+  const message = messageArea("masters-message");
+  const rows = new Map<MasterKind, HTMLElement>();
+  const refresh = async () => {
+    const imports = await ctx.api.masterImports().catch(() => [] as MasterImport[]);
+    for (const [kind] of MASTERS) {
+      const cell = rows.get(kind);
+      if (cell) cell.textContent = importedText(imports.find((m) => m.master === kind));
+    }
+  };
+  const card = h(
+    "section",
+    { id: "eps-masters", class: "card" },
+    h("h3", {}, "マスター"),
+    h("p", {}, "処方する薬と用法の確認に使います。取込むたびに全件を入れ替えます（読めない行があれば何も変えません）。"),
+    ...MASTERS.map(([kind, label, what]) => {
+      const input = h("input", { type: "file", id: `master-file-${kind}`, accept: ".csv,.txt,.json" });
+      const state = h("span", { id: `master-state-${kind}`, class: "master-state" }, "…");
+      rows.set(kind, state);
+      const button = h("button", { type: "button", id: `master-import-${kind}`, class: "small" }, "取込");
+      button.addEventListener("click", () => {
+        const file = input.files?.[0];
+        message.clear();
+        if (!file) {
+          message.show(`${label}のファイルを選んでください。`);
+          return;
+        }
+        button.disabled = true;
+        void (async () => {
+          try {
+            const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
+            const n = await ctx.api.importMaster(kind, file.name, bytes);
+            message.show(`${label}を ${n.toLocaleString("ja-JP")}件取り込みました。`, "success");
+            await refresh();
+          } catch (e) {
+            message.show(errorText(e));
+          } finally {
+            button.disabled = false;
+          }
+        })();
+      });
+      return h(
+        "div",
+        { class: "master-row" },
+        h("div", { class: "master-name" }, h("strong", {}, label), h("span", { class: "hint" }, what)),
+        filePicker(input),
+        button,
+        state,
+      );
+    }),
+    message.el,
+  );
+  await refresh();
+  return card;
+}
+
+/** The cards of 設定 → 電子処方箋. */
+export async function epsSettingsCards(ctx: Context): Promise<HTMLElement[]> {
+  const [ops, masters] = await Promise.all([operationsCard(ctx), mastersCard(ctx)]);
+  return [linkForm(ctx), ops, masters];
+}
