@@ -23,7 +23,15 @@ pub async fn set_eps_settings(
     timeout_seconds: u64,
 ) -> Result<EpsStatus, AppError> {
     let app = &signed.app;
-    app.set_eps_config(&signed.session, &institution, &req, &res, None, Some(timeout_seconds)).await?;
+    app.set_eps_config(
+        &signed.session,
+        &institution,
+        &req,
+        &res,
+        None,
+        Some(timeout_seconds),
+    )
+    .await?;
     app.eps_status(&signed.session).await
 }
 
@@ -41,8 +49,16 @@ pub async fn eps_operations(signed: Signed) -> Result<Vec<OperationView>, AppErr
 
 /// Replaces a master with a file's bytes; returns the count.
 #[tauri::command]
-pub async fn import_master(signed: Signed, kind: MasterKind, file_name: String, bytes: Vec<u8>) -> Result<usize, AppError> {
-    signed.app.import_master(&signed.session, kind, &bytes, &file_name).await
+pub async fn import_master(
+    signed: Signed,
+    kind: MasterKind,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<usize, AppError> {
+    signed
+        .app
+        .import_master(&signed.session, kind, &bytes, &file_name)
+        .await
 }
 
 /// When each master was imported, with counts.
