@@ -43,6 +43,7 @@ fn generated() -> String {
         okusuri_app::reader::ReaderStatus,
         okusuri_desk::counter::CounterEvent,
         okusuri_store::Facility,
+        okusuri_store::FacilityKind,
         okusuri_store::Staff,
         okusuri_store::Role,
         okusuri_store::FacilitySetup,

@@ -1,4 +1,5 @@
-// C1 through the real app: an administrator sets up the link to the OQS
+// C1 through the real app: a clinic (施設の種類 診療所 at 初期設定; a pharmacy's
+// 設定 has no 電子処方箋 section) — an administrator sets up the link to the OQS
 // terminal in 設定 → 電子処方箋 — folders that do not exist are named as the
 // problem, then real folders complete 初期化 (a test file written and
 // removed); the operation names show which are 未確認 (never sent); the
@@ -8,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, fillAndSubmit, freshDataDir, launch, layoutProblems, setUpFacility, shown } from "./support.mjs";
+import { ADMIN, ROOT, fillAndSubmit, freshDataDir, launch, layoutProblems, shown } from "./support.mjs";
 
 const FIXTURES = join(ROOT, "crates/eps/tests/fixtures");
 
@@ -23,7 +24,11 @@ test("電子処方箋 設定: folders checked, operation names, masters", async 
   const app = await launch(dataDir);
   try {
     const { browser } = app;
-    await setUpFacility(browser);
+    // 初期設定 as a clinic (診療所): 設定 then has 電子処方箋.
+    await shown(browser, "#setup-form");
+    await (await browser.$("#f-kind")).selectByAttribute("value", "clinic");
+    await fillAndSubmit(browser, "#setup-form", { ...ADMIN, facility_name: "おくすり内科クリニック" }, "#setup-submit");
+    await shown(browser, "#patient-list");
     await (await browser.$("#open-settings")).click();
     await shown(browser, "#eps-form");
 

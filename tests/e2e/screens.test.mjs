@@ -120,6 +120,8 @@ test("every pharmacy screen reads well at 1366×768 on the demo data", async () 
     await shown(browser, "#patient-list");
     await (await browser.$("#open-settings")).click();
     await shown(browser, ".settings");
+    // A pharmacy's 設定 has no 電子処方箋 section (that is a clinic's).
+    assert.equal((await browser.$$("#settings-eps")).length, 0);
     await screen(browser, "11-settings");
     await (await browser.$("#open-import")).click();
     await shown(browser, "#import-form, form");

@@ -13,7 +13,8 @@ use chrono::{TimeZone, Utc};
 use okusuri_app::qr::QrOutput;
 use okusuri_app::{App, ErrorCode, FixedClock, Session};
 use okusuri_store::{
-    DataDir, FacilityCodes, FacilitySetup, HistoryFilter, NewStaff, OpenOptions, Role, Store, Via,
+    DataDir, FacilityCodes, FacilityKind, FacilitySetup, HistoryFilter, NewStaff, OpenOptions,
+    Role, Store, Via,
 };
 use sqlx::Connection;
 
@@ -53,6 +54,7 @@ async fn staff(app: &App, role: Role) -> (Session, Session) {
                 admin_login_id: "admin".into(),
                 admin_name: "管理 太郎".into(),
                 password: PASSWORD.into(),
+                kind: FacilityKind::Pharmacy,
             },
             Via::Window,
         )

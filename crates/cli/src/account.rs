@@ -23,6 +23,18 @@ pub struct SetupArgs {
     /// The administrator's name.
     #[arg(long)]
     pub admin_name: String,
+    /// 薬局 (pharmacy) or 診療所 (clinic).
+    #[arg(long, value_enum, default_value = "pharmacy")]
+    pub kind: KindArg,
+}
+
+/// The kind of facility on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// 薬局.
+    Pharmacy,
+    /// 診療所.
+    Clinic,
 }
 
 /// A staff member's role.
@@ -69,6 +81,10 @@ pub async fn setup(args: SetupArgs, dir: DataDir) -> Result<ExitCode, String> {
         admin_login_id: args.admin_id,
         admin_name: args.admin_name,
         password,
+        kind: match args.kind {
+            KindArg::Pharmacy => okusuri_store::FacilityKind::Pharmacy,
+            KindArg::Clinic => okusuri_store::FacilityKind::Clinic,
+        },
     };
     let done = app.set_up(&setup, Via::Cli).await;
     app.store().close().await;

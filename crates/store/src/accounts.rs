@@ -60,6 +60,38 @@ pub struct Facility {
     pub code: String,
     /// The name shown in the header.
     pub name: String,
+    /// 薬局 or 診療所 (chosen at 初期設定).
+    pub kind: FacilityKind,
+}
+
+/// What kind of facility: a pharmacy (the counter) or a clinic (電子処方箋).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilityKind {
+    /// 薬局.
+    #[default]
+    Pharmacy,
+    /// 診療所.
+    Clinic,
+}
+
+impl FacilityKind {
+    /// The stable text stored (setting `facility.kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FacilityKind::Pharmacy => "pharmacy",
+            FacilityKind::Clinic => "clinic",
+        }
+    }
+
+    /// Reads the stored text (anything else is a pharmacy, as before kinds existed).
+    pub fn parse(text: &str) -> FacilityKind {
+        if text == "clinic" {
+            FacilityKind::Clinic
+        } else {
+            FacilityKind::Pharmacy
+        }
+    }
 }
 
 /// A staff member as the rest of the app sees them (no secrets).
@@ -88,6 +120,9 @@ pub struct FacilitySetup {
     pub admin_name: String,
     /// The administrator's password.
     pub password: String,
+    /// 薬局 or 診療所 (a pharmacy when not given).
+    #[serde(default)]
+    pub kind: FacilityKind,
 }
 
 /// An administrator's input for a new staff member.
@@ -226,10 +261,18 @@ impl StaffRow {
 impl Store {
     /// The facility, or `None` before first-run setup.
     pub async fn facility(&self) -> Result<Option<Facility>, StoreError> {
-        sqlx::query_as!(Facility, "SELECT code, name FROM facility WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.fail(e))
+        let row = sqlx::query!(
+            r#"SELECT f.code, f.name, s.value AS "kind?: String"
+               FROM facility f LEFT JOIN settings s ON s.key = 'facility.kind' WHERE f.id = 1"#
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(row.map(|r| Facility {
+            code: r.code,
+            name: r.name,
+            kind: FacilityKind::parse(r.kind.as_deref().unwrap_or_default()),
+        }))
     }
 
     /// First run: creates the facility and its administrator, in one transaction.
@@ -273,6 +316,14 @@ impl Store {
         if inserted.rows_affected() == 0 {
             return Err(AccountError::AlreadySetUp);
         }
+        let kind = setup.kind.as_str();
+        sqlx::query!(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('facility.kind', ?)",
+            kind
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
         let id = sqlx::query_scalar!(
             "INSERT INTO staff (login_id, display_name, role, password_hash, created_at, password_changed_at)
              VALUES (?, ?, ?, ?, ?, ?) RETURNING id",

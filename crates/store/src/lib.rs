@@ -21,7 +21,7 @@ pub use pharmacy::{
 };
 
 pub use access_log::{AccessEvent, AccessLogEntry, ChainReport};
-pub use accounts::{AccountError, Facility, FacilitySetup, NewStaff, Role, Staff};
+pub use accounts::{AccountError, Facility, FacilityKind, FacilitySetup, NewStaff, Role, Staff};
 pub use body::{BodyKind, NoteError, PatientNoteEntry};
 pub use cards::{CardError, ConsentMethod, NewPatient, Touch};
 pub use clinic::journal::{AnswerRecord, JournalSummary, NewRequest, RequestEntry, RequestState};

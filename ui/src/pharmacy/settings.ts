@@ -177,7 +177,7 @@ function staffCard(ctx: Context): HTMLElement {
   return h("div", { class: "card" }, h("p", {}, "スタッフの追加と一覧（役割: 管理者・薬剤師・医師・事務）。"), open);
 }
 
-/** The sections of 設定, in order: id, heading. */
+/** The sections of 設定, in order: id, heading (電子処方箋 only for a clinic). */
 const SECTIONS: [string, string][] = [
   ["settings-facility", "施設"],
   ["settings-reader", "カードリーダー"],
@@ -190,11 +190,13 @@ const SECTIONS: [string, string][] = [
 
 /** 設定: one column of sections, with a list of them to jump to. */
 export async function renderSettings(ctx: Context): Promise<void> {
-  const body = new Map(SECTIONS.map(([id, title]) => [id, h("section", { id, class: "settings-section" }, h("h2", {}, title))]));
+  const clinic = ctx.status.facility?.kind === "clinic";
+  const sections = SECTIONS.filter(([id]) => clinic || id !== "settings-eps");
+  const body = new Map(sections.map(([id, title]) => [id, h("section", { id, class: "settings-section" }, h("h2", {}, title))]));
   const nav = h(
     "nav",
     { class: "settings-nav", "aria-label": "設定の項目" },
-    ...SECTIONS.map(([id, title]) => {
+    ...sections.map(([id, title]) => {
       const link = h("button", { type: "button", class: "settings-link" }, title);
       link.addEventListener("click", () => { body.get(id)?.scrollIntoView({ block: "start" }); });
       return link;
@@ -212,7 +214,7 @@ export async function renderSettings(ctx: Context): Promise<void> {
     feedErrorsCard(ctx),
     remapCard(ctx),
     currentCard(ctx),
-    epsSettingsCards(ctx),
+    clinic ? epsSettingsCards(ctx) : Promise.resolve([]),
   ]);
   put("settings-reader", reader);
   put("settings-feed", feed, errors, remap);

@@ -31,6 +31,7 @@ describe("api wrapper", () => {
       admin_login_id: "a",
       admin_name: "管理",
       password: "12345678",
+      kind: "pharmacy" as const,
     };
     await api.setUpFacility(setup);
     await api.changePassword("old-pass-1", "new-pass-2");

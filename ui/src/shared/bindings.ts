@@ -324,7 +324,13 @@ code: string,
 /**
  * The name shown in the header.
  */
-name: string, };
+name: string, 
+/**
+ * 薬局 or 診療所 (chosen at 初期設定).
+ */
+kind: FacilityKind, };
+
+export type FacilityKind = "pharmacy" | "clinic";
 
 export type Staff = { 
 /**
@@ -366,7 +372,11 @@ admin_name: string,
 /**
  * The administrator's password.
  */
-password: string, };
+password: string, 
+/**
+ * 薬局 or 診療所 (a pharmacy when not given).
+ */
+kind: FacilityKind, };
 
 export type NewStaff = { 
 /**

@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { start } from "./router";
 import type { AppStatus, PatientListDay } from "./api";
 
-const facility = { code: "PH0001", name: "さくら薬局 本店" };
+const facility = { code: "PH0001", name: "さくら薬局 本店", kind: "pharmacy" as const };
 const admin = { id: 1, login_id: "admin", display_name: "管理 太郎", role: "admin" };
 
 function status(overrides: Partial<AppStatus>): AppStatus {

@@ -9,7 +9,7 @@ export function signedInStatus(staff: Partial<Staff> = {}, permissions: Permissi
   return {
     version: "0",
     startup_error: null,
-    facility: { code: "PH", name: "薬局" },
+    facility: { code: "PH", name: "薬局", kind: "pharmacy" },
     staff: { id: 1, login_id: "x", display_name: "x", role: "clerk", ...staff },
     permissions,
     last_backup: null,

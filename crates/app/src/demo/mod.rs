@@ -20,7 +20,8 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use okusuri_feed::{FeedEvent, FolderConfig};
 use okusuri_store::{
-    BodyKind, ConsentMethod, FacilityCodes, FacilitySetup, NewPatient, NewStaff, Role, Store, Via,
+    BodyKind, ConsentMethod, FacilityCodes, FacilityKind, FacilitySetup, NewPatient, NewStaff,
+    Role, Store, Via,
 };
 
 use crate::{App, AppError, Clock, FixedClock};
@@ -115,6 +116,7 @@ pub async fn fill_busy(
                 admin_login_id: ADMIN_ID.into(),
                 admin_name: "管理 太郎".into(),
                 password: PASSWORD.into(),
+                kind: FacilityKind::Pharmacy,
             },
             Via::Cli,
         )

@@ -38,6 +38,7 @@ pub fn setup() -> FacilitySetup {
         admin_login_id: "admin".into(),
         admin_name: "管理 太郎".into(),
         password: "first-pass-1".into(),
+        kind: okusuri_store::FacilityKind::Pharmacy,
     }
 }
 
