@@ -467,16 +467,11 @@ impl App {
                     file_name: &file_name,
                     institution_code: &config.institution,
                     request_xml: &bytes,
+                    prescription_id: call.prescription_id(),
                 },
                 now,
             )
             .await?;
-        if let Call::Status { prescription_id }
-        | Call::Cancel { prescription_id }
-        | Call::Copy { prescription_id } = call
-        {
-            self.store.journal_prescription(id, prescription_id).await?;
-        }
         let exchange = Exchange::new(config.folders.clone(), config.timing);
         if let Err(e) = exchange.write_request(&file_name, &bytes) {
             self.store

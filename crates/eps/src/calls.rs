@@ -91,6 +91,16 @@ impl Call {
         }
     }
 
+    /// The 処方箋ID the call is about (status, cancel, copy).
+    pub fn prescription_id(&self) -> Option<&str> {
+        match self {
+            Call::Copy { prescription_id }
+            | Call::Cancel { prescription_id }
+            | Call::Status { prescription_id } => Some(prescription_id),
+            _ => None,
+        }
+    }
+
     fn fields(&self) -> Vec<(&'static str, String)> {
         let flag = |b: bool, yes: &str, no: &str| if b { yes.to_string() } else { no.to_string() };
         match self {

@@ -19,7 +19,7 @@ pub mod message;
 pub mod operations;
 pub mod prescription;
 
-pub use message::{CheckResult, Element, Request, Response, Segment, Status};
+pub use message::{CheckResult, Element, Request, Response, Segment, Status, write_message};
 pub use operations::{Operation, Operations};
 
 /// Why a message or the operation table could not be used. `Display` is the
@@ -29,6 +29,12 @@ pub enum EpsError {
     /// The answer is not well-formed XML of the expected shape.
     #[error("資格確認端末の応答を読めません: {0}")]
     Malformed(String),
+    /// The answer ends before its last element closes: written only in part
+    /// (perhaps still being written).
+    #[error(
+        "資格確認端末の応答を読めません: 途中で終わっています（書き込み途中の可能性があります）"
+    )]
+    Incomplete,
     /// The answer is neither UTF-8 nor Shift_JIS.
     #[error("資格確認端末の応答の文字コードを読めません（UTF-8 でも Shift_JIS でもありません）。")]
     Encoding,

@@ -229,54 +229,44 @@ pub struct Request {
 impl Request {
     /// The request as UTF-8 XML, written once (`<?xml … UTF-8 ?>`).
     pub fn to_xml(&self) -> Result<Vec<u8>, EpsError> {
-        let mut w = Writer::new(Vec::new());
-        let io = |e: std::io::Error| EpsError::Malformed(e.to_string());
-        w.write_event(Event::Decl(BytesDecl::new(
-            "1.0",
-            Some("UTF-8"),
-            Some("no"),
-        )))
-        .map_err(io)?;
-        w.write_event(Event::Start(BytesStart::new("XmlMsg")))
-            .map_err(io)?;
-        w.write_event(Event::Start(BytesStart::new("MessageHeader")))
-            .map_err(io)?;
-        let fixed = [
-            (
-                "MedicalInstitutionCode",
-                self.medical_institution_code.as_str(),
-            ),
-            (
-                "ArbitraryFileIdentifier",
-                self.arbitrary_file_identifier.as_str(),
-            ),
+        let leaf = |name: &str, text: &str| Element {
+            name: name.into(),
+            text: text.into(),
+            children: vec![],
+        };
+        let mut header = vec![
+            leaf("MedicalInstitutionCode", &self.medical_institution_code),
+            leaf("ArbitraryFileIdentifier", &self.arbitrary_file_identifier),
         ];
-        for (name, value) in fixed
-            .into_iter()
-            .chain(self.header.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-        {
-            write_element(
-                &mut w,
-                &Element {
-                    name: name.into(),
-                    text: value.into(),
-                    children: vec![],
-                },
-            )?;
-        }
-        w.write_event(Event::End(BytesEnd::new("MessageHeader")))
+        header.extend(self.header.iter().map(|(n, v)| leaf(n, v)));
+        write_message(&header, &self.body)
+    }
+}
+
+/// An `XmlMsg` with these header and body elements, as UTF-8 XML written
+/// once (`<?xml … UTF-8 ?>`): our requests, and the simulator's answers.
+pub fn write_message(header: &[Element], body: &[Element]) -> Result<Vec<u8>, EpsError> {
+    let mut w = Writer::new(Vec::new());
+    let io = |e: std::io::Error| EpsError::Malformed(e.to_string());
+    w.write_event(Event::Decl(BytesDecl::new(
+        "1.0",
+        Some("UTF-8"),
+        Some("no"),
+    )))
+    .map_err(io)?;
+    w.write_event(Event::Start(BytesStart::new("XmlMsg")))
+        .map_err(io)?;
+    for (name, elements) in [("MessageHeader", header), ("MessageBody", body)] {
+        w.write_event(Event::Start(BytesStart::new(name)))
             .map_err(io)?;
-        w.write_event(Event::Start(BytesStart::new("MessageBody")))
-            .map_err(io)?;
-        for e in &self.body {
+        for e in elements {
             write_element(&mut w, e)?;
         }
-        w.write_event(Event::End(BytesEnd::new("MessageBody")))
-            .map_err(io)?;
-        w.write_event(Event::End(BytesEnd::new("XmlMsg")))
-            .map_err(io)?;
-        Ok(w.into_inner())
+        w.write_event(Event::End(BytesEnd::new(name))).map_err(io)?;
     }
+    w.write_event(Event::End(BytesEnd::new("XmlMsg")))
+        .map_err(io)?;
+    Ok(w.into_inner())
 }
 
 fn write_element(w: &mut Writer<Vec<u8>>, e: &Element) -> Result<(), EpsError> {
@@ -346,11 +336,11 @@ fn parse_tree(text: &str) -> Result<Element, EpsError> {
     loop {
         let event = reader.read_event().map_err(|e| {
             let at = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-            malformed(if at >= text.len() {
-                "途中で終わっています（書き込み途中の可能性があります）".into()
+            if at >= text.len() {
+                EpsError::Incomplete
             } else {
-                format!("{at}バイト目: {e}")
-            })
+                malformed(format!("{at}バイト目: {e}"))
+            }
         })?;
         match event {
             Event::Start(start) => {
@@ -419,11 +409,11 @@ fn parse_tree(text: &str) -> Result<Element, EpsError> {
                 }
             }
             Event::Eof => {
-                return Err(malformed(if stack.is_empty() {
-                    "要素がありません".into()
+                return Err(if stack.is_empty() {
+                    malformed("要素がありません".into())
                 } else {
-                    "途中で終わっています（書き込み途中の可能性があります）".into()
-                }));
+                    EpsError::Incomplete
+                });
             }
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
         }

@@ -753,53 +753,34 @@ fn summary(body: &[Element]) -> String {
         .join(" ")
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn write_element(out: &mut String, e: &Element) {
-    out.push_str(&format!("<{}>", e.name));
-    out.push_str(&escape(&e.text));
-    for c in &e.children {
-        write_element(out, c);
-    }
-    out.push_str(&format!("</{}>", e.name));
-}
-
 /// The answer as the terminal writes it: header (time, code identifier,
-/// segment, the echoed fields), then the body.
+/// segment, the echoed fields), then the body; Shift_JIS when asked (the
+/// declaration says so, `CharacterCodeIdentifier` 1).
 fn answer_xml(header: &[(String, String)], body: &[Element], failed: bool, sjis: bool) -> Vec<u8> {
-    let encoding = if sjis { "Shift_JIS" } else { "UTF-8" };
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"{encoding}\" standalone=\"no\"?>\n<XmlMsg><MessageHeader>"
-    );
-    out.push_str("<ProcessExecutionTime>20261204120000</ProcessExecutionTime>");
-    out.push_str(&format!(
-        "<CharacterCodeIdentifier>{}</CharacterCodeIdentifier>",
-        if sjis { 1 } else { 0 }
-    ));
+    let mut head = vec![
+        leaf("ProcessExecutionTime", "20261204120000"),
+        leaf("CharacterCodeIdentifier", if sjis { "1" } else { "0" }),
+    ];
     if failed {
-        out.push_str("<SegmentOfResult>9</SegmentOfResult><ErrorCode>SIME9999E</ErrorCode><ErrorMessage>シミュレーターが異常終了を返しました（シミュレーター）</ErrorMessage>");
+        head.push(leaf("SegmentOfResult", "9"));
+        head.push(leaf("ErrorCode", "SIME9999E"));
+        head.push(leaf(
+            "ErrorMessage",
+            "シミュレーターが異常終了を返しました（シミュレーター）",
+        ));
     } else {
-        out.push_str("<SegmentOfResult>1</SegmentOfResult>");
+        head.push(leaf("SegmentOfResult", "1"));
     }
-    for (name, value) in header {
-        write_element(&mut out, &leaf(name, value));
+    head.extend(header.iter().map(|(n, v)| leaf(n, v)));
+    let body = if failed { &[][..] } else { body };
+    // Element names here are ours and valid: writing cannot fail.
+    let utf8 = okusuri_eps::write_message(&head, body).unwrap_or_default();
+    if !sjis {
+        return utf8;
     }
-    out.push_str("</MessageHeader><MessageBody>");
-    if !failed {
-        for e in body {
-            write_element(&mut out, e);
-        }
-    }
-    out.push_str("</MessageBody></XmlMsg>\n");
-    if sjis {
-        encoding_rs::SHIFT_JIS.encode(&out).0.into_owned()
-    } else {
-        out.into_bytes()
-    }
+    let text =
+        String::from_utf8_lossy(&utf8).replacen("encoding=\"UTF-8\"", "encoding=\"Shift_JIS\"", 1);
+    encoding_rs::SHIFT_JIS.encode(&text).0.into_owned()
 }
 
 fn zip_one(name: &str, bytes: &[u8]) -> Vec<u8> {

@@ -268,8 +268,8 @@ impl Exchange {
                 Ok(r) => r,
                 // Half written: look again later (a whole but broken file is
                 // reported once it stops changing; see `wait`).
-                Err(e) if e.to_string().contains("途中で終わっています") || xml.is_empty() =>
-                {
+                Err(EpsError::Incomplete) => return Ok(None),
+                Err(_) if xml.is_empty() => {
                     return Ok(None);
                 }
                 Err(source) => return Err(OqsError::Malformed { file: name, source }),
@@ -334,7 +334,7 @@ impl Exchange {
                     if let Ok(bytes) = fs::read(&path) {
                         let source = Response::parse(&bytes)
                             .err()
-                            .unwrap_or_else(|| EpsError::Malformed("途中で終わっています".into()));
+                            .unwrap_or(EpsError::Incomplete);
                         return Err(OqsError::Malformed { file: name, source });
                     }
                 }

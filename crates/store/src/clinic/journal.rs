@@ -73,6 +73,8 @@ pub struct NewRequest<'a> {
     pub institution_code: &'a str,
     /// The request's bytes, exactly as written.
     pub request_xml: &'a [u8],
+    /// The 処方箋ID it is about (status, cancel, copy), if any.
+    pub prescription_id: Option<&'a str>,
 }
 
 /// What an answer said, to be recorded.
@@ -195,9 +197,9 @@ impl Store {
         let at = timestamp(now);
         let staff = actor.staff_id;
         let id = sqlx::query_scalar!(
-            "INSERT INTO eps_request (identifier, operation, file_name, institution_code, request_xml, state, created_at, staff_id)
-             VALUES (?, ?, ?, ?, ?, 'intended', ?, ?) RETURNING id",
-            r.identifier, r.operation, r.file_name, r.institution_code, r.request_xml, at, staff
+            "INSERT INTO eps_request (identifier, operation, file_name, institution_code, request_xml, state, created_at, staff_id, prescription_id)
+             VALUES (?, ?, ?, ?, ?, 'intended', ?, ?, ?) RETURNING id",
+            r.identifier, r.operation, r.file_name, r.institution_code, r.request_xml, at, staff, r.prescription_id
         )
         .fetch_one(&mut **tx)
         .await
@@ -261,23 +263,6 @@ impl Store {
             &format!("request {id} answered ok={ok}"),
         );
         tx.commit().await
-    }
-
-    /// Names the prescription a request is about (a status or cancel).
-    pub async fn journal_prescription(
-        &self,
-        id: i64,
-        prescription_id: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query!(
-            "UPDATE eps_request SET prescription_id = ? WHERE id = ? AND prescription_id IS NULL",
-            prescription_id,
-            id
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(|e| self.fail(e))?;
-        Ok(())
     }
 
     /// The newest requests first (at most `limit`), optionally only in `state`.
