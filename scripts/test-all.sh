@@ -14,7 +14,7 @@ step "Rust tests";         cargo test --workspace
 step ".sqlx is current";   npm run --silent sqlx:check
 step "Windows build";      cargo check --target x86_64-pc-windows-gnu -p okusuri-desk
 step "app build";          npm run --silent app:build
-step "e2e helpers";        cargo build -p okusuri -p okusuri-vcard
+step "e2e helpers";        cargo build -p okusuri -p okusuri-vcard -p okusuri-oqs-sim
 step "end-to-end tests";   bash scripts/e2e.sh
 
 printf '\nall checks passed in %ss\n' "$(( $(date +%s) - start ))"

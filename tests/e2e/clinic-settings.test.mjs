@@ -28,7 +28,10 @@ test("電子処方箋 設定: folders checked, operation names, masters", async 
     await shown(browser, "#setup-form");
     await (await browser.$("#f-kind")).selectByAttribute("value", "clinic");
     await fillAndSubmit(browser, "#setup-form", { ...ADMIN, facility_name: "おくすり内科クリニック" }, "#setup-submit");
-    await shown(browser, "#patient-list");
+    // A clinic opens on 発行済み一覧, with the clinic's menu and no counter's.
+    await shown(browser, "#issued-table");
+    assert.equal(await browser.$$("#open-list").length, 0);
+    assert.equal(await browser.$$("#open-issue").length, 0);
     await (await browser.$("#open-settings")).click();
     await shown(browser, "#eps-form");
 

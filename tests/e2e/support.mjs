@@ -244,6 +244,8 @@ export function layoutProblems() {
   const rows = [...document.querySelectorAll("tr.patient, .dispensing, .drug, button, input, select, a")].filter(visible);
   for (const bar of fixed) {
     if (bar.closest("thead") || bar.matches(".touch-notices, .touch-notices *")) continue;
+    // A modal dialog covers the screen by design (what is under it cannot be used).
+    if (bar.closest('[aria-modal="true"]')) continue;
     const r = bar.getBoundingClientRect();
     for (const row of rows) {
       if (bar.contains(row) || row.contains(bar)) continue;

@@ -13,8 +13,8 @@ use okusuri_eps::prescription::{Prescription, Problem};
 use okusuri_eps::{EpsError, Operations, Response};
 use okusuri_oqs::{Exchange, FolderState, Folders, Timing};
 use okusuri_store::{
-    AnswerRecord, JournalSummary, MasterImport, MasterKind, MasterRows, NewRequest, RequestEntry,
-    RequestState, UsageMapping,
+    AnswerRecord, IssuedLabel, JournalSummary, MasterImport, MasterKind, MasterRows, NewRequest,
+    RequestEntry, RequestState, StageRecord, UsageMapping,
 };
 use serde::Serialize;
 
@@ -418,7 +418,6 @@ impl App {
     ) -> Result<(Prescription, Vec<Problem>), AppError> {
         self.begin(session, Permission::ViewPatients)?;
         let mappings = self.store.usage_mappings().await?;
-        let masters = self.store.load_masters().await?;
         for rp in &mut p.rps {
             if rp.usage.code.is_empty() {
                 if let Some(m) = mappings
@@ -435,6 +434,16 @@ impl App {
                 }
             }
         }
+        let drug_codes: Vec<String> = p
+            .rps
+            .iter()
+            .flat_map(|rp| rp.drugs.iter().map(|d| d.code.clone()))
+            .collect();
+        let usage_codes: Vec<String> = p.rps.iter().map(|rp| rp.usage.code.clone()).collect();
+        let masters = self
+            .store
+            .load_masters_for(&drug_codes, &usage_codes)
+            .await?;
         let (csv, _) =
             okusuri_eps::prescription::build(&p, okusuri_eps::prescription::Form::Sj1, false);
         let mut problems = match okusuri_eps::prescription::csv::read(&csv) {
@@ -449,6 +458,17 @@ impl App {
     /// then written; the answer (or its absence) is recorded too. Doctors
     /// only. A missing answer is `eps.unknown` — never resent.
     pub async fn eps_send(&self, session: &Session, call: &Call) -> Result<EpsReply, AppError> {
+        self.eps_send_labelled(session, call, None).await
+    }
+
+    /// [`App::eps_send`] with what 発行済み一覧 shows of a registration,
+    /// recorded with the request.
+    pub(crate) async fn eps_send_labelled(
+        &self,
+        session: &Session,
+        call: &Call,
+        issued: Option<IssuedLabel<'_>>,
+    ) -> Result<EpsReply, AppError> {
         self.begin(session, Permission::Prescribe)?;
         let config = self.eps_config().await?;
         let now = self.clock.now();
@@ -468,6 +488,7 @@ impl App {
                     institution_code: &config.institution,
                     request_xml: &bytes,
                     prescription_id: call.prescription_id(),
+                    issued,
                 },
                 now,
             )
@@ -493,7 +514,8 @@ impl App {
             .await
         {
             Ok(answer) => {
-                self.record_answer(session, id, &identifier, &exchange, answer)
+                let about = (call.key(), call.prescription_id());
+                self.record_answer(session, id, &identifier, about, &exchange, answer)
                     .await
             }
             Err(e) => {
@@ -516,11 +538,29 @@ impl App {
         session: &Session,
         id: i64,
         identifier: &str,
+        (operation, prescription_id): (&str, Option<&str>),
         exchange: &Exchange,
         answer: okusuri_oqs::Answer,
     ) -> Result<EpsReply, AppError> {
         let reply = EpsReply::from_response(identifier, &answer.response);
         let outcome = reply.problems.join("\n");
+        // What the answer says of the prescription: its state, or cancelled.
+        let cancelled = okusuri_eps::calls::Stage::Cancelled;
+        let stage = match (&reply.state, operation, prescription_id) {
+            (Some(state), _, Some(pid)) => Some(StageRecord {
+                prescription_id: pid,
+                stage: crate::prescribe::stage_key(state.stage),
+                sentence: &state.sentence,
+                pharmacy: &state.pharmacy_name,
+            }),
+            (None, "cancel", Some(pid)) if reply.succeeded => Some(StageRecord {
+                prescription_id: pid,
+                stage: crate::prescribe::stage_key(cancelled),
+                sentence: cancelled.sentence(),
+                pharmacy: "",
+            }),
+            _ => None,
+        };
         self.store
             .journal_answer(
                 &session.actor(),
@@ -534,6 +574,7 @@ impl App {
                         .as_ref()
                         .map(|r| r.prescription_id.as_str()),
                     access_code: reply.registered.as_ref().map(|r| r.access_code.as_str()),
+                    stage,
                 },
                 self.clock.now(),
             )
@@ -574,9 +615,17 @@ impl App {
             if let Ok(Some(answer)) =
                 exchange.find_answer(&entry.file_name, &entry.institution_code, &entry.identifier)
             {
+                let about = (entry.operation.as_str(), entry.prescription_id.as_deref());
                 found.push(
-                    self.record_answer(session, entry.id, &entry.identifier, &exchange, answer)
-                        .await?,
+                    self.record_answer(
+                        session,
+                        entry.id,
+                        &entry.identifier,
+                        about,
+                        &exchange,
+                        answer,
+                    )
+                    .await?,
                 );
             }
         }

@@ -44,7 +44,7 @@ pub mod keys {
 pub const DEFAULT_AUTH_HOURS: i64 = 18;
 
 /// How the doctor signs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SignMethod {
     /// An HPKI card through its vendor's PKCS#11 module.
@@ -93,6 +93,21 @@ pub struct SignSettings {
     /// The remote platform's authentication URL.
     pub remote_url: String,
     /// Hours an authentication lasts.
+    pub auth_hours: i64,
+}
+
+/// 署名の方法 as 設定 shows and saves it (the card's labels stay the HPKI ones).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct SignSettingsView {
+    /// The method, if chosen.
+    pub method: Option<SignMethod>,
+    /// The HPKI card's PKCS#11 module (a file path).
+    pub module: String,
+    /// The token's label (empty: the first card present).
+    pub token_label: String,
+    /// The remote platform's authentication URL.
+    pub remote_url: String,
+    /// Hours an authentication lasts (1–24).
     pub auth_hours: i64,
 }
 
@@ -180,6 +195,50 @@ impl App {
                 self.clock.now(),
             )
             .await?)
+    }
+
+    /// 署名の方法 for 設定 (administrators).
+    pub async fn sign_settings_view(
+        &self,
+        session: &Session,
+    ) -> Result<SignSettingsView, AppError> {
+        self.begin(session, Permission::ChangeSettings)?;
+        let s = self.sign_settings().await?;
+        Ok(SignSettingsView {
+            method: s.method,
+            module: s.token.module,
+            token_label: s.token.token_label.unwrap_or_default(),
+            remote_url: s.remote_url,
+            auth_hours: s.auth_hours,
+        })
+    }
+
+    /// Saves 署名の方法 from 設定: the card's module must be a file that exists.
+    pub async fn set_sign_settings_view(
+        &self,
+        session: &Session,
+        view: &SignSettingsView,
+    ) -> Result<(), AppError> {
+        let Some(method) = view.method else {
+            return Err(AppError::invalid("署名の方法を選んでください。"));
+        };
+        let module = view.module.trim();
+        if method == SignMethod::Hpki && !std::path::Path::new(module).is_file() {
+            return Err(AppError::invalid(format!(
+                "HPKI カードのモジュール（{module}）が見つかりません。カードのドライバーに付属する PKCS#11 モジュールのファイルを指定してください。"
+            )));
+        }
+        let mut token = TokenConfig::hpki(module);
+        let label = view.token_label.trim();
+        token.token_label = (!label.is_empty()).then(|| label.to_string());
+        self.set_sign_settings(
+            session,
+            method,
+            &token,
+            view.remote_url.trim(),
+            view.auth_hours,
+        )
+        .await
     }
 
     async fn audit_doctor(

@@ -16,10 +16,12 @@ pub mod link;
 pub mod notebook;
 pub mod notices;
 pub mod patients;
+pub mod prescribe;
 pub mod qr;
 pub mod reader;
 pub mod session;
 pub mod settings;
+pub mod sheets;
 
 use std::sync::Arc;
 

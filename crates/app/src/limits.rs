@@ -18,3 +18,5 @@ pub const IMPORT_BATCH: usize = 200;
 pub const MASTER_SEARCH_ROWS: i64 = 50;
 /// Standard usages offered for one clinic usage.
 pub const USAGE_CANDIDATES: usize = 20;
+/// Rows of 発行済み一覧.
+pub const ISSUED_ROWS: i64 = 200;

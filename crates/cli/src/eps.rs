@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 use okusuri_app::App;
 use okusuri_app::clinic::EpsReply;
-use okusuri_eps::calls::{Call, IssueType};
+use okusuri_app::prescribe::IssueMethod;
+use okusuri_eps::calls::Call;
 use okusuri_eps::masters::Masters;
 use okusuri_eps::prescription::{self, Form, Prescription, Problem};
 use okusuri_store::{DataDir, MasterKind, RequestState};
@@ -134,6 +135,21 @@ pub enum EpsCommand {
     Cancel {
         /// 処方箋ID.
         prescription_id: String,
+    },
+    /// Print a registration: the 処方箋控え (電子; the service's PDF when it
+    /// answers with one) or the 処方箋 with its JAHIS 2D symbol (紙).
+    Print {
+        /// 処方箋ID.
+        prescription_id: String,
+        /// Write the PDF here (default: the print folder, then the PDF viewer).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// 発行済み一覧: registrations with their state, newest first (JSON).
+    Issued {
+        /// Part of a name or カナ, or a whole 引換番号 / 処方箋ID.
+        #[arg(long, default_value = "")]
+        query: String,
     },
     /// The requests sent to the terminal, newest first.
     Journal {
@@ -408,16 +424,16 @@ pub async fn run(cmd: EpsCommand, dir: DataDir, staff: Option<&str>) -> Result<E
             )
         }
         EpsCommand::Issue { file, electronic } => {
-            let (info, issue_type) = if electronic {
-                let parsed = parse_file(&file)?;
-                let (p, problems) = app
-                    .eps_prepare(&session, parsed.prescription)
-                    .await
-                    .map_err(|e| e.message)?;
-                print_problems(&problems);
-                if problems.iter().any(Problem::is_error) {
-                    return Err("送信前の確認で問題が見つかりました。何も送っていません。".into());
-                }
+            let parsed = parse_file(&file)?;
+            let (p, problems) = app
+                .eps_prepare(&session, parsed.prescription)
+                .await
+                .map_err(|e| e.message)?;
+            print_problems(&problems);
+            if problems.iter().any(Problem::is_error) {
+                return Err("送信前の確認で問題が見つかりました。何も送っていません。".into());
+            }
+            let method = if electronic {
                 let pin = match std::env::var("OKUSURI_PIN") {
                     Ok(p) => p,
                     Err(_) => rpassword::prompt_password("HPKI カードの PIN: ")
@@ -428,34 +444,29 @@ pub async fn run(cmd: EpsCommand, dir: DataDir, staff: Option<&str>) -> Result<E
                     .await
                     .map_err(|e| format!("[{}] {}", e.code.as_str(), e.message))?;
                 eprintln!("医師の認証: {}（{} まで）", auth.subject, auth.expires_at);
-                let (csv, _) = prescription::build(&p, Form::Sj1, false);
-                let signed = app
-                    .sign_prescription(&session, csv)
-                    .await
-                    .map_err(|e| format!("[{}] {}", e.code.as_str(), e.message))?;
-                (
-                    prescription::prescription_info(&signed),
-                    IssueType::Electronic,
-                )
+                IssueMethod::Electronic
             } else {
-                (prepared(&app, &session, &file).await?, IssueType::Paper)
+                IssueMethod::Paper
             };
-            let reply = send(
-                &app,
-                &session,
-                Call::Register {
-                    prescription_info: info,
-                    issue_type,
-                },
-            )
-            .await?;
-            if let Some(r) = &reply.registered {
+            let result = app
+                .issue_prepared(&session, &p, method, "")
+                .await
+                .map_err(|e| format!("[{}] {}", e.code.as_str(), e.message))?;
+            if result.registered {
                 eprintln!(
                     "引換番号 {}（処方箋ID {}）",
-                    r.access_code, r.prescription_id
+                    result.access_code, result.prescription_id
                 );
             }
-            print_reply(&reply)
+            println!("{}", json(&result)?);
+            for p in &result.service_messages {
+                eprintln!("{p}");
+            }
+            Ok(if result.registered {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         EpsCommand::Signing {
             method,
@@ -487,6 +498,32 @@ pub async fn run(cmd: EpsCommand, dir: DataDir, staff: Option<&str>) -> Result<E
         }
         EpsCommand::Cancel { prescription_id } => {
             print_reply(&send(&app, &session, Call::Cancel { prescription_id }).await?)
+        }
+        EpsCommand::Print {
+            prescription_id,
+            output,
+        } => {
+            let out = match output {
+                Some(path) => okusuri_app::qr::QrOutput::File(path),
+                None => okusuri_app::qr::QrOutput::PrintFolder,
+            };
+            let printed = app
+                .print_prescription(&session, &prescription_id, out)
+                .await
+                .map_err(|e| format!("[{}] {}", e.code.as_str(), e.message))?;
+            if let Some(note) = &printed.service_note {
+                eprintln!("{note}");
+            }
+            println!("{}", json(&printed)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        EpsCommand::Issued { query } => {
+            let rows = app
+                .issued_prescriptions(&session, "", &query)
+                .await
+                .map_err(|e| e.message)?;
+            println!("{}", json(&rows)?);
+            Ok(ExitCode::SUCCESS)
         }
         EpsCommand::Journal { unknown } => {
             let state = unknown.then_some(RequestState::Unknown);

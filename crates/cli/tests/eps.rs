@@ -348,7 +348,8 @@ fn a_day_at_the_clinic_against_the_simulator() {
     // 発行 (paper), 状態, 取消.
     let (ok, out, err) = clinic.doctor(&["eps", "issue", rx.to_str().unwrap()]);
     assert!(ok, "{err}");
-    let reg = json(&out)["registered"].clone();
+    let reg = json(&out);
+    assert_eq!(reg["registered"], true);
     let pid = reg["prescription_id"].as_str().unwrap().to_string();
     assert!(
         err.contains(&format!(
@@ -363,8 +364,77 @@ fn a_day_at_the_clinic_against_the_simulator() {
         json(&out)["state"]["sentence"],
         "薬局にて受付されていません。"
     );
+    // 発行済み一覧 carries the patient, the drugs and the state last reported.
+    let (_, out, _) = clinic.doctor(&["eps", "issued", "--query", &pid]);
+    let row = json(&out)[0].clone();
+    assert_eq!(
+        (&row["patient_name"], &row["issue_type"], &row["stage"]),
+        (
+            &serde_json::json!("鈴木　花子"),
+            &serde_json::json!("paper"),
+            &serde_json::json!("not_received")
+        ),
+        "{out}"
+    );
+    assert!(
+        row["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("ハイペン錠１００ｍｇ、ムコダイン錠５００ｍｇ"),
+        "{out}"
+    );
+    // The paper 処方箋: the 引換番号 in its text, and its 2D symbol read back
+    // by zbarimg is the prescription (JAHIS CSV in Shift_JIS).
+    let pdf = clinic.data.join("../paper.pdf");
+    let (ok, out, err) = clinic.doctor(&["eps", "print", &pid, "-o", pdf.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(json(&out)["kind"], "paper");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains(reg["access_code"].as_str().unwrap()) && text.contains("ｽｽﾞｷ ﾊﾅｺ"),
+        "{text}"
+    );
+    let png = clinic.data.join("../paper");
+    assert!(
+        std::process::Command::new("pdftoppm")
+            .args(["-r", "300", "-png", "-singlefile"])
+            .arg(&pdf)
+            .arg(&png)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let symbol = std::process::Command::new("zbarimg")
+        .args(["--raw", "--oneshot", "-Sbinary", "-q"])
+        .arg(clinic.data.join("../paper.png"))
+        .output()
+        .unwrap();
+    assert!(symbol.status.success(), "zbarimg found no symbol");
+    let mut data = symbol.stdout;
+    if data.ends_with(b"\n") && !data.ends_with(b"\r\n") {
+        data.pop(); // zbarimg's own line end
+    }
+    assert!(
+        data.starts_with(b"JAHIS10\r\n"),
+        "{:?}",
+        &data[..data.len().min(20)]
+    );
+    let read = okusuri_eps::prescription::parse(&data).unwrap();
+    assert_eq!(read.prescription.patient.name, "鈴木　花子");
+    assert_eq!(read.prescription.rps.len(), 3);
+    assert_eq!(
+        read.prescription.rps[0].drugs[0].name,
+        "ハイペン錠１００ｍｇ"
+    );
     let (ok, _, err) = clinic.doctor(&["eps", "cancel", &pid]);
     assert!(ok, "{err}");
+    let (_, out, _) = clinic.doctor(&["eps", "issued", "--query", "ｽｽﾞｷ"]);
+    assert_eq!(json(&out)[0]["stage"], "cancelled", "{out}");
     let (_, out, _) = clinic.doctor(&["eps", "status", &pid]);
     assert_eq!(json(&out)["state"]["stage"], "Cancelled");
 

@@ -593,6 +593,35 @@ fn a_doctor_authenticates_with_the_card_and_issues_a_signed_prescription() {
         "{err}"
     );
     assert!(err.contains("引換番号 "), "{err}");
+    // The 処方箋控え: the service's own PDF (the simulator's names the prescription).
+    let issued: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pid = issued["prescription_id"].as_str().unwrap().to_string();
+    let copy = t.path("copy.pdf");
+    let printed = ok(
+        okusuri(
+            &data,
+            "doctor1",
+            &t,
+            "",
+            &["eps", "print", &pid, "-o", copy.to_str().unwrap()],
+        ),
+        "print",
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&printed.stdout).unwrap();
+    assert_eq!(
+        (&printed["kind"], &printed["from_service"]),
+        (&serde_json::json!("copy"), &serde_json::json!(true))
+    );
+    let text = Command::new("pdftotext")
+        .arg(&copy)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("prescription copy") && text.contains(&pid),
+        "{text}"
+    );
     assert!(
         sim.log().iter().any(|l| l.contains("PrescriptionId=")),
         "{:?}",

@@ -35,7 +35,7 @@ fn err(file: &'static str, message: impl Into<String>) -> MasterError {
 pub const MAX_MASTER_BYTES: usize = 200 * 1024 * 1024;
 
 /// One drug of the 医薬品マスター.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct DrugRow {
     /// 医薬品コード (レセプト電算, 9 digits).
     pub code: String,
@@ -79,7 +79,7 @@ pub struct GenericNameRow {
 }
 
 /// One standard usage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct UsageRow {
     /// The 16-character code.
     pub code: String,
@@ -306,6 +306,8 @@ pub struct Masters {
     by_yakka: HashMap<String, String>,
     generics: HashMap<String, GenericNameRow>,
     usages: HashMap<String, UsageRow>,
+    /// A usage master exists (its rows here may be only those asked for).
+    usage_master: bool,
 }
 
 impl Masters {
@@ -337,7 +339,23 @@ impl Masters {
             drugs: drugs.into_iter().map(|d| (d.code.clone(), d)).collect(),
             by_yakka,
             generics: g,
+            usage_master: !usages.is_empty(),
             usages: usages.into_iter().map(|u| (u.code.clone(), u)).collect(),
+        }
+    }
+
+    /// Masters holding only the rows one prescription needs; `usage_master`
+    /// says whether a usage master exists at all (so that a code missing
+    /// from `usages` is reported, as with the whole master).
+    pub fn subset(
+        drugs: Vec<DrugRow>,
+        generics: Vec<GenericNameRow>,
+        usages: Vec<UsageRow>,
+        usage_master: bool,
+    ) -> Masters {
+        Masters {
+            usage_master,
+            ..Masters::new(drugs, generics, usages)
         }
     }
 
@@ -364,6 +382,25 @@ impl Masters {
         self.drugs.get(code)
     }
 
+    /// The drug whose 薬価基準収載医薬品コード is `code` (12).
+    pub fn drug_by_yakka(&self, code: &str) -> Option<&DrugRow> {
+        self.by_yakka.get(code).and_then(|c| self.drugs.get(c))
+    }
+
+    /// A drug of 一般名コード `code` (its unit is the 一般名's unit); the
+    /// lowest code when several are (the same on every call).
+    pub fn drug_with_generic(&self, code: &str) -> Option<&DrugRow> {
+        self.drugs
+            .values()
+            .filter(|d| d.generic_name_code == code)
+            .min_by(|a, b| a.code.cmp(&b.code))
+    }
+
+    /// The 一般名処方マスタ row of `code` (12, `…ZZZ`).
+    pub fn generic(&self, code: &str) -> Option<&GenericNameRow> {
+        self.generics.get(code)
+    }
+
     /// The standard usage `code`.
     pub fn usage(&self, code: &str) -> Option<&UsageRow> {
         self.usages.get(code)
@@ -371,7 +408,7 @@ impl Masters {
 
     /// Whether any usage master is loaded.
     pub fn has_usages(&self) -> bool {
-        !self.usages.is_empty()
+        self.usage_master
     }
 
     /// Every reason `p` must not be sent as it is, per line, against these

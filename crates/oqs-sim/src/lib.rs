@@ -532,9 +532,9 @@ impl Simulator {
     fn copy(&self, req: &Response) -> Vec<Element> {
         match self.issued_for(req) {
             Err(body) => body,
-            Ok(_) => ok_body(vec![leaf(
+            Ok((id, _)) => ok_body(vec![leaf(
                 "PrescriptionReferenceInformationFile",
-                &STANDARD.encode(COPY_PDF),
+                &STANDARD.encode(copy_pdf(&id)),
             )]),
         }
     }
@@ -794,4 +794,19 @@ fn zip_one(name: &str, bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The 控え: a one-page PDF saying it comes from the simulator.
-const COPY_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n4 0 obj<</Length 60>>stream\nBT /F1 18 Tf 72 760 Td (okusuri-oqs-sim: prescription copy) Tj ET\nendstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+/// A one-page PDF standing for the service's 処方箋控え (ASCII text only,
+/// readable by `pdftotext`), naming the prescription.
+fn copy_pdf(prescription_id: &str) -> Vec<u8> {
+    let id: String = prescription_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let stream = format!(
+        "BT /F1 16 Tf 72 760 Td (okusuri-oqs-sim: prescription copy) Tj 0 -24 Td (PrescriptionId {id}) Tj ET"
+    );
+    format!(
+        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n4 0 obj<</Length {}>>stream\n{stream}\nendstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+        stream.len()
+    )
+    .into_bytes()
+}

@@ -48,6 +48,9 @@ struct Args {
     /// moves that prescription on (as a pharmacy would).
     #[arg(long)]
     control: Option<PathBuf>,
+    /// Milliseconds between looks at REQ.
+    #[arg(long, default_value_t = 100)]
+    poll_ms: u64,
     /// Write the operation table the simulator uses to this file and exit.
     #[arg(long)]
     write_operations: Option<PathBuf>,
@@ -96,7 +99,7 @@ async fn run(args: Args) -> Result<(), String> {
         operations,
         masters,
         delay: Duration::from_millis(args.delay_ms),
-        poll: Duration::from_millis(100),
+        poll: Duration::from_millis(args.poll_ms.max(1)),
         history,
         trusted,
     });

@@ -6,14 +6,17 @@
 //! [`notebook_pdf`] turns a patient's JAHIS notebook data into QR symbols
 //! laid out by [`qr_sheets`], one symbol per page; [`save_pdf`] and
 //! [`open_pdf`] put the PDF where the user's viewer prints it.
+//! [`prescription_sheet`] is the clinic's 処方箋控え and paper 処方箋.
 
 mod font;
 mod notebook;
 mod output;
+mod prescription_sheet;
 mod qr_sheet;
 
 pub use notebook::{NotebookPdf, notebook_pdf};
 pub use output::{VIEWER_ENV, open_pdf, save_pdf};
+pub use prescription_sheet::{PrescriptionSheet, SheetKind, prescription_sheet};
 pub use qr_sheet::{QrSheets, qr_sheets};
 
 /// Why a PDF could not be made.

@@ -80,6 +80,8 @@ pub enum AccessEvent {
     DoctorAuthEnded,
     /// A prescription was signed.
     PrescriptionSigned,
+    /// A 処方箋 or 処方箋控え was printed.
+    PrescriptionPrinted,
 }
 
 impl AccessEvent {
@@ -118,6 +120,7 @@ impl AccessEvent {
             AccessEvent::DoctorAuthFailed => "doctor_auth_failed",
             AccessEvent::DoctorAuthEnded => "doctor_auth_ended",
             AccessEvent::PrescriptionSigned => "prescription_signed",
+            AccessEvent::PrescriptionPrinted => "prescription_printed",
         }
     }
 }

@@ -24,7 +24,10 @@ pub use access_log::{AccessEvent, AccessLogEntry, ChainReport};
 pub use accounts::{AccountError, Facility, FacilityKind, FacilitySetup, NewStaff, Role, Staff};
 pub use body::{BodyKind, NoteError, PatientNoteEntry};
 pub use cards::{CardError, ConsentMethod, NewPatient, Touch};
-pub use clinic::journal::{AnswerRecord, JournalSummary, NewRequest, RequestEntry, RequestState};
+pub use clinic::issued::{IssuedFilter, IssuedPrescription, Registration};
+pub use clinic::journal::{
+    AnswerRecord, IssuedLabel, JournalSummary, NewRequest, RequestEntry, RequestState, StageRecord,
+};
 pub use clinic::masters::{MasterImport, MasterKind, MasterRows, UsageMapping};
 pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions};
 pub use error::StoreError;

@@ -13,13 +13,15 @@ pub async fn eps_settings(signed: Signed) -> Result<EpsSettingsView, AppError> {
     signed.app.eps_settings_view(&signed.session).await
 }
 
-/// Saves the clinic link's settings, then checks the folders (初期化).
+/// Saves the clinic link's settings (an empty operation table file: the
+/// built-in one), then checks the folders (初期化).
 #[tauri::command]
 pub async fn set_eps_settings(
     signed: Signed,
     institution: String,
     req: String,
     res: String,
+    operations_file: String,
     timeout_seconds: u64,
 ) -> Result<EpsStatus, AppError> {
     let app = &signed.app;
@@ -28,7 +30,7 @@ pub async fn set_eps_settings(
         &institution,
         &req,
         &res,
-        None,
+        Some(operations_file.trim()),
         Some(timeout_seconds),
     )
     .await?;

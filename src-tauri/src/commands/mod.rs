@@ -18,6 +18,7 @@ pub mod notebook;
 pub mod patient;
 pub mod patient_list;
 pub mod patient_qr;
+pub mod prescribe;
 pub mod settings;
 
 macro_rules! names {

@@ -29,6 +29,7 @@ function linkForm(ctx: Context): HTMLElement {
     inputRow("req フォルダー", "req", "text", { placeholder: "例: \\\\OQS-PC\\share\\req" }),
     inputRow("res フォルダー", "res", "text", { placeholder: "例: \\\\OQS-PC\\share\\res" }),
     inputRow("応答の待ち時間（秒）", "timeout", "number", { min: "1", max: "600", value: "60" }),
+    inputRow("操作表ファイル（任意: ベンダーの仕様書に基づく修正版。空欄は組み込みの表）", "operations", "text", { placeholder: "例: C:\\OkusuriDesk\\operations.toml" }),
     message.el,
     h("button", { type: "submit", id: "eps-submit" }, "保存して初期化"),
   );
@@ -43,6 +44,7 @@ function linkForm(ctx: Context): HTMLElement {
       set("req", s.req);
       set("res", s.res);
       set("timeout", String(s.timeout_seconds));
+      set("operations", s.operations_file);
     })
     .catch(() => undefined);
   form.addEventListener("submit", (event) => {
@@ -50,7 +52,13 @@ function linkForm(ctx: Context): HTMLElement {
     message.clear();
     const timeout = Number(field(form, "timeout")) || 60;
     void ctx.api
-      .setEpsSettings(field(form, "institution").trim(), field(form, "req").trim(), field(form, "res").trim(), timeout)
+      .setEpsSettings(field(form, "institution").trim(), field(form, "req").trim(), field(form, "res").trim(), field(form, "operations").trim(), timeout)
+      .then(async (status) => {
+        // The table may have changed: show the names now in use.
+        const fresh = await operationsCard(ctx);
+        document.getElementById("eps-operations")?.replaceWith(fresh);
+        return status;
+      })
       .then((status) => {
         const r = linkResult(status);
         message.show(r.text, r.ok ? "success" : "error");
@@ -161,5 +169,61 @@ async function mastersCard(ctx: Context): Promise<HTMLElement> {
 /** The cards of 設定 → 電子処方箋. */
 export async function epsSettingsCards(ctx: Context): Promise<HTMLElement[]> {
   const [ops, masters] = await Promise.all([operationsCard(ctx), mastersCard(ctx)]);
-  return [linkForm(ctx), ops, masters];
+  return [linkForm(ctx), signingForm(ctx), ops, masters];
+}
+
+/** 署名の方法: the HPKI card's PKCS#11 module, or the remote platform (vendor-only adapter). */
+export function signingForm(ctx: Context): HTMLElement {
+  const message = messageArea("sign-message");
+  const method = h(
+    "select",
+    { id: "f-sign-method", name: "sign_method" },
+    h("option", { value: "" }, "選んでください"),
+    h("option", { value: "hpki" }, "HPKI カード（カードリーダー）"),
+    h("option", { value: "remote" }, "リモート署名（未対応: ベンダーのアダプターが必要）"),
+  );
+  const form = h(
+    "form",
+    { id: "sign-form", class: "card" },
+    h("h3", {}, "署名の方法"),
+    h("p", {}, "電子処方箋に医師が署名する方法。HPKI カードは、カードのドライバーに付属する PKCS#11 モジュールのファイルを指定します。リモート署名は、接続の仕様がベンダーにだけ公開されているため、このアプリでは署名できません（紙の処方箋は発行できます）。"),
+    h("div", { class: "row" }, h("label", { for: "f-sign-method" }, "方法"), method),
+    inputRow("PKCS#11 モジュール（HPKI カード）", "sign_module", "text", { placeholder: "例: C:\\Windows\\System32\\HpkiSigP11.dll" }),
+    inputRow("トークンのラベル（空欄: 最初のカード）", "sign_token", "text"),
+    inputRow("認証の有効時間（時間）", "sign_hours", "number", { min: "1", max: "24", value: "18" }),
+    message.el,
+    h("button", { type: "submit", id: "sign-submit" }, "保存"),
+  );
+  const set = (name: string, value: string) => {
+    const input = form.elements.namedItem(name);
+    if (input instanceof HTMLInputElement && value) input.value = value;
+  };
+  // Kept as it was (set from the command line; not edited here).
+  let remoteUrl = "";
+  void ctx.api
+    .signSettings()
+    .then((s) => {
+      remoteUrl = s.remote_url;
+      method.value = s.method ?? "";
+      set("sign_module", s.module);
+      set("sign_token", s.token_label);
+      set("sign_hours", String(s.auth_hours));
+    })
+    .catch(() => undefined);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    message.clear();
+    const chosen = method.value === "hpki" || method.value === "remote" ? method.value : null;
+    void ctx.api
+      .setSignSettings({
+        method: chosen,
+        module: field(form, "sign_module").trim(),
+        token_label: field(form, "sign_token").trim(),
+        remote_url: remoteUrl,
+        auth_hours: Number(field(form, "sign_hours")) || 18,
+      })
+      .then(() => { message.show("署名の方法を保存しました。", "success"); })
+      .catch((e: unknown) => { message.show(errorText(e)); });
+  });
+  return form;
 }

@@ -125,6 +125,28 @@ expiry_is_estimate: boolean, };
 
 export type SignMethod = "hpki" | "remote";
 
+export type SignSettingsView = { 
+/**
+ * The method, if chosen.
+ */
+method: SignMethod | null, 
+/**
+ * The HPKI card's PKCS#11 module (a file path).
+ */
+module: string, 
+/**
+ * The token's label (empty: the first card present).
+ */
+token_label: string, 
+/**
+ * The remote platform's authentication URL.
+ */
+remote_url: string, 
+/**
+ * Hours an authentication lasts (1–24).
+ */
+auth_hours: number, };
+
 export type EpsSettingsView = { 
 /**
  * 医療機関コード.
@@ -194,6 +216,424 @@ verified: boolean,
  * Where the name comes from.
  */
 source: string, };
+
+export type Draft = { 
+/**
+ * The patient.
+ */
+patient: DraftPatient, 
+/**
+ * The insurance.
+ */
+insurance: DraftInsurance, 
+/**
+ * The RPs.
+ */
+rps: Array<DraftRp>, };
+
+export type DraftPatient = { 
+/**
+ * 患者コード (the clinic's own number; may be empty).
+ */
+code: string, 
+/**
+ * 氏名 (漢字).
+ */
+name: string, 
+/**
+ * カナ氏名.
+ */
+kana: string, 
+/**
+ * 性別: `1` 男, `2` 女.
+ */
+sex: string, 
+/**
+ * 生年月日 (YYYYMMDD).
+ */
+birth_date: string, };
+
+export type DraftInsurance = { 
+/**
+ * 保険者番号.
+ */
+insurer_number: string, 
+/**
+ * 記号.
+ */
+symbol: string, 
+/**
+ * 番号.
+ */
+number: string, 
+/**
+ * 枝番.
+ */
+branch: string, 
+/**
+ * `1` 被保険者, `2` 被扶養者.
+ */
+relation: string, };
+
+export type DraftRp = { 
+/**
+ * 剤形区分: `1` 内服, `2` 頓服, `3` 外用.
+ */
+form: string, 
+/**
+ * The clinic's usage wording (mapped to a standard code, C8).
+ */
+usage: string, 
+/**
+ * A standard usage code already given (a taken-in prescription); empty: from the mapping.
+ */
+usage_code: string, 
+/**
+ * 日数 (内服) or 回数 (頓服, 外用).
+ */
+quantity: string, 
+/**
+ * The drugs.
+ */
+drugs: Array<DraftDrug>, };
+
+export type DraftDrug = { 
+/**
+ * `2` レセプト電算コード (9 digits), `3` 薬価基準コード, `7` 一般名コード.
+ */
+code_kind: string, 
+/**
+ * The code in that kind.
+ */
+code: string, 
+/**
+ * 用量 in the master's unit (`3`, `1.5`).
+ */
+amount: string, };
+
+export type ProblemView = { 
+/**
+ * True when it blocks sending.
+ */
+blocking: boolean, 
+/**
+ * The sentence, in Japanese.
+ */
+text: string, };
+
+export type Review = { 
+/**
+ * The RPs as they will be sent.
+ */
+rps: Array<ReviewRp>, 
+/**
+ * Errors (blocking) and warnings.
+ */
+problems: Array<ProblemView>, 
+/**
+ * Clinic usages in this prescription without a standard code (fix on 用法の紐付け).
+ */
+unmapped_usages: Array<string>, 
+/**
+ * True when nothing blocks sending.
+ */
+ready: boolean, };
+
+export type ReviewRp = { 
+/**
+ * RP番号.
+ */
+number: string, 
+/**
+ * 剤形 and 日数/回数 (`内服 14日分`).
+ */
+form: string, 
+/**
+ * The standard usage code sent (empty while unmapped).
+ */
+usage_code: string, 
+/**
+ * The usage name sent.
+ */
+usage_name: string, 
+/**
+ * The drugs.
+ */
+drugs: Array<ReviewDrug>, };
+
+export type ReviewDrug = { 
+/**
+ * The code kind in words (レセプト電算 / 薬価基準 / 一般名).
+ */
+code_kind: string, 
+/**
+ * The code.
+ */
+code: string, 
+/**
+ * The exact name sent.
+ */
+name: string, 
+/**
+ * 用量 and unit (`3 錠`).
+ */
+amount: string, };
+
+export type CheckResult = { 
+/**
+ * The review it was sent after (a blocked review is never sent).
+ */
+review: Review, 
+/**
+ * True when the check was sent and answered.
+ */
+sent: boolean, 
+/**
+ * True when the service accepted the request.
+ */
+succeeded: boolean, 
+/**
+ * The service's codes and messages, verbatim.
+ */
+service_messages: Array<string>, 
+/**
+ * What it found (empty: nothing).
+ */
+findings: Array<CheckFinding>, };
+
+export type CheckFinding = { 
+/**
+ * 分類 (重複 / 併用禁忌 …), as the service says it.
+ */
+category: string, 
+/**
+ * 成分.
+ */
+ingredient: string, 
+/**
+ * The service's message, verbatim.
+ */
+message: string, 
+/**
+ * 今回の薬.
+ */
+this_drug: string, 
+/**
+ * 過去の薬 (empty when hidden for want of consent).
+ */
+past_drug: string, 
+/**
+ * When the past drug was given (YYYYMMDD).
+ */
+past_date: string, 
+/**
+ * Where: 医療機関 or 薬局 (empty when hidden).
+ */
+past_place: string, };
+
+export type IssueMethod = "electronic" | "paper";
+
+export type IssueResult = { 
+/**
+ * True when the service registered it.
+ */
+registered: boolean, 
+/**
+ * 処方箋ID.
+ */
+prescription_id: string, 
+/**
+ * 引換番号 (given to the patient).
+ */
+access_code: string, 
+/**
+ * The service's codes and messages, verbatim.
+ */
+service_messages: Array<string>, 
+/**
+ * The request's identifier (its journal entry).
+ */
+identifier: string, };
+
+export type StatusResult = { 
+/**
+ * True when the service accepted the request.
+ */
+succeeded: boolean, 
+/**
+ * The service's codes and messages, verbatim.
+ */
+service_messages: Array<string>, 
+/**
+ * The prescription as 発行済み一覧 now shows it.
+ */
+prescription: IssuedPrescription | null, };
+
+export type IssuedPrescription = { 
+/**
+ * The registration's `ArbitraryFileIdentifier`.
+ */
+identifier: string, 
+/**
+ * Where the registration request is (`answered`, `unknown` = 結果不明, …).
+ */
+request_state: string, 
+/**
+ * True when the service registered it.
+ */
+registered: boolean, 
+/**
+ * The service's codes and messages when it refused (or why it is unknown).
+ */
+outcome: string, 
+/**
+ * When it was sent (UTC RFC 3339).
+ */
+created_at: string, 
+/**
+ * 処方箋ID.
+ */
+prescription_id: string | null, 
+/**
+ * 引換番号.
+ */
+access_code: string | null, 
+/**
+ * `electronic` or `paper`.
+ */
+issue_type: string, 
+/**
+ * 患者漢字氏名.
+ */
+patient_name: string, 
+/**
+ * 患者カナ氏名.
+ */
+patient_kana: string, 
+/**
+ * 生年月日 (YYYYMMDD).
+ */
+birth_date: string, 
+/**
+ * The drugs, one line.
+ */
+summary: string, 
+/**
+ * The service's last reported state (`not_received`, `dispensing`, …), if asked.
+ */
+stage: string | null, 
+/**
+ * The service's sentence, verbatim.
+ */
+sentence: string | null, 
+/**
+ * 受付薬局.
+ */
+pharmacy: string | null, 
+/**
+ * When the state was reported.
+ */
+stage_at: string | null, };
+
+export type PrintedSheet = { 
+/**
+ * Where the PDF is.
+ */
+path: string, 
+/**
+ * `copy` (控え) or `paper` (処方箋).
+ */
+kind: string, 
+/**
+ * True when the PDF is the service's own 控え.
+ */
+from_service: boolean, 
+/**
+ * Why the service's 控え was not used, when it was asked for and not used.
+ */
+service_note: string | null, 
+/**
+ * Why the viewer did not open, if it did not (the PDF is saved).
+ */
+open_error: string | null, };
+
+export type UsageMapping = { 
+/**
+ * The clinic's wording.
+ */
+clinic_usage: string, 
+/**
+ * The standard code.
+ */
+code: string, 
+/**
+ * The standard name (empty when the code is no longer in the usage master).
+ */
+name: string, };
+
+export type DrugRow = { 
+/**
+ * 医薬品コード (レセプト電算, 9 digits).
+ */
+code: string, 
+/**
+ * 漢字名称, exactly as sent on a prescription.
+ */
+name: string, 
+/**
+ * カナ名称 (half-width).
+ */
+kana: string, 
+/**
+ * 単位 (the 薬価基準 unit).
+ */
+unit: string, 
+/**
+ * 麻薬・毒薬・覚醒剤原料・向精神薬 (0 none, 1 麻薬, 2 毒薬, 3 覚醒剤原料, 5 向精神薬).
+ */
+narcotic: string, 
+/**
+ * 後発品 (0 / 1).
+ */
+generic: string, 
+/**
+ * 剤形 (1 内用, 3 注射, 6 外用).
+ */
+form: string, 
+/**
+ * 変更年月日 (YYYYMMDD).
+ */
+changed: string, 
+/**
+ * 廃止年月日 (YYYYMMDD; 99999999 when current).
+ */
+abolished: string, 
+/**
+ * 薬価基準収載医薬品コード (12).
+ */
+yakka_code: string, 
+/**
+ * 経過措置年月日 (YYYYMMDD; 0 or empty when none).
+ */
+transition_until: string, 
+/**
+ * 一般名コード (12).
+ */
+generic_name_code: string, 
+/**
+ * 一般名処方の標準的な記載.
+ */
+generic_name: string, };
+
+export type UsageRow = { 
+/**
+ * The 16-character code.
+ */
+code: string, 
+/**
+ * Its name.
+ */
+name: string, };
 
 export type MasterKind = "drug" | "generic_name" | "usage";
 

@@ -22,7 +22,13 @@ export type Route =
   /** ヘルプ・サポート at `page` (a file of docs/help/ without `.md`). */
   | { screen: "help"; page: string }
   /** お知らせ. */
-  | { screen: "notices" };
+  | { screen: "notices" }
+  /** 処方 (clinics): a new prescription. */
+  | { screen: "prescribe" }
+  /** 発行済み一覧 (clinics). */
+  | { screen: "issued" }
+  /** 用法の紐付け (clinics, C8); `unmapped`: usages a prescription needs mapped, shown first. */
+  | { screen: "usageMap"; unmapped?: string[] };
 
 /** The name of a screen. */
 export type Screen = Route["screen"];
@@ -42,4 +48,9 @@ export interface Context {
   can: (permission: Permission) => boolean;
   /** Which card touches a waiting screen (新規発行, 再発行) has taken. */
   touchClaims: TouchClaims;
+}
+
+/** The first screen after sign-in: 発行済み一覧 at a clinic, 患者リスト at a pharmacy. */
+export function homeRoute(status: AppStatus): Route {
+  return status.facility?.kind === "clinic" ? { screen: "issued" } : { screen: "patientList" };
 }

@@ -1,5 +1,6 @@
 // The header of signed-in screens, named as in the seed: the facility, then
-// 患者リスト, カード発行, 他社手帳閲覧, 取込 and 設定 (administrators), and
+// 患者リスト, カード発行, 他社手帳閲覧, 取込 and 設定 (administrators) — at a
+// clinic 発行済み一覧, 処方, 用法の紐付け, 設定 and the 資格確認端末 state — and
 // アカウント設定 (the staff member's name: パスワード変更, スタッフ管理 for
 // administrators, ログアウト). Card touches are announced under it.
 import type { Context, Route } from "./context";
@@ -7,6 +8,8 @@ import { h } from "./dom";
 import { touchNotice } from "../pharmacy/touchNotice";
 import { helpPageFor } from "./help";
 import { recentNotices, unreadCount } from "./notices";
+import { homeRoute } from "./context";
+import { toolStateChip } from "../clinic/toolState";
 
 /** A header button that opens `route`; `current` marks the screen shown. */
 function navButton(ctx: Context, id: string, label: string, route: Route): HTMLButtonElement {
@@ -98,10 +101,28 @@ function helpButton(ctx: Context): HTMLElement {
   return b;
 }
 
-/** The header; with `touchNotice` (default) a card touched here is announced under it. */
+/** The screens of a pharmacy (the counter) or of a clinic (電子処方箋). */
+function screenButtons(ctx: Context): (HTMLElement | null)[] {
+  if (ctx.status.facility?.kind === "clinic") {
+    return [
+      navButton(ctx, "open-issued", "発行済み一覧", { screen: "issued" }),
+      ctx.can("prescribe") ? navButton(ctx, "open-prescribe", "処方", { screen: "prescribe" }) : null,
+      ctx.can("prescribe") ? navButton(ctx, "open-usage", "用法の紐付け", { screen: "usageMap" }) : null,
+    ];
+  }
+  return [
+    navButton(ctx, "open-list", "患者リスト", { screen: "patientList" }),
+    navButton(ctx, "open-issue", "カード発行", { screen: "issueCard" }),
+    navButton(ctx, "open-notebook", "他社手帳閲覧", { screen: "otherNotebook" }),
+    ctx.can("import_files") ? navButton(ctx, "open-import", "取込", { screen: "import" }) : null,
+  ];
+}
+
+/** The header; with `touchNotice` (default, pharmacies) a card touched here is announced under it. */
 export function header(ctx: Context, options: { touchNotice?: boolean } = {}): HTMLElement {
+  const clinic = ctx.status.facility?.kind === "clinic";
   const home = h("button", { type: "button", id: "home", class: "title" }, ctx.status.facility?.name ?? "");
-  home.addEventListener("click", () => { ctx.go({ screen: "patientList" }); });
+  home.addEventListener("click", () => { ctx.go(homeRoute(ctx.status)); });
   const bar = h(
     "header",
     { class: "app-header" },
@@ -109,16 +130,15 @@ export function header(ctx: Context, options: { touchNotice?: boolean } = {}): H
     h(
       "nav",
       { class: "account", "aria-label": "メニュー" },
-      navButton(ctx, "open-list", "患者リスト", { screen: "patientList" }),
-      navButton(ctx, "open-issue", "カード発行", { screen: "issueCard" }),
-      navButton(ctx, "open-notebook", "他社手帳閲覧", { screen: "otherNotebook" }),
-      ctx.can("import_files") ? navButton(ctx, "open-import", "取込", { screen: "import" }) : null,
+      ...screenButtons(ctx),
       ctx.can("change_settings") ? navButton(ctx, "open-settings", "設定", { screen: "settings" }) : null,
+      clinic ? toolStateChip(ctx) : null,
       doctorAuthChip(ctx),
       noticesButton(ctx),
       helpButton(ctx),
       accountMenu(ctx),
     ),
   );
-  return h("div", { class: "app-top" }, bar, options.touchNotice === false ? null : touchNotice(ctx));
+  const notices = options.touchNotice === false || clinic ? null : touchNotice(ctx);
+  return h("div", { class: "app-top" }, bar, notices);
 }

@@ -1,7 +1,7 @@
 // Routes between the screens on the app's state and on `ctx.go(route)`.
 // Leaving a screen runs everything it registered with `ctx.onLeave`.
 import { api as realApi, guardSession, type Api, type AppStatus } from "./api";
-import type { Context, Route } from "./context";
+import { homeRoute, type Context, type Route } from "./context";
 import { errorText, h, mount } from "./dom";
 import { renderStartupError } from "./startupError";
 import { renderSetup } from "./setup";
@@ -17,6 +17,9 @@ import { renderOtherNotebook } from "../pharmacy/otherNotebook";
 import { TouchClaims } from "../pharmacy/reader";
 import { renderHelp } from "./help";
 import { renderNotices } from "./notices";
+import { renderPrescribe } from "../clinic/prescribe";
+import { renderIssued } from "../clinic/issued";
+import { renderUsageMap } from "../clinic/usageMap";
 
 function draw(ctx: Context, route: Route): void {
   switch (route.screen) {
@@ -52,6 +55,15 @@ function draw(ctx: Context, route: Route): void {
       break;
     case "notices":
       void renderNotices(ctx);
+      break;
+    case "prescribe":
+      renderPrescribe(ctx);
+      break;
+    case "issued":
+      void renderIssued(ctx);
+      break;
+    case "usageMap":
+      void renderUsageMap(ctx, route.unmapped ?? []);
       break;
   }
 }
@@ -115,7 +127,7 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
           ctx.status = fresh;
         })
         .catch(() => undefined)
-        .finally(() => { ctx.go({ screen: "patientList" }); });
+        .finally(() => { ctx.go(homeRoute(ctx.status)); });
     },
     go: (route) => {
       leave();
@@ -134,6 +146,6 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
   } else if (!status.staff) {
     ctx.go({ screen: "signIn" });
   } else {
-    ctx.go({ screen: "patientList" });
+    ctx.go(homeRoute(status));
   }
 }

@@ -4,7 +4,15 @@
 // latest mark of each name is kept.
 
 /** The moments marked. */
-export type Moment = "visit-drawn" | "current-drawn" | "history-drawn" | "list-drawn";
+export type Moment =
+  | "visit-drawn"
+  | "current-drawn"
+  | "history-drawn"
+  | "list-drawn"
+  /** 発行 clicked → 引換番号 drawn. */
+  | "issued-drawn"
+  /** A keystroke in the drug search → its candidates drawn. */
+  | "drug-search-drawn";
 
 /** Marks `moment` now (`at`: ms since the epoch) with `detail`. */
 export function markDrawn(moment: Moment, detail: Record<string, number> = {}): void {

@@ -75,6 +75,36 @@ pub struct NewRequest<'a> {
     pub request_xml: &'a [u8],
     /// The 処方箋ID it is about (status, cancel, copy), if any.
     pub prescription_id: Option<&'a str>,
+    /// For a registration: what 発行済み一覧 shows of it.
+    pub issued: Option<IssuedLabel<'a>>,
+}
+
+/// What 発行済み一覧 shows of a registration, recorded with its request.
+#[derive(Debug, Clone)]
+pub struct IssuedLabel<'a> {
+    /// `electronic` or `paper`.
+    pub issue_type: &'a str,
+    /// 患者漢字氏名.
+    pub patient_name: &'a str,
+    /// 患者カナ氏名.
+    pub patient_kana: &'a str,
+    /// 生年月日 (YYYYMMDD).
+    pub birth_date: &'a str,
+    /// The drugs, one line.
+    pub summary: &'a str,
+}
+
+/// A prescription's state as the service reported it, recorded with the answer.
+#[derive(Debug, Clone)]
+pub struct StageRecord<'a> {
+    /// The prescription's 処方箋ID.
+    pub prescription_id: &'a str,
+    /// `not_received`, `dispensing`, `dispensed`, `collected`, `cancelled` or `unknown`.
+    pub stage: &'a str,
+    /// The service's sentence, verbatim.
+    pub sentence: &'a str,
+    /// 受付薬局, when one has it.
+    pub pharmacy: &'a str,
 }
 
 /// What an answer said, to be recorded.
@@ -90,6 +120,8 @@ pub struct AnswerRecord<'a> {
     pub prescription_id: Option<&'a str>,
     /// 引換番号, when registered.
     pub access_code: Option<&'a str>,
+    /// The prescription's state, when the answer reports one (status, cancel).
+    pub stage: Option<StageRecord<'a>>,
 }
 
 /// One journalled request.
@@ -204,6 +236,16 @@ impl Store {
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
+        if let Some(l) = &r.issued {
+            sqlx::query!(
+                "INSERT INTO eps_prescription (request_id, issue_type, patient_name, patient_kana, birth_date, summary)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+                id, l.issue_type, l.patient_name, l.patient_kana, l.birth_date, l.summary
+            )
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
         tx.log(
             AccessEvent::OqsRequest,
             None,
@@ -257,6 +299,16 @@ impl Store {
         .execute(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
+        if let Some(st) = &a.stage {
+            sqlx::query!(
+                "UPDATE eps_prescription SET stage = ?, sentence = ?, pharmacy = ?, stage_at = ?
+                 WHERE request_id IN (SELECT id FROM eps_request WHERE operation = 'register' AND succeeded = 1 AND prescription_id = ?)",
+                st.stage, st.sentence, st.pharmacy, at, st.prescription_id
+            )
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
         tx.log(
             AccessEvent::OqsRequest,
             None,

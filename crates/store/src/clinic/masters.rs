@@ -85,7 +85,7 @@ impl MasterRows {
 }
 
 /// A clinic usage and the standard code it is mapped to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct UsageMapping {
     /// The clinic's wording.
     pub clinic_usage: String,
@@ -213,27 +213,50 @@ impl Store {
             .map_err(|e| self.fail(e))
     }
 
-    /// Every master, loaded for checking prescriptions.
-    pub async fn load_masters(&self) -> Result<Masters, StoreError> {
+    /// The rows of the masters one prescription needs: drugs whose code,
+    /// 薬価基準コード or 一般名コード is in `drug_codes`, those 一般名, and the
+    /// usages in `usage_codes` — a few rows instead of the whole master.
+    pub async fn load_masters_for(
+        &self,
+        drug_codes: &[String],
+        usage_codes: &[String],
+    ) -> Result<Masters, StoreError> {
+        let drug_json =
+            serde_json::to_string(drug_codes).map_err(|e| StoreError::Database(e.to_string()))?;
+        let usage_json =
+            serde_json::to_string(usage_codes).map_err(|e| StoreError::Database(e.to_string()))?;
         let drugs = sqlx::query_as!(
             DrugRow,
-            "SELECT code, name, kana, unit, narcotic, generic, form, changed, abolished, yakka_code, transition_until, generic_name_code, generic_name FROM drug_master"
+            "SELECT code, name, kana, unit, narcotic, generic, form, changed, abolished, yakka_code, transition_until, generic_name_code, generic_name
+             FROM drug_master WHERE code IN (SELECT value FROM json_each(?1)) OR yakka_code IN (SELECT value FROM json_each(?1))
+             OR (generic_name_code <> '' AND generic_name_code IN (SELECT value FROM json_each(?1)))",
+            drug_json
         )
         .fetch_all(&self.pool)
         .await
         .map_err(|e| self.fail(e))?;
         let generics = sqlx::query_as!(
             GenericNameRow,
-            "SELECT code, name, ingredient, kind FROM generic_name_master"
+            "SELECT code, name, ingredient, kind FROM generic_name_master WHERE code IN (SELECT value FROM json_each(?1))",
+            drug_json
         )
         .fetch_all(&self.pool)
         .await
         .map_err(|e| self.fail(e))?;
-        let usages = sqlx::query_as!(UsageRow, "SELECT code, name FROM usage_master")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.fail(e))?;
-        Ok(Masters::new(drugs, generics, usages))
+        let usages = sqlx::query_as!(
+            UsageRow,
+            "SELECT code, name FROM usage_master WHERE code IN (SELECT value FROM json_each(?1))",
+            usage_json
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let any_usage =
+            sqlx::query_scalar!("SELECT EXISTS (SELECT 1 FROM usage_master) AS \"any!: bool\"")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| self.fail(e))?;
+        Ok(Masters::subset(drugs, generics, usages, any_usage))
     }
 
     /// Maps the clinic's usage wording to a standard code (replacing an earlier mapping).

@@ -2,5 +2,6 @@
 //! usages mapped to standard codes, and the journal of every request to the
 //! OQS terminal ([`journal`]).
 
+pub mod issued;
 pub mod journal;
 pub mod masters;
