@@ -47,6 +47,7 @@ fn generated() -> String {
         okusuri_app::prescribe::IssueMethod,
         okusuri_app::prescribe::IssueResult,
         okusuri_app::prescribe::StatusResult,
+        okusuri_app::prescribe::ReceptionPatient,
         okusuri_store::IssuedPrescription,
         okusuri_app::sheets::PrintedSheet,
         okusuri_store::UsageMapping,

@@ -52,6 +52,10 @@ test("電子処方箋 設定: folders checked, operation names, masters", async 
     await fillAndSubmit(browser, "#eps-form", { institution: "1312345678" }, "#eps-submit");
     await browser.waitUntil(async () => (await text(browser, "#eps-message")).startsWith("初期化を完了しました"));
     assert.deepEqual(readdirSync(req), []);
+    // The header's 資格確認端末 follows at once; a clinic's 設定 has no counter sections.
+    await browser.waitUntil(async () => (await text(browser, "#oqs-state")).startsWith("資格確認端末 接続中"));
+    assert.equal((await browser.$$("#settings-reader")).length, 0);
+    assert.equal((await browser.$$("#settings-feed")).length, 0);
 
     // The operation names: verified ones with their file names, the vendor-only ones 未確認.
     const rows = await browser.execute(() =>

@@ -5,15 +5,16 @@
 // kept), the duplicate check finds an earlier ムコダイン elsewhere (hidden
 // without consent, shown after 口頭同意), issues it 電子 with a wrong PIN then
 // the right one → 引換番号; a pharmacy starts dispensing → 状態を更新 shows
-// 調剤中 and its 控え prints; a paper prescription prints with its 2D symbol
-// (read back by zbarimg) and is cancelled with a reason; that symbol, scanned
+// 調剤中 and its 控え prints; a patient from the terminal's 資格確認 who chose
+// paper gets a 処方箋 printed with its 2D symbol (read back by zbarimg), then
+// cancelled with a reason; Do処方 copies the first; that symbol, scanned
 // back in, starts a new one, which the terminal answers late → 結果不明 →
 // 状態を確認 records the late answer. Timings are printed on `e2e:` lines;
 // the screens are checked at 1366×768.
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ADMIN, CLI, ROOT, accountMenu, fillAndSubmit, freshDataDir, launch, layoutProblems, shown } from "./support.mjs";
 import { FIXTURES, PIN, makeToken, startSimulator, writeSimOperations } from "./clinic-support.mjs";
@@ -279,7 +280,7 @@ test("a doctor checks, issues, follows and cancels e-prescriptions", async () =>
     await (await browser.$("#to-issued")).click();
     await shown(browser, "#issued-table tr.issued");
     assert.equal(await issuedStatus(browser, code1), "未受付");
-    assert.match(await text(browser, "#doctor-auth"), /^医師認証 \d\d:\d\dまで$/);
+    assert.match(await text(browser, "#doctor-auth"), /^医師認証 (\d+\/\d+ )?\d\d:\d\dまで$/);
 
     // A second prescription, 電子 again (authenticated: no PIN) — timed from 発行 to 引換番号.
     await (await browser.$("#issued-new")).click();
@@ -295,14 +296,24 @@ test("a doctor checks, issues, follows and cancels e-prescriptions", async () =>
     const code2 = await (await shown(browser, "#access-code")).getText();
     const issuedElectronic = await mark(browser, "issued-drawn", clicked);
 
-    // A third, on paper: its 処方箋 printed with the 2D symbol, read back by zbarimg.
+    // A third: the patient from the terminal's 資格確認 at reception, who chose paper;
+    // the 処方箋 printed with its 2D symbol, read back by zbarimg.
+    // (A result the terminal is still writing is listed as unreadable, never guessed.)
+    writeFileSync(join(res, "OQSsiquc01res_face_e2e0000.xml"), "<?xml version=\"1.0\"?><XmlMsg><MessageHeader><Segm");
+    copyFileSync(join(FIXTURES, "qualification-face.xml"), join(res, "OQSsiquc01res_face_e2e0001.xml"));
     await (await browser.$("#new-prescription")).click();
     await shown(browser, "#patient-form");
-    await patient(browser, { name: "田中　次郎", kana: "ﾀﾅｶ ｼﾞﾛｳ", birth: "19800202", sex: "1" });
+    await (await browser.$("#reception")).click();
+    const pick = await shown(browser, 'tr.reception[data-name="高橋　三郎"] .pick-reception');
+    assert.match(await text(browser, "tr.reception.unreadable"), /OQSsiquc01res_face_e2e0000\.xml: .*途中で終わっています/);
+    await pick.click();
+    assert.equal(await (await browser.$("#p-kana")).getValue(), "ﾀｶﾊｼ ｻﾌﾞﾛｳ");
+    assert.equal(await (await browser.$("#p-insurer")).getValue(), "06123456");
     await rp(browser, 0, "毎食後", "5");
     await addDrug(browser, 0, "ハイペン", "3");
     await (await browser.$("#check-and-issue")).click();
-    await (await shown(browser, '#issue-method input[value="paper"]')).click();
+    await shown(browser, "#preferred-method");
+    assert.equal(await (await browser.$('#issue-method input[value="paper"]')).isSelected(), true, "the patient's choice is the default");
     clicked = Date.now();
     await (await browser.$("#issue-button")).click();
     const code3 = await (await shown(browser, "#access-code")).getText();
@@ -314,7 +325,7 @@ test("a doctor checks, issues, follows and cancels e-prescriptions", async () =>
     assert.match(pdftext(paperPdf), new RegExp(`引換番号[\\s\\S]*${code3}`));
     const symbol = symbolOf(paperPdf, kit);
     assert.match(symbol, /^JAHIS10\r\n/);
-    assert.match(symbol, /ﾀﾅｶ ｼﾞﾛｳ/);
+    assert.match(symbol, /ﾀｶﾊｼ ｻﾌﾞﾛｳ/);
     assert.match(symbol, /ハイペン錠１００ｍｇ/);
     await (await browser.$("#to-issued")).click();
     await shown(browser, "#issued-table tr.issued");
@@ -340,6 +351,26 @@ test("a doctor checks, issues, follows and cancels e-prescriptions", async () =>
     await clickInRow(browser, code3, ".confirm-cancel");
     await browser.waitUntil(async () => (await issuedStatus(browser, code3)) === "取消");
     await screenshot(browser, dataDir, "25-issued-list");
+    assert.ok(existsSync(join(res, "OQSsiquc01res_face_e2e0001.xml")), "reception results are left for the reception system");
+
+    // Do処方: the first prescription copied into a new one (names from the master).
+    await clickInRow(browser, code1, ".do-prescription");
+    await browser.waitUntil(async () => (await text(browser, "#prescribe-message")).includes("Do処方"));
+    assert.equal(await (await browser.$("#p-name")).getValue(), "鈴木　花子");
+    assert.deepEqual(
+      await browser.execute(() => [...document.querySelectorAll('[data-rp="0"] .drug-line-name')].map((e) => e.textContent)),
+      ["ムコダイン錠５００ｍｇ", "ハイペン錠１００ｍｇ"],
+    );
+    // A file that is not a prescription: the reason, and the prescription on screen stays.
+    const broken = join(kit, "not-a-prescription.csv");
+    writeFileSync(broken, "患者番号,氏名\n1,鈴木\n");
+    await (await browser.$("#take-in-file")).addValue(broken);
+    await (await browser.$("#take-in")).click();
+    await browser.waitUntil(async () => (await text(browser, "#prescribe-message")).startsWith("処方箋として読めません"));
+    assert.equal(await (await browser.$("#p-name")).getValue(), "鈴木　花子");
+    assert.equal(await browser.$$('[data-rp="0"] .drug-line').length, 2);
+    await (await browser.$("#open-issued")).click();
+    await shown(browser, "#issued-table tr.issued");
 
     // The paper 処方箋's symbol scanned back in (a reader types it) for a new one;
     // the terminal now answers late: 結果不明, never resent; 状態を確認 records the late answer.
@@ -351,7 +382,7 @@ test("a doctor checks, issues, follows and cancels e-prescriptions", async () =>
     await (await browser.$("#symbol-read")).click();
     await browser.waitUntil(async () => (await text(browser, "#prescribe-message")) !== "");
     assert.match(await text(browser, "#prescribe-message"), /^2次元シンボル を読み込みました/);
-    assert.equal(await (await browser.$("#p-name")).getValue(), "田中　次郎");
+    assert.equal(await (await browser.$("#p-name")).getValue(), "高橋　三郎");
     assert.deepEqual(
       await browser.execute(() => [...document.querySelectorAll('[data-rp="0"] .drug-line-name')].map((e) => e.textContent)),
       ["ハイペン錠１００ｍｇ"],

@@ -10,6 +10,7 @@ use okusuri_eps::masters::Masters;
 use okusuri_eps::prescription::{
     self, Drug, Form, Institution, Insurance, Patient, Prescription, Problem, Rp, Usage,
 };
+use okusuri_eps::qualification::Qualification;
 use okusuri_store::{AccessEvent, IssuedFilter, IssuedLabel, IssuedPrescription, UsageMapping};
 use serde::{Deserialize, Serialize};
 
@@ -211,6 +212,24 @@ pub struct StatusResult {
     /// The prescription as 発行済み一覧 now shows it.
     pub prescription: Option<IssuedPrescription>,
 }
+
+/// A patient the terminal confirmed at reception (資格確認), offered on 処方.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ReceptionPatient {
+    /// The result file's name.
+    pub file: String,
+    /// When it was confirmed (yyyyMMddHHmmss), or empty.
+    pub confirmed_at: String,
+    /// The patient and insurance as a draft (no RPs); `None` when the file cannot be read.
+    pub draft: Option<Draft>,
+    /// What the patient chose at reception, if the result says.
+    pub issue_method: Option<IssueMethod>,
+    /// Why the file cannot be read, if it cannot.
+    pub problem: Option<String>,
+}
+
+/// Reception results read at most (newest first).
+const RECEPTION_SHOWN: usize = 30;
 
 /// The stable name of a stage, as stored.
 pub fn stage_key(stage: Stage) -> &'static str {
@@ -794,6 +813,83 @@ impl App {
             service_messages: reply.problems,
             prescription: self.issued_one(prescription_id).await?,
         })
+    }
+
+    /// The patients the OQS terminal confirmed at reception (its
+    /// `OQSsiquc01res_face_*.xml` results in `res`), newest first; a file
+    /// that cannot be read is listed with the reason. Reading is logged.
+    pub async fn reception_patients(
+        &self,
+        session: &Session,
+    ) -> Result<Vec<ReceptionPatient>, AppError> {
+        self.begin(session, Permission::Prescribe)?;
+        let config = self.eps_config().await?;
+        let exchange = okusuri_oqs::Exchange::new(config.folders, config.timing);
+        let files =
+            tokio::task::spawn_blocking(move || exchange.reception_results(RECEPTION_SHOWN))
+                .await
+                .map_err(|e| AppError::new(ErrorCode::IoFailed, e.to_string()))?
+                .map_err(|e| AppError::new(ErrorCode::EpsUnreachable, e.to_string()))?;
+        let patients: Vec<ReceptionPatient> = files
+            .into_iter()
+            .map(|(file, _, bytes)| match Qualification::parse(&bytes) {
+                Ok(q) => ReceptionPatient {
+                    file,
+                    confirmed_at: q.confirmed_at.clone(),
+                    issue_method: q.issue_type.map(|t| match t {
+                        IssueType::Electronic => IssueMethod::Electronic,
+                        IssueType::Paper => IssueMethod::Paper,
+                    }),
+                    draft: Some(Draft {
+                        patient: DraftPatient {
+                            code: String::new(),
+                            name: q.name,
+                            kana: q.kana,
+                            sex: q.sex,
+                            birth_date: q.birth_date,
+                        },
+                        insurance: DraftInsurance {
+                            insurer_number: q.insurer_number,
+                            symbol: q.symbol,
+                            number: q.number,
+                            branch: q.branch,
+                            relation: q.relation,
+                        },
+                        rps: Vec::new(),
+                    }),
+                    problem: None,
+                },
+                Err(e) => ReceptionPatient {
+                    file,
+                    confirmed_at: String::new(),
+                    draft: None,
+                    issue_method: None,
+                    problem: Some(e.to_string()),
+                },
+            })
+            .collect();
+        self.store
+            .audit(
+                &session.actor(),
+                AccessEvent::OqsRequest,
+                None,
+                &format!("資格確認の結果を表示 {}件", patients.len()),
+                self.clock.now(),
+            )
+            .await?;
+        Ok(patients)
+    }
+
+    /// The draft an issued prescription makes (patient, insurance and RPs):
+    /// to prescribe again for the same patient (Do処方).
+    pub async fn draft_from_issued(
+        &self,
+        session: &Session,
+        prescription_id: &str,
+    ) -> Result<Draft, AppError> {
+        self.begin(session, Permission::Prescribe)?;
+        let (p, _) = self.registered_prescription(prescription_id).await?;
+        Ok(draft_from_prescription(&p))
     }
 
     /// Reads a prescription file from another EMR (JAHIS CSV, the Document

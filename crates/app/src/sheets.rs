@@ -69,7 +69,7 @@ fn why(e: &AppError) -> String {
 
 impl App {
     /// The prescription a registration sent.
-    async fn registered_prescription(
+    pub(crate) async fn registered_prescription(
         &self,
         prescription_id: &str,
     ) -> Result<(Prescription, okusuri_store::Registration), AppError> {

@@ -12,12 +12,14 @@
 //! - [`prescription`]: the prescription model, its two CSV forms (`SJ1`,
 //!   `JAHIS10`), the `Document` XML with both Base64 layers, and strict
 //!   validation.
+//! - [`qualification`]: 資格確認 results the terminal writes after reception.
 
 pub mod calls;
 pub mod masters;
 pub mod message;
 pub mod operations;
 pub mod prescription;
+pub mod qualification;
 
 pub use message::{CheckResult, Element, Request, Response, Segment, Status, write_message};
 pub use operations::{Operation, Operations};

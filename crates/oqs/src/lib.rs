@@ -350,6 +350,40 @@ impl Exchange {
         }
     }
 
+    /// The 資格確認 results the terminal wrote after reception
+    /// (`OQSsiquc01res_face_*.xml`), newest first, at most `limit`, with when
+    /// each was written. Read only: they belong to the reception system.
+    pub fn reception_results(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<(String, std::time::SystemTime, Vec<u8>)>, OqsError> {
+        let res = &self.folders.res;
+        let unreachable = |e: std::io::Error| OqsError::ResUnreachable {
+            folder: res.display().to_string(),
+            reason: e.to_string(),
+        };
+        let mut found: Vec<(String, std::time::SystemTime, std::path::PathBuf)> = Vec::new();
+        for entry in std::fs::read_dir(res).map_err(unreachable)?.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if !name.starts_with(okusuri_eps::qualification::FACE_PREFIX) || !name.ends_with(".xml")
+            {
+                continue;
+            }
+            let modified = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            found.push((name, modified, entry.path()));
+        }
+        found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
+        Ok(found
+            .into_iter()
+            .take(limit)
+            // A file removed meanwhile (taken by the reception system) is skipped.
+            .filter_map(|(name, at, path)| std::fs::read(path).ok().map(|b| (name, at, b)))
+            .collect())
+    }
+
     /// Removes an answer once it is recorded.
     pub fn remove_answer(&self, answer: &Answer) -> std::io::Result<()> {
         match fs::remove_file(&answer.path) {
@@ -392,5 +426,52 @@ fn unzip_one(bytes: &[u8]) -> Result<Option<Vec<u8>>, usize> {
     match file.take(MAX_UNZIPPED).read_to_end(&mut out) {
         Ok(_) => Ok(Some(out)),
         Err(_) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn reception_results_are_the_face_files_newest_first_and_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let (req, res) = (dir.path().join("req"), dir.path().join("res"));
+        std::fs::create_dir_all(&req).unwrap();
+        std::fs::create_dir_all(&res).unwrap();
+        let ex = Exchange::new(
+            Folders {
+                req,
+                res: res.clone(),
+            },
+            Timing::default(),
+        );
+        std::fs::write(res.join("OQSsiquc01res_face_0001.xml"), b"first").unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(res.join("OQSsiquc01res_face_0002.xml"), b"second").unwrap();
+        std::fs::write(res.join("EPSsiPIR01res_X.xml"), b"not reception").unwrap();
+        let found = ex.reception_results(10).unwrap();
+        let names: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            names,
+            ["OQSsiquc01res_face_0002.xml", "OQSsiquc01res_face_0001.xml"]
+        );
+        assert_eq!(found[0].2, b"second");
+        assert_eq!(ex.reception_results(1).unwrap().len(), 1);
+        assert!(
+            res.join("OQSsiquc01res_face_0001.xml").exists(),
+            "never removed"
+        );
+        // An unreachable res folder is named.
+        let gone = Exchange::new(
+            Folders {
+                req: dir.path().into(),
+                res: dir.path().join("nowhere"),
+            },
+            Timing::default(),
+        );
+        let e = gone.reception_results(10).unwrap_err().to_string();
+        assert!(e.contains("res フォルダーを読めません"), "{e}");
     }
 }

@@ -74,6 +74,8 @@ macro_rules! command_list {
             prescribe::eps_cancel,
             prescribe::eps_reconcile,
             prescribe::print_prescription,
+            prescribe::reception_patients,
+            prescribe::draft_from_issued,
         }
     };
 }

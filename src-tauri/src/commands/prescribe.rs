@@ -3,7 +3,8 @@
 
 use okusuri_app::AppError;
 use okusuri_app::prescribe::{
-    CheckResult, Draft, IssueMethod, IssueResult, ProblemView, Review, StatusResult,
+    CheckResult, Draft, IssueMethod, IssueResult, ProblemView, ReceptionPatient, Review,
+    StatusResult,
 };
 use okusuri_app::qr::QrOutput;
 use okusuri_app::sheets::PrintedSheet;
@@ -135,5 +136,20 @@ pub async fn print_prescription(
     signed
         .app
         .print_prescription(&signed.session, &prescription_id, QrOutput::PrintFolder)
+        .await
+}
+
+/// The patients the OQS terminal confirmed at reception (資格確認).
+#[tauri::command]
+pub async fn reception_patients(signed: Signed) -> Result<Vec<ReceptionPatient>, AppError> {
+    signed.app.reception_patients(&signed.session).await
+}
+
+/// An issued prescription as a new draft (Do処方).
+#[tauri::command]
+pub async fn draft_from_issued(signed: Signed, prescription_id: String) -> Result<Draft, AppError> {
+    signed
+        .app
+        .draft_from_issued(&signed.session, &prescription_id)
         .await
 }

@@ -4,6 +4,7 @@
 import type { Context } from "../shared/context";
 import type { EpsStatus, MasterImport, MasterKind } from "../shared/api";
 import { errorText, field, filePicker, h, inputRow, messageArea } from "../shared/dom";
+import { epsChanged } from "./toolState";
 
 /** The masters a clinic imports, in the order shown. */
 const MASTERS: [MasterKind, string, string][] = [
@@ -60,6 +61,7 @@ function linkForm(ctx: Context): HTMLElement {
         return status;
       })
       .then((status) => {
+        epsChanged();
         const r = linkResult(status);
         message.show(r.text, r.ok ? "success" : "error");
       })

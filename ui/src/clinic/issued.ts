@@ -8,6 +8,7 @@ import type { IssuedPrescription } from "../shared/api";
 import { errorText, h, messageArea, mount } from "../shared/dom";
 import { header } from "../shared/header";
 import { printSheet } from "./printSheet";
+import { epsChanged } from "./toolState";
 
 /** The periods offered, in days (0: all). */
 const PERIODS: [number, string][] = [[1, "本日"], [7, "7日間"], [30, "30日間"], [0, "すべて"]];
@@ -81,6 +82,7 @@ export async function renderIssued(ctx: Context): Promise<void> {
     button.disabled = true;
     message.clear();
     void run()
+      .finally(epsChanged)
       .then((r) => {
         if (r.succeeded) message.show(done, "success");
         else message.show(`電子処方箋管理サービスの応答:\n${r.service_messages.join("\n")}`);
@@ -97,13 +99,18 @@ export async function renderIssued(ctx: Context): Promise<void> {
     const actions = h("td", { class: "row-actions" });
     const pid = p.prescription_id;
     if (ctx.can("prescribe") && p.registered && pid) {
-      const refresh = h("button", { type: "button", class: "small refresh-status" }, "状態を更新");
-      refresh.addEventListener("click", () => { act(refresh, () => ctx.api.epsRefresh(pid), "状態を更新しました。"); });
-      actions.append(refresh);
-      const print = h("button", { type: "button", class: "small print-sheet" }, "印刷");
-      print.title = p.issue_type === "electronic" ? "処方箋控えを印刷" : "処方箋を印刷";
-      print.addEventListener("click", () => { printSheet(ctx, pid, print, message); });
-      actions.append(print);
+      // A cancelled prescription is final: nothing to ask or print, only to write again.
+      if (p.stage !== "cancelled") {
+        const refresh = h("button", { type: "button", class: "small refresh-status" }, "状態を更新");
+        refresh.addEventListener("click", () => { act(refresh, () => ctx.api.epsRefresh(pid), "状態を更新しました。"); });
+        const print = h("button", { type: "button", class: "small print-sheet" }, "印刷");
+        print.title = p.issue_type === "electronic" ? "処方箋控えを印刷" : "処方箋を印刷";
+        print.addEventListener("click", () => { printSheet(ctx, pid, print, message); });
+        actions.append(refresh, print);
+      }
+      const again = h("button", { type: "button", class: "small do-prescription", title: "この処方を写して新しい処方を書く" }, "Do処方");
+      again.addEventListener("click", () => { ctx.go({ screen: "prescribe", from: pid }); });
+      actions.append(again);
       if (s.cancellable) {
         const cancel = h("button", { type: "button", class: "small danger cancel-prescription" }, "取消");
         cancel.addEventListener("click", () => {
@@ -151,6 +158,7 @@ export async function renderIssued(ctx: Context): Promise<void> {
     message.clear();
     void ctx.api
       .epsReconcile()
+      .finally(epsChanged)
       .then(async (found) => {
         await load();
         if (found > 0) message.show(`遅れて届いた応答を ${found}件記録しました。`, "success");

@@ -10,6 +10,7 @@ import type { CheckResult, Draft, DraftRp, DrugRow, IssueMethod, IssueResult, Re
 import { ApiError } from "../shared/api";
 import { errorText, filePicker, h, messageArea, mount } from "../shared/dom";
 import { printSheet } from "./printSheet";
+import { epsChanged } from "./toolState";
 import { header } from "../shared/header";
 import { markDrawn } from "../shared/timing";
 
@@ -123,10 +124,21 @@ function reviewView(ctx: Context, review: Review): HTMLElement {
 
 /** The prescription being written, kept while the doctor visits another
  * screen (用法の紐付け) and cleared once issued. Memory only: never stored. */
-let unfinished: { patient: Record<string, string>; rps: RpState[] } | null = null;
+let unfinished: { patient: Record<string, string>; rps: RpState[]; preferred: IssueMethod | null } | null = null;
 
-export function renderPrescribe(ctx: Context): void {
+/** When a 資格確認 time (yyyyMMddHHmmss) was, as HH:MM (or the date when not today). */
+export function confirmedText(at: string, now = new Date()): string {
+  if (!/^\d{12}/.test(at)) return "";
+  const [y, m, d, hh, mm] = [at.slice(0, 4), at.slice(4, 6), at.slice(6, 8), at.slice(8, 10), at.slice(10, 12)];
+  const today = now.getFullYear() === Number(y) && now.getMonth() + 1 === Number(m) && now.getDate() === Number(d);
+  return today ? `${hh}:${mm}` : `${Number(m)}/${Number(d)} ${hh}:${mm}`;
+}
+
+export function renderPrescribe(ctx: Context, from?: string): void {
+  if (from) unfinished = null;
   const rps: RpState[] = unfinished?.rps ?? [{ form: "1", usage: "", usage_code: "", quantity: "", drugs: [] }];
+  /** 発行方法 the patient chose at reception (資格確認), the default when issuing. */
+  let preferred: IssueMethod | null = unfinished?.preferred ?? null;
   const message = messageArea("prescribe-message");
   const inputs = {
     name: h("input", { id: "p-name", name: "name", type: "text", autocomplete: "off" }),
@@ -144,7 +156,7 @@ export function renderPrescribe(ctx: Context): void {
     if (value !== undefined) input.value = value;
   }
   ctx.onLeave(() => {
-    unfinished = issuedAlready ? null : { patient: Object.fromEntries(Object.entries(inputs).map(([k, i]) => [k, i.value])), rps };
+    unfinished = issuedAlready ? null : { patient: Object.fromEntries(Object.entries(inputs).map(([k, i]) => [k, i.value])), rps, preferred };
   });
   let issuedAlready = false;
   const row = (label: string, input: HTMLElement) => h("div", { class: "row" }, h("label", { for: input.id }, label), input);
@@ -298,18 +310,7 @@ export function renderPrescribe(ctx: Context): void {
         const bytes = Array.from(data);
         const [d, problems] = await ctx.api.takeInPrescription(bytes);
         fill(d);
-        // Names and units as the masters have them, for the lines shown.
-        const review = await ctx.api.epsReview(d).catch(() => null);
-        review?.rps.forEach((rp, i) => {
-          rp.drugs.forEach((drug, j) => {
-            const line = rps.at(i)?.drugs.at(j);
-            if (line) {
-              line.name = drug.name;
-              line.unit = drug.amount.split(" ").slice(1).join(" ");
-            }
-          });
-        });
-        drawRps();
+        await nameLines(d);
         const warnings = problems.map((p) => p.text);
         message.show([`${source} を読み込みました。内容を確かめてから発行してください。`, ...warnings].join("\n"), warnings.length ? "warning" : "success");
       } catch (e) {
@@ -318,6 +319,16 @@ export function renderPrescribe(ctx: Context): void {
     })();
   };
   const fill = (d: Draft) => {
+    fillPatient(d);
+    rps.splice(0, rps.length, ...d.rps.map((rp) => ({
+      form: rp.form,
+      usage: rp.usage,
+      usage_code: rp.usage_code,
+      quantity: rp.quantity,
+      drugs: rp.drugs.map((x) => ({ ...x, name: "", unit: "" })),
+    })));
+  };
+  const fillPatient = (d: Draft) => {
     inputs.name.value = d.patient.name;
     inputs.kana.value = d.patient.kana;
     inputs.sex.value = d.patient.sex || "1";
@@ -327,14 +338,68 @@ export function renderPrescribe(ctx: Context): void {
     inputs.number.value = d.insurance.number;
     inputs.branch.value = d.insurance.branch;
     inputs.relation.value = d.insurance.relation || "1";
-    rps.splice(0, rps.length, ...d.rps.map((rp) => ({
-      form: rp.form,
-      usage: rp.usage,
-      usage_code: rp.usage_code,
-      quantity: rp.quantity,
-      drugs: rp.drugs.map((x) => ({ ...x, name: "", unit: "" })),
-    })));
   };
+  /** Names and units of the drug lines as the masters have them (after a take-in or Do処方). */
+  const nameLines = async (d: Draft) => {
+    const review = await ctx.api.epsReview(d).catch(() => null);
+    review?.rps.forEach((rp, i) => {
+      rp.drugs.forEach((drug, j) => {
+        const line = rps.at(i)?.drugs.at(j);
+        if (line) {
+          line.name = drug.name;
+          line.unit = drug.amount.split(" ").slice(1).join(" ");
+        }
+      });
+    });
+    drawRps();
+  };
+
+  // 受付済みの患者: the terminal's 資格確認 results of today's reception.
+  const reception = h("button", { type: "button", id: "reception", class: "small" }, "受付済みの患者（資格確認）");
+  reception.addEventListener("click", () => {
+    showSheet("受付済みの患者（資格確認）", h("p", { class: "loading" }, "資格確認端末の結果を読んでいます…"));
+    void ctx.api
+      .receptionPatients()
+      .then((list) => {
+        const rows = list.map((r) => {
+          if (!r.draft) {
+            return h("tr", { class: "reception unreadable" }, h("td", { colspan: "5" }, `${r.file}: ${r.problem ?? "読めません"}`));
+          }
+          const d = r.draft;
+          const pick = h("button", { type: "button", class: "small pick-reception" }, "この患者で処方");
+          pick.addEventListener("click", () => {
+            fillPatient(d);
+            preferred = r.issue_method;
+            closeSheet();
+            message.show(`${d.patient.name} さん（資格確認 ${confirmedText(r.confirmed_at)}）の患者情報を入れました。${r.issue_method ? `発行方法の希望: ${r.issue_method === "paper" ? "紙の処方箋" : "電子処方箋"}` : ""}`, "success");
+          });
+          return h(
+            "tr",
+            { class: "reception", "data-name": d.patient.name },
+            h("td", {}, confirmedText(r.confirmed_at)),
+            h("td", { class: "name" }, h("span", { class: "kana" }, d.patient.kana), h("span", { class: "kanji" }, d.patient.name)),
+            h("td", {}, d.patient.birth_date),
+            h("td", {}, r.issue_method === "paper" ? "紙" : r.issue_method === "electronic" ? "電子" : "—"),
+            h("td", {}, pick),
+          );
+        });
+        showSheet(
+          "受付済みの患者（資格確認）",
+          rows.length
+            ? h(
+                "table",
+                { id: "reception-table", class: "clinic-table" },
+                h("thead", {}, h("tr", {}, ...["確認", "患者", "生年月日", "発行方法の希望", ""].map((c) => h("th", { scope: "col" }, c)))),
+                h("tbody", {}, ...rows),
+              )
+            : h("p", { class: "empty" }, "資格確認端末に受付の結果がありません。"),
+          h("div", { class: "sheet-actions" }, fixButton("閉じる")),
+        );
+      })
+      .catch((e: unknown) => {
+        showSheet("受付済みの患者（資格確認）", h("p", { class: "message", "data-kind": "error" }, errorText(e)), h("div", { class: "sheet-actions" }, fixButton("閉じる")));
+      });
+  });
 
   // The sheet over the form: review, check, issue, result. 修正する closes it.
   const sheet = h("div", { id: "issue-sheet", class: "sheet", role: "dialog", "aria-modal": "true", "aria-labelledby": "sheet-title", hidden: true });
@@ -424,7 +489,8 @@ export function renderPrescribe(ctx: Context): void {
       "fieldset",
       { id: "issue-method", class: "issue-method" },
       h("legend", {}, "発行方法"),
-      ...methods.map(([v, l], i) => h("label", {}, h("input", { type: "radio", name: "method", value: v, checked: i === 0 }), ` ${l}`)),
+      ...methods.map(([v, l], i) => h("label", {}, h("input", { type: "radio", name: "method", value: v, checked: preferred ? v === preferred : i === 0 }), ` ${l}`)),
+      preferred ? h("span", { id: "preferred-method", class: "hint" }, `患者様の希望（資格確認）: ${preferred === "paper" ? "紙" : "電子"}`) : null,
     );
     const pinArea = h("div", { id: "pin-area", class: "pin-area", hidden: true });
     const issueMessage = messageArea("issue-message");
@@ -436,6 +502,7 @@ export function renderPrescribe(ctx: Context): void {
       const clicked = performance.now();
       void ctx.api
         .epsIssue(draft(), method(), reason)
+        .finally(epsChanged)
         .then((result) => {
           showResult(result, method());
           requestAnimationFrame(() => { markDrawn("issued-drawn", { ms: performance.now() - clicked }); });
@@ -553,7 +620,7 @@ export function renderPrescribe(ctx: Context): void {
       h(
         "div",
         { class: "prescribe-main" },
-        h("div", { id: "take-in-bar", class: "take-in" }, h("span", { class: "take-in-label" }, "取込（他の電子カルテ・2次元シンボル）"), filePicker(takeInFile, "CSV を選ぶ"), takeIn, scan),
+        h("div", { id: "take-in-bar", class: "take-in" }, h("span", { class: "take-in-label" }, "患者・処方の取込"), filePicker(takeInFile, "CSV を選ぶ"), takeIn, scan, reception),
         rpArea,
         usageList,
       ),
@@ -563,6 +630,16 @@ export function renderPrescribe(ctx: Context): void {
   );
   drawRps();
   inputs.name.focus();
+  if (from) {
+    void ctx.api
+      .draftFromIssued(from)
+      .then(async (d) => {
+        fill(d);
+        await nameLines(d);
+        message.show(`${d.patient.name} さんの前回の処方を写しました（Do処方）。内容を確かめてから発行してください。`, "success");
+      })
+      .catch((e: unknown) => { message.show(errorText(e)); });
+  }
 }
 
 /** The service's codes and messages verbatim, with our sentence above them. */

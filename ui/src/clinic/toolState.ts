@@ -24,6 +24,14 @@ export function toolStateView(status: EpsStatus | "not_configured"): { text: str
   return { text: parts.join("・"), state: status.unknown > 0 ? "warn" : "ok", title: last };
 }
 
+/** The event that asks the chip to look again (settings saved, a request sent). */
+export const EPS_CHANGED = "okusuri:eps-changed";
+
+/** Says the link's state may have changed: the chip asks again at once. */
+export function epsChanged(): void {
+  document.dispatchEvent(new Event(EPS_CHANGED));
+}
+
 /** The chip; it refreshes itself until the screen is left. */
 export function toolStateChip(ctx: Context): HTMLElement {
   const chip = h("button", { type: "button", id: "oqs-state", class: "tool-state" }, "資格確認端末 …");
@@ -43,6 +51,10 @@ export function toolStateChip(ctx: Context): HTMLElement {
   };
   refresh();
   const timer = setInterval(refresh, REFRESH_MS);
-  ctx.onLeave(() => { clearInterval(timer); });
+  document.addEventListener(EPS_CHANGED, refresh);
+  ctx.onLeave(() => {
+    clearInterval(timer);
+    document.removeEventListener(EPS_CHANGED, refresh);
+  });
   return chip;
 }

@@ -191,7 +191,9 @@ const SECTIONS: [string, string][] = [
 /** 設定: one column of sections, with a list of them to jump to. */
 export async function renderSettings(ctx: Context): Promise<void> {
   const clinic = ctx.status.facility?.kind === "clinic";
-  const sections = SECTIONS.filter(([id]) => clinic || id !== "settings-eps");
+  // A clinic has no counter (reader, receipt computer, 今回のお薬); its 医療機関コード is under 電子処方箋.
+  const pharmacyOnly = ["settings-facility", "settings-reader", "settings-feed", "settings-current"];
+  const sections = SECTIONS.filter(([id]) => (clinic ? !pharmacyOnly.includes(id) : id !== "settings-eps"));
   const body = new Map(sections.map(([id, title]) => [id, h("section", { id, class: "settings-section" }, h("h2", {}, title))]));
   const nav = h(
     "nav",
@@ -205,19 +207,21 @@ export async function renderSettings(ctx: Context): Promise<void> {
   const column = h("div", { class: "settings-column" }, ...body.values());
   mount(ctx.main, header(ctx), h("div", { class: "settings" }, nav, column));
   const put = (id: string, ...cards: HTMLElement[]) => { body.get(id)?.append(...cards); };
-  put("settings-facility", codesForm(ctx));
   put("settings-backup", backupCard(ctx));
   put("settings-staff", staffCard(ctx));
-  const [reader, feed, errors, remap, current, eps] = await Promise.all([
+  if (clinic) {
+    put("settings-eps", ...(await epsSettingsCards(ctx)));
+    return;
+  }
+  put("settings-facility", codesForm(ctx));
+  const [reader, feed, errors, remap, current] = await Promise.all([
     readerCard(ctx),
     feedCard(ctx),
     feedErrorsCard(ctx),
     remapCard(ctx),
     currentCard(ctx),
-    clinic ? epsSettingsCards(ctx) : Promise.resolve([]),
   ]);
   put("settings-reader", reader);
   put("settings-feed", feed, errors, remap);
   put("settings-current", current);
-  put("settings-eps", ...eps);
 }

@@ -48,6 +48,7 @@ import type {
   Role,
   AppStatus,
   PrintedSheet,
+  ReceptionPatient,
   SignSettingsView,
   CheckResult,
   Draft,
@@ -64,6 +65,7 @@ import type {
 
 export type {
   PrintedSheet,
+  ReceptionPatient,
   SignSettingsView,
   CheckFinding,
   CheckResult,
@@ -243,6 +245,8 @@ export const api = {
     call<StatusResult>("eps_cancel", { prescriptionId, reason }),
   epsReconcile: () => call<number>("eps_reconcile"),
   printPrescription: (prescriptionId: string) => call<PrintedSheet>("print_prescription", { prescriptionId }),
+  receptionPatients: () => call<ReceptionPatient[]>("reception_patients"),
+  draftFromIssued: (prescriptionId: string) => call<Draft>("draft_from_issued", { prescriptionId }),
   setUpFacility: (setup: FacilitySetup) => call<Staff>("set_up_facility", { setup }),
   signIn: (facilityCode: string, loginId: string, password: string) =>
     call<Staff>("sign_in", { facilityCode, loginId, password }),

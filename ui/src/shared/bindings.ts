@@ -469,6 +469,28 @@ service_messages: Array<string>,
  */
 prescription: IssuedPrescription | null, };
 
+export type ReceptionPatient = { 
+/**
+ * The result file's name.
+ */
+file: string, 
+/**
+ * When it was confirmed (yyyyMMddHHmmss), or empty.
+ */
+confirmed_at: string, 
+/**
+ * The patient and insurance as a draft (no RPs); `None` when the file cannot be read.
+ */
+draft: Draft | null, 
+/**
+ * What the patient chose at reception, if the result says.
+ */
+issue_method: IssueMethod | null, 
+/**
+ * Why the file cannot be read, if it cannot.
+ */
+problem: string | null, };
+
 export type IssuedPrescription = { 
 /**
  * The registration's `ArbitraryFileIdentifier`.

@@ -23,8 +23,8 @@ export type Route =
   | { screen: "help"; page: string }
   /** お知らせ. */
   | { screen: "notices" }
-  /** 処方 (clinics): a new prescription. */
-  | { screen: "prescribe" }
+  /** 処方 (clinics): a new prescription; `from`: an issued one's 処方箋ID to start from (Do処方). */
+  | { screen: "prescribe"; from?: string }
   /** 発行済み一覧 (clinics). */
   | { screen: "issued" }
   /** 用法の紐付け (clinics, C8); `unmapped`: usages a prescription needs mapped, shown first. */

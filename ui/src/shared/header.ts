@@ -9,7 +9,7 @@ import { touchNotice } from "../pharmacy/touchNotice";
 import { helpPageFor } from "./help";
 import { recentNotices, unreadCount } from "./notices";
 import { homeRoute } from "./context";
-import { toolStateChip } from "../clinic/toolState";
+import { EPS_CHANGED, toolStateChip } from "../clinic/toolState";
 
 /** A header button that opens `route`; `current` marks the screen shown. */
 function navButton(ctx: Context, id: string, label: string, route: Route): HTMLButtonElement {
@@ -69,10 +69,11 @@ function noticesButton(ctx: Context): HTMLElement {
   return button;
 }
 
-/** The time of an RFC 3339 instant on this PC, as HH:MM. */
-function hhmm(iso: string): string {
+/** The time of an RFC 3339 instant on this PC, as HH:MM — with M/D before it when not today. */
+export function hhmm(iso: string, now = new Date()): string {
   const d = new Date(iso);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  const time = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  return d.toDateString() === now.toDateString() ? time : `${d.getMonth() + 1}/${d.getDate()} ${time}`;
 }
 
 /**
@@ -82,15 +83,25 @@ function hhmm(iso: string): string {
 export function doctorAuthChip(ctx: Context): HTMLElement | null {
   if (!ctx.can("prescribe")) return null;
   const chip = h("span", { id: "doctor-auth", class: "doctor-auth off", title: "電子処方箋の署名に使う医師の認証" }, "医師認証なし");
-  void ctx.api
-    .doctorAuth()
-    .then((auth) => {
-      if (!auth) return;
-      chip.className = "doctor-auth on";
-      chip.textContent = `医師認証 ${hhmm(auth.expires_at)}まで${auth.expiry_is_estimate ? "（推定）" : ""}`;
-      chip.title = auth.subject ? `${auth.subject}（${hhmm(auth.authenticated_at)} に認証）` : `${hhmm(auth.authenticated_at)} に認証`;
-    })
-    .catch(() => undefined);
+  const refresh = () => {
+    void ctx.api
+      .doctorAuth()
+      .then((auth) => {
+        if (!auth) {
+          chip.className = "doctor-auth off";
+          chip.textContent = "医師認証なし";
+          return;
+        }
+        chip.className = "doctor-auth on";
+        chip.textContent = `医師認証 ${hhmm(auth.expires_at)}まで${auth.expiry_is_estimate ? "（推定）" : ""}`;
+        chip.title = auth.subject ? `${auth.subject}（${hhmm(auth.authenticated_at)} に認証）` : `${hhmm(auth.authenticated_at)} に認証`;
+      })
+      .catch(() => undefined);
+  };
+  refresh();
+  // After an issue (the doctor may just have authenticated), look again.
+  document.addEventListener(EPS_CHANGED, refresh);
+  ctx.onLeave(() => { document.removeEventListener(EPS_CHANGED, refresh); });
   return chip;
 }
 

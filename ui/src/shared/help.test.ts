@@ -5,10 +5,11 @@ import { NOTICES_REUSE_MS, markRead, recentNotices, unreadCount } from "./notice
 
 describe("ヘルプ・サポート", () => {
   it("has a page for every screen of the header, bundled", () => {
-    for (const page of ["index", "patient-list", "patient", "card", "other-notebook", "settings", "import"]) {
+    for (const page of ["index", "patient-list", "patient", "card", "other-notebook", "settings", "import", "clinic", "prescribe", "issued", "usage-map"]) {
       expect(helpPages()).toContain(page);
     }
     expect(helpPageFor("issueCard")).toBe("card");
+    expect(helpPageFor("usageMap")).toBe("usage-map");
     expect(helpPageFor("passwordChange")).toBe("index");
   });
 

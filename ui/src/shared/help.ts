@@ -18,6 +18,9 @@ const PAGE_OF: Partial<Record<Screen, string>> = {
   otherNotebook: "other-notebook",
   settings: "settings",
   import: "import",
+  prescribe: "prescribe",
+  issued: "issued",
+  usageMap: "usage-map",
 };
 
 /** The help page for `screen`. */

@@ -57,7 +57,7 @@ function draw(ctx: Context, route: Route): void {
       void renderNotices(ctx);
       break;
     case "prescribe":
-      renderPrescribe(ctx);
+      renderPrescribe(ctx, route.from);
       break;
     case "issued":
       void renderIssued(ctx);
