@@ -32,6 +32,9 @@ APT_PACKAGES=(
   # secrets in the OS key store: GNOME Keyring (Secret Service) for the tests,
   # libdbus to build the Secret Service client
   gnome-keyring libdbus-1-dev
+  # the tray test: a stand-in StatusNotifierWatcher (python3-gi), closing the
+  # window as a window manager would (python3-xlib), window state (x11-utils)
+  python3-gi python3-xlib x11-utils
 )
 TAURI_DRIVER_VERSION=2.1.0
 SQLX_CLI_VERSION=0.9.0

@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod counter;
 pub mod state;
+pub mod tray;
 
 use okusuri_app::{App, AppError};
 use okusuri_store::{DataDir, OpenOptions, Store};
@@ -42,12 +43,17 @@ async fn start_feed(app: tauri::AppHandle) {
 }
 
 /// Shows, restores and focuses the main window.
-fn focus_main_window(app: &tauri::AppHandle) {
+pub(crate) fn focus_main_window(app: &tauri::AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.show();
         let _ = window.unminimize();
         let _ = window.set_focus();
     }
+}
+
+/// Whether closing the window hides it to the tray (the default) or quits.
+fn close_to_tray() -> bool {
+    std::env::var("OKUSURI_CLOSE_TO_TRAY").map_or(true, |v| v != "0")
 }
 
 /// Starts the app; returns when the last window closes.
@@ -99,7 +105,22 @@ pub fn run() {
         .manage(AppState::new(okusuri))
         .setup(|app| {
             tauri::async_runtime::spawn(start_feed(app.handle().clone()));
+            // Without a tray (a desktop with no status area) the app still runs.
+            if let Err(e) = tray::install(app.handle()) {
+                tracing::warn!("no tray icon: {e}");
+            }
             Ok(())
+        })
+        // Closing the window hides it: the feed, the reader and the clinic
+        // link keep running (終了 is in the tray; starting the app again shows
+        // the window). OKUSURI_CLOSE_TO_TRAY=0 makes closing quit.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if close_to_tray() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
         });
     let result = commands::register(builder).run(tauri::generate_context!());
     if let Err(e) = result {

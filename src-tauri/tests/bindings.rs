@@ -63,6 +63,7 @@ fn generated() -> String {
         okusuri_app::qr::PrintedQr,
         okusuri_app::reader::ReaderStatus,
         okusuri_desk::counter::CounterEvent,
+        okusuri_desk::tray::QuitRequest,
         okusuri_store::Facility,
         okusuri_store::FacilityKind,
         okusuri_store::Staff,

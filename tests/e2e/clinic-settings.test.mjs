@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN, ROOT, fillAndSubmit, freshDataDir, launch, layoutProblems, shown } from "./support.mjs";
+import { ADMIN, ROOT, fillAndSubmit, freshDataDir, launch, layoutProblems, saveScreen, shown } from "./support.mjs";
 
 const FIXTURES = join(ROOT, "crates/eps/tests/fixtures");
 
@@ -86,10 +86,10 @@ test("電子処方箋 設定: folders checked, operation names, masters", async 
     assert.deepEqual(layout, []);
     // Looked at by the developer; kept in docs/screens/ when asked (UPDATE_SCREENS=1).
     const shot = process.env.UPDATE_SCREENS ? join(ROOT, "docs/screens/20-settings-eps.png") : join(dataDir, "settings-eps.png");
-    await browser.saveScreenshot(shot);
+    await saveScreen(browser, shot);
     await browser.execute(() => document.querySelector("#eps-operations")?.scrollIntoView());
     assert.deepEqual(await browser.execute(layoutProblems), []);
-    await browser.saveScreenshot(shot.replace("20-settings-eps", "21-settings-eps-masters"));
+    await saveScreen(browser, shot.replace("20-settings-eps", "21-settings-eps-masters"));
   } finally {
     await app.close();
   }

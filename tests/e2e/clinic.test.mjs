@@ -16,7 +16,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN, CLI, ROOT, accountMenu, fillAndSubmit, freshDataDir, launch, layoutProblems, shown } from "./support.mjs";
+import { ADMIN, CLI, ROOT, accountMenu, fillAndSubmit, freshDataDir, launch, layoutProblems, saveScreen, shown } from "./support.mjs";
 import { FIXTURES, PIN, makeToken, startSimulator, writeSimOperations } from "./clinic-support.mjs";
 
 const CLINIC = { ...ADMIN, facility_code: "CL0001", facility_name: "おくすり内科クリニック" };
@@ -29,7 +29,7 @@ function text(browser, selector) {
 async function screenshot(browser, dataDir, name) {
   assert.deepEqual(await browser.execute(layoutProblems), [], name);
   const shot = process.env.UPDATE_SCREENS ? join(ROOT, "docs/screens", `${name}.png`) : join(dataDir, `${name}.png`);
-  await browser.saveScreenshot(shot);
+  await saveScreen(browser, shot);
 }
 
 /** The latest User Timing mark `name` (its detail), after `since` (ms since the epoch). */
@@ -45,7 +45,7 @@ async function mark(browser, name, since) {
 async function setValue(browser, selector, value) {
   const el = await browser.$(selector);
   await el.clearValue();
-  await el.setValue(value);
+  if (value !== "") await el.setValue(value);
 }
 
 /** Fills the patient on 処方. */
@@ -361,6 +361,15 @@ test("a doctor checks, issues, follows and cancels e-prescriptions", async () =>
       await browser.execute(() => [...document.querySelectorAll('[data-rp="0"] .drug-line-name')].map((e) => e.textContent)),
       ["ムコダイン錠５００ｍｇ", "ハイペン錠１００ｍｇ"],
     );
+    // 患者を検索: a patient prescribed for before, with their insurance.
+    await setValue(browser, "#p-name", "");
+    await setValue(browser, "#p-insurer", "");
+    await (await browser.$("#search-patient")).click();
+    await setValue(browser, "#patient-query", "鈴木");
+    await browser.keys("Enter");
+    await (await shown(browser, '#patient-results li[data-name="鈴木　花子"] .pick-patient')).click();
+    await browser.waitUntil(async () => (await (await browser.$("#p-name")).getValue()) === "鈴木　花子");
+    assert.equal(await (await browser.$("#p-insurer")).getValue(), "06123456");
     // A file that is not a prescription: the reason, and the prescription on screen stays.
     const broken = join(kit, "not-a-prescription.csv");
     writeFileSync(broken, "患者番号,氏名\n1,鈴木\n");

@@ -1,7 +1,7 @@
 // Support for end-to-end tests: starts tauri-driver (which starts
 // WebKitWebDriver and the real app) with a data folder of the test's own, and
 // opens a WebdriverIO session on it. Run under Xvfb (scripts/e2e.sh).
-import { spawn, spawnSync, execFileSync } from "node:child_process";
+import { spawn, spawnSync, execFileSync, execSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -111,6 +111,15 @@ export async function launch(dataDir, env = {}) {
       }
     },
   };
+}
+
+/**
+ * Saves the X screen as a PNG at `path`, as a person sees it (WebDriver's own
+ * screenshot can hang in WebKitGTK until something repaints).
+ */
+export async function saveScreen(browser, path) {
+  await browser.execute(() => document.fonts.ready);
+  execSync(`xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > "${path}"`);
 }
 
 /** Waits for `selector` to be displayed and returns the element. */

@@ -254,7 +254,19 @@ impl App {
 
     /// The clinic link at a glance: folders, waiting and unknown requests, the last answer.
     pub async fn eps_status(&self, session: &Session) -> Result<EpsStatus, AppError> {
-        let folders = self.eps_folders(session).await?;
+        self.begin(session, Permission::ViewPatients)?;
+        self.eps_link_status().await
+    }
+
+    /// [`App::eps_status`] for the tray, with no session: no patient data,
+    /// only the folders and the journal's counts (`eps.not_configured` before setup).
+    pub async fn eps_link_status(&self) -> Result<EpsStatus, AppError> {
+        let config = self.eps_config().await?;
+        let folders = tokio::task::spawn_blocking(move || {
+            Exchange::new(config.folders, config.timing).check_folders()
+        })
+        .await
+        .map_err(|e| AppError::new(ErrorCode::IoFailed, e.to_string()))?;
         let JournalSummary {
             waiting,
             unknown,

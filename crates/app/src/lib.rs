@@ -22,6 +22,7 @@ pub mod reader;
 pub mod session;
 pub mod settings;
 pub mod sheets;
+pub mod tray;
 
 use std::sync::Arc;
 

@@ -44,3 +44,9 @@ pub async fn app_status(
 pub async fn notices(signed: Signed) -> Result<Vec<Notice>, AppError> {
     signed.app.notices(&signed.session).await
 }
+
+/// 終了 confirmed in the window (requests to the terminal were waiting).
+#[tauri::command]
+pub fn quit_app(app: tauri::AppHandle) {
+    app.exit(0);
+}

@@ -7,6 +7,7 @@ macro_rules! command_list {
         $callback! {
             app::app_status,
             app::notices,
+            app::quit_app,
             account::set_up_facility,
             account::sign_in,
             account::sign_out,

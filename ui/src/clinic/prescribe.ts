@@ -354,6 +354,49 @@ export function renderPrescribe(ctx: Context, from?: string): void {
     drawRps();
   };
 
+  // 患者を検索: a patient prescribed for before (their latest registration's patient and insurance).
+  const searchPatient = h("button", { type: "button", id: "search-patient", class: "small" }, "患者を検索");
+  searchPatient.addEventListener("click", () => {
+    const query = h("input", { id: "patient-query", type: "search", placeholder: "氏名・カナ", autocomplete: "off" });
+    const results = h("div", { id: "patient-results" });
+    const form = h("form", { class: "search" }, query, h("button", { type: "submit" }, "検索"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void ctx.api
+        .issuedPrescriptions("", query.value.trim())
+        .then((rows) => {
+          // One row per patient (name and birth date), newest registration first.
+          const latest = new Map<string, (typeof rows)[number]>();
+          for (const r of rows) {
+            const key = `${r.patient_name}|${r.birth_date}`;
+            if (r.registered && r.prescription_id && !latest.has(key)) latest.set(key, r);
+          }
+          const patients = [...latest.values()];
+          if (!patients.length) {
+            mount(results, h("p", { class: "empty" }, "該当する患者様の処方はありません"));
+            return;
+          }
+          mount(results, h("ul", { class: "patient-choices" }, ...patients.map((r) => {
+            const pick = h("button", { type: "button", class: "small pick-patient" }, "この患者で処方");
+            pick.addEventListener("click", () => {
+              void ctx.api
+                .draftFromIssued(r.prescription_id ?? "")
+                .then((d) => {
+                  fillPatient(d);
+                  closeSheet();
+                  message.show(`${d.patient.name} さんの患者情報を入れました（前回の処方から）。保険が変わっていないか確かめてください。`, "success");
+                })
+                .catch((e: unknown) => { mount(results, h("p", { class: "message", "data-kind": "error" }, errorText(e))); });
+            });
+            return h("li", { "data-name": r.patient_name }, h("span", { class: "kanji" }, r.patient_name), ` ${r.patient_kana} ${r.birth_date} `, pick);
+          })));
+        })
+        .catch((e: unknown) => { mount(results, h("p", { class: "message", "data-kind": "error" }, errorText(e))); });
+    });
+    showSheet("患者を検索（この診療所で処方した患者）", form, results, h("div", { class: "sheet-actions" }, fixButton("閉じる")));
+    query.focus();
+  });
+
   // 受付済みの患者: the terminal's 資格確認 results of today's reception.
   const reception = h("button", { type: "button", id: "reception", class: "small" }, "受付済みの患者（資格確認）");
   reception.addEventListener("click", () => {
@@ -620,7 +663,7 @@ export function renderPrescribe(ctx: Context, from?: string): void {
       h(
         "div",
         { class: "prescribe-main" },
-        h("div", { id: "take-in-bar", class: "take-in" }, h("span", { class: "take-in-label" }, "患者・処方の取込"), filePicker(takeInFile, "CSV を選ぶ"), takeIn, scan, reception),
+        h("div", { id: "take-in-bar", class: "take-in" }, h("span", { class: "take-in-label" }, "患者・処方の取込"), searchPatient, reception, filePicker(takeInFile, "CSV を選ぶ"), takeIn, scan),
         rpArea,
         usageList,
       ),

@@ -7,7 +7,7 @@ import { ApiError } from "../shared/api";
 import { h } from "../shared/dom";
 
 /** How often the chip asks again while a screen shows it. */
-const REFRESH_MS = 15_000;
+const REFRESH_MS = 60_000;
 
 /** The chip's text, its state (ok / warn / error) and its tooltip. */
 export function toolStateView(status: EpsStatus | "not_configured"): { text: string; state: "ok" | "warn" | "error"; title: string } {

@@ -47,6 +47,7 @@ import type {
   Staff,
   Role,
   AppStatus,
+  QuitRequest,
   PrintedSheet,
   ReceptionPatient,
   SignSettingsView,
@@ -305,6 +306,10 @@ export const api = {
   /** Calls `handler` for every card-reader event until the returned function is called. */
   onCounter: (handler: (event: CounterEvent) => void): Promise<UnlistenFn> =>
     listen<CounterEvent>("counter", (e) => { handler(e.payload); }),
+  quitApp: () => call<null>("quit_app"),
+  /** Calls `handler` when the tray's 終了 needs a confirmation. */
+  onQuitRequested: (handler: (request: QuitRequest) => void): Promise<UnlistenFn> =>
+    listen<QuitRequest>("quit-requested", (e) => { handler(e.payload); }),
   /** Calls `handler` for every feed event until the returned function is called. */
   onFeed: (handler: (event: FeedEvent) => void): Promise<UnlistenFn> =>
     listen<FeedEvent>("feed", (e) => { handler(e.payload); }),

@@ -778,6 +778,12 @@ status: ReaderStatus, } | { "kind": "error",
  */
 message: string, };
 
+export type QuitRequest = { 
+/**
+ * Requests written to the terminal and still waiting for an answer.
+ */
+waiting: number, };
+
 export type Facility = { 
 /**
  * The facility ID typed at sign-in.

@@ -137,6 +137,28 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
     },
   };
 
+  // 終了 in the tray while requests to the OQS terminal wait: ask first.
+  void api.onQuitRequested((request) => {
+    document.getElementById("quit-confirm")?.remove();
+    const quit = h("button", { type: "button", id: "quit-now", class: "primary" }, "終了する");
+    const stay = h("button", { type: "button", id: "quit-cancel", class: "secondary" }, "キャンセル");
+    const box = h(
+      "div",
+      { id: "quit-confirm", class: "sheet", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "quit-title" },
+      h(
+        "div",
+        { class: "sheet-body" },
+        h("h2", { id: "quit-title" }, "おくすりデスクを終了しますか？"),
+        h("p", {}, `資格確認端末の応答を ${request.waiting}件 待っています。終了すると、その要求は結果不明になることがあります（次に起動したとき、発行済み一覧の「状態を確認」で確かめられます）。`),
+        h("div", { class: "sheet-actions" }, stay, quit),
+      ),
+    );
+    stay.addEventListener("click", () => { box.remove(); });
+    quit.addEventListener("click", () => { void api.quitApp(); });
+    document.body.append(box);
+    stay.focus();
+  }).catch(() => undefined);
+
   if (status.startup_error) {
     document.body.dataset.screen = "startupError";
     renderStartupError(main, status.startup_error.message);
