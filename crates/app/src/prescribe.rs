@@ -763,14 +763,21 @@ impl App {
         prescription_id: &str,
     ) -> Result<StatusResult, AppError> {
         self.begin(session, Permission::Prescribe)?;
-        let reply = self
-            .eps_send(
-                session,
-                &Call::Status {
-                    prescription_id: prescription_id.to_string(),
-                },
-            )
-            .await?;
+        let call = Call::Status {
+            prescription_id: prescription_id.to_string(),
+        };
+        self.send_about(session, &call, prescription_id).await
+    }
+
+    /// Sends a status or cancel request; the answer and the prescription as
+    /// 発行済み一覧 now shows it.
+    async fn send_about(
+        &self,
+        session: &Session,
+        call: &Call,
+        prescription_id: &str,
+    ) -> Result<StatusResult, AppError> {
+        let reply = self.eps_send(session, call).await?;
         Ok(StatusResult {
             succeeded: reply.succeeded,
             service_messages: reply.problems,
@@ -800,19 +807,10 @@ impl App {
                 self.clock.now(),
             )
             .await?;
-        let reply = self
-            .eps_send(
-                session,
-                &Call::Cancel {
-                    prescription_id: prescription_id.to_string(),
-                },
-            )
-            .await?;
-        Ok(StatusResult {
-            succeeded: reply.succeeded,
-            service_messages: reply.problems,
-            prescription: self.issued_one(prescription_id).await?,
-        })
+        let call = Call::Cancel {
+            prescription_id: prescription_id.to_string(),
+        };
+        self.send_about(session, &call, prescription_id).await
     }
 
     /// The patients the OQS terminal confirmed at reception (its

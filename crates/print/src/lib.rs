@@ -13,6 +13,7 @@ mod notebook;
 mod output;
 mod prescription_sheet;
 mod qr_sheet;
+mod symbol;
 
 pub use notebook::{NotebookPdf, notebook_pdf};
 pub use output::{VIEWER_ENV, open_pdf, save_pdf};

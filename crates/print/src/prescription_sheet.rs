@@ -5,12 +5,12 @@
 
 use okusuri_jahis::qr;
 use printpdf::{
-    Color, Greyscale, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rect, TextItem,
+    Color, Greyscale, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    TextItem,
 };
-use qrcode::{Color as Module, QrCode};
+use qrcode::QrCode;
 
-use crate::{PrintError, font};
+use crate::{PrintError, font, symbol};
 
 /// A5 portrait.
 const PAGE_W: f32 = 148.0;
@@ -18,7 +18,6 @@ const PAGE_H: f32 = 210.0;
 const MARGIN: f32 = 12.0;
 /// The 2D symbol's largest side; a module is never bigger than 0.6 mm.
 const SYMBOL_MAX_MM: f32 = 52.0;
-const QUIET: usize = 4;
 /// Text placed on a page: x and y (mm from the top left), size (pt), the text.
 type Placed = (f32, f32, f32, String);
 
@@ -178,41 +177,19 @@ pub fn prescription_sheet(sheet: &PrescriptionSheet<'_>) -> Result<Vec<u8>, Prin
 
 /// The symbol's side in mm (with its quiet zone).
 fn symbol_size(code: &QrCode) -> f32 {
-    let modules = code.width() + 2 * QUIET;
-    (SYMBOL_MAX_MM / modules as f32).min(0.6) * modules as f32
+    symbol::fit(code, SYMBOL_MAX_MM, 0.6).1
 }
 
 /// Draws the symbol at the right margin with its top at `top` mm.
 fn symbol_ops(code: &QrCode, top: f32, ops: &mut Vec<Op>) {
-    let width = code.width();
-    let size = symbol_size(code);
-    let module = size / (width + 2 * QUIET) as f32;
-    let left = PAGE_W - MARGIN - size;
-    let colors = code.to_colors();
-    for (row, line) in colors.chunks(width).enumerate() {
-        let y = PAGE_H - top - (row + QUIET + 1) as f32 * module;
-        let mut col = 0;
-        while col < width {
-            if line[col] != Module::Dark {
-                col += 1;
-                continue;
-            }
-            let start = col;
-            while col < width && line[col] == Module::Dark {
-                col += 1;
-            }
-            ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    x: Mm(left + (start + QUIET) as f32 * module).into(),
-                    y: Mm(y).into(),
-                    width: Mm((col - start) as f32 * module).into(),
-                    height: Mm(module).into(),
-                    mode: Some(PaintMode::Fill),
-                    winding_order: None,
-                },
-            });
-        }
-    }
+    let (module, size) = symbol::fit(code, SYMBOL_MAX_MM, 0.6);
+    let at = symbol::Placement {
+        left: PAGE_W - MARGIN - size,
+        top,
+        module,
+        page_h: PAGE_H,
+    };
+    symbol::draw(code, at, ops);
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 
 use okusuri_jahis::qr;
 use printpdf::{
-    Color, Greyscale, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rect, TextItem,
+    Color, Greyscale, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    TextItem,
 };
-use qrcode::{Color as Module, QrCode};
+use qrcode::QrCode;
 
-use crate::{PrintError, font};
+use crate::{PrintError, font, symbol};
 
 /// A4 portrait.
 const PAGE_W: f32 = 210.0;
@@ -17,8 +17,6 @@ const PAGE_H: f32 = 297.0;
 const MARGIN: f32 = 20.0;
 /// The largest a symbol is drawn; a module is never bigger than 1 mm.
 const QR_MAX_MM: f32 = 110.0;
-/// Quiet zone around a symbol, in modules (the standard's 4).
-const QUIET: usize = 4;
 
 /// What goes on the sheets.
 #[derive(Debug, Clone, Copy)]
@@ -112,38 +110,16 @@ pub fn qr_sheets(sheets: &QrSheets<'_>) -> Result<Vec<u8>, PrintError> {
         .save(&PdfSaveOptions::default(), &mut Vec::new()))
 }
 
-/// Draws the symbol centred across the page with its top at `top` mm, one
-/// rectangle per horizontal run of dark modules; returns its size in mm.
+/// Draws the symbol centred across the page with its top at `top` mm;
+/// returns its size in mm.
 fn qr_ops(code: &QrCode, top: f32, ops: &mut Vec<Op>) -> f32 {
-    let width = code.width();
-    let modules = width + 2 * QUIET;
-    let module = (QR_MAX_MM / modules as f32).min(1.0);
-    let size = module * modules as f32;
-    let left = (PAGE_W - size) / 2.0;
-    let colors = code.to_colors();
-    for (row, line) in colors.chunks(width).enumerate() {
-        let y = PAGE_H - top - (row + QUIET + 1) as f32 * module;
-        let mut col = 0;
-        while col < width {
-            if line[col] != Module::Dark {
-                col += 1;
-                continue;
-            }
-            let start = col;
-            while col < width && line[col] == Module::Dark {
-                col += 1;
-            }
-            ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    x: Mm(left + (start + QUIET) as f32 * module).into(),
-                    y: Mm(y).into(),
-                    width: Mm((col - start) as f32 * module).into(),
-                    height: Mm(module).into(),
-                    mode: Some(PaintMode::Fill),
-                    winding_order: None,
-                },
-            });
-        }
-    }
+    let (module, size) = symbol::fit(code, QR_MAX_MM, 1.0);
+    let at = symbol::Placement {
+        left: (PAGE_W - size) / 2.0,
+        top,
+        module,
+        page_h: PAGE_H,
+    };
+    symbol::draw(code, at, ops);
     size
 }
