@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import { start } from "./router";
 import type { AppStatus, PatientListDay } from "./api";
 
@@ -161,5 +162,33 @@ describe("session", () => {
     await settle();
     expect(document.body.dataset.screen).toBe("signIn");
     expect(el.querySelector("#signin-notice")?.textContent).toBe("ログインしてください。");
+  });
+});
+
+describe("終了 from the tray", () => {
+  it("asks first while terminal requests wait; 終了する quits, キャンセル stays", async () => {
+    const calls: string[] = [];
+    mockIPC(
+      (cmd) => {
+        calls.push(cmd);
+        if (cmd === "app_status") return status({ facility: null });
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    await start(root());
+    await settle();
+    await emit("quit-requested", { waiting: 2 });
+    await settle();
+    const dialog = document.querySelector("#quit-confirm");
+    expect(dialog?.textContent).toContain("資格確認端末の応答を 2件 待っています");
+    document.querySelector<HTMLButtonElement>("#quit-cancel")?.click();
+    expect(document.querySelector("#quit-confirm")).toBeNull();
+    expect(calls).not.toContain("quit_app");
+    await emit("quit-requested", { waiting: 1 });
+    await settle();
+    document.querySelector<HTMLButtonElement>("#quit-now")?.click();
+    await settle();
+    expect(calls).toContain("quit_app");
   });
 });
