@@ -30,8 +30,10 @@ macro_rules! names {
 /// Every command, in registration order.
 pub const NAMES: &[&str] = command_list!(names);
 
-/// The commands that must work without a session.
-pub const WITHOUT_SESSION: &[&str] = &["app_status", "set_up_facility", "sign_in"];
+/// The commands that must work without a session (`quit_app`: the tray's
+/// 終了 confirmed in the window, which needs no sign-in, like 終了 itself;
+/// it reads and changes no data).
+pub const WITHOUT_SESSION: &[&str] = &["app_status", "set_up_facility", "sign_in", "quit_app"];
 
 /// The `invoke` handler of every command in the list.
 macro_rules! handler {
