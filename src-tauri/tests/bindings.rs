@@ -30,6 +30,7 @@ fn generated() -> String {
         okusuri_app::doctor::DoctorAuthInfo,
         okusuri_app::doctor::SignMethod,
         okusuri_app::doctor::SignSettingsView,
+        okusuri_app::doctor::ClientCertView,
         okusuri_app::clinic::EpsSettingsView,
         okusuri_app::clinic::EpsStatus,
         okusuri_app::clinic::OperationView,

@@ -57,6 +57,15 @@ test("電子処方箋 設定: folders checked, operation names, masters", async 
     assert.equal((await browser.$$("#settings-reader")).length, 0);
     assert.equal((await browser.$$("#settings-feed")).length, 0);
 
+    // クライアント証明書: a file that is not a .p12 (or a wrong password) is refused with the reason.
+    const notP12 = join(dataDir, "client.p12");
+    writeFileSync(notP12, "not a certificate");
+    await (await browser.$("#cert-file")).addValue(notP12);
+    await (await browser.$("#cert-password")).setValue("secret");
+    await (await browser.$("#cert-submit")).click();
+    await browser.waitUntil(async () => (await text(browser, "#cert-message")).startsWith("クライアント証明書（.p12）を開けません"));
+    assert.equal(await (await browser.$("#cert-password")).getValue(), "", "the password is not kept on screen");
+
     // The operation names: verified ones with their file names, the vendor-only ones 未確認.
     const rows = await browser.execute(() =>
       [...document.querySelectorAll("#eps-operations tbody tr")].map((tr) => [...tr.children].map((td) => td.textContent)),
@@ -87,6 +96,9 @@ test("電子処方箋 設定: folders checked, operation names, masters", async 
     // Looked at by the developer; kept in docs/screens/ when asked (UPDATE_SCREENS=1).
     const shot = process.env.UPDATE_SCREENS ? join(ROOT, "docs/screens/20-settings-eps.png") : join(dataDir, "settings-eps.png");
     await saveScreen(browser, shot);
+    await browser.execute(() => document.querySelector("#cert-form")?.scrollIntoView());
+    assert.deepEqual(await browser.execute(layoutProblems), []);
+    await saveScreen(browser, join(dataDir, "settings-eps-cert.png"));
     await browser.execute(() => document.querySelector("#eps-operations")?.scrollIntoView());
     assert.deepEqual(await browser.execute(layoutProblems), []);
     await saveScreen(browser, shot.replace("20-settings-eps", "21-settings-eps-masters"));

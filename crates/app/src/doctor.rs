@@ -111,6 +111,33 @@ pub struct SignSettingsView {
     pub auth_hours: i64,
 }
 
+/// The clinic's client certificate as 設定 shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ClientCertView {
+    /// Subject (RFC 4514).
+    pub subject: String,
+    /// Issuer (RFC 4514).
+    pub issuer: String,
+    /// Valid until (UTC RFC 3339).
+    pub not_after: String,
+    /// Days left (negative: expired).
+    pub days_left: i64,
+    /// A warning within 30 days of expiry (or after).
+    pub warning: Option<String>,
+}
+
+impl From<okusuri_secrets::client_cert::ClientCert> for ClientCertView {
+    fn from(c: okusuri_secrets::client_cert::ClientCert) -> Self {
+        ClientCertView {
+            subject: c.cert.subject,
+            issuer: c.cert.issuer,
+            not_after: c.cert.not_after,
+            days_left: c.days_left,
+            warning: c.warning,
+        }
+    }
+}
+
 fn sign_error(message: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::SignFailed, message)
 }

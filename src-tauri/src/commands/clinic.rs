@@ -3,6 +3,7 @@
 
 use okusuri_app::AppError;
 use okusuri_app::clinic::{EpsSettingsView, EpsStatus, OperationView};
+use okusuri_app::doctor::ClientCertView;
 use okusuri_store::{MasterImport, MasterKind};
 
 use crate::state::Signed;
@@ -67,4 +68,29 @@ pub async fn import_master(
 #[tauri::command]
 pub async fn master_imports(signed: Signed) -> Result<Vec<MasterImport>, AppError> {
     signed.app.master_imports(&signed.session).await
+}
+
+/// Imports the clinic's client certificate (`.p12` and its password) into the
+/// OS key store (administrators); neither reaches the database or a log.
+#[tauri::command]
+pub async fn import_client_cert(
+    signed: Signed,
+    bytes: Vec<u8>,
+    password: String,
+) -> Result<ClientCertView, AppError> {
+    let cert = signed
+        .app
+        .import_client_cert(&signed.session, bytes, password)
+        .await?;
+    Ok(cert.into())
+}
+
+/// The client certificate kept in the OS key store (`None`: none yet).
+#[tauri::command]
+pub async fn client_cert(signed: Signed) -> Result<Option<ClientCertView>, AppError> {
+    match signed.app.client_cert(&signed.session).await {
+        Ok(cert) => Ok(Some(cert.into())),
+        Err(e) if e.code == okusuri_app::ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }

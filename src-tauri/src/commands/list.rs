@@ -62,6 +62,8 @@ macro_rules! command_list {
             clinic::eps_operations,
             clinic::import_master,
             clinic::master_imports,
+            clinic::import_client_cert,
+            clinic::client_cert,
             prescribe::search_drug_master,
             prescribe::usage_mappings,
             prescribe::usage_candidates,

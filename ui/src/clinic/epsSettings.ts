@@ -2,7 +2,7 @@
 // req/res folders (初期化 checks them with a test file), the operation names
 // with which are verified from public sources, and the masters (counts and dates).
 import type { Context } from "../shared/context";
-import type { EpsStatus, MasterImport, MasterKind } from "../shared/api";
+import type { ClientCertView, EpsStatus, MasterImport, MasterKind } from "../shared/api";
 import { errorText, field, filePicker, h, inputRow, messageArea } from "../shared/dom";
 import { epsChanged } from "./toolState";
 
@@ -171,7 +171,7 @@ async function mastersCard(ctx: Context): Promise<HTMLElement> {
 /** The cards of 設定 → 電子処方箋. */
 export async function epsSettingsCards(ctx: Context): Promise<HTMLElement[]> {
   const [ops, masters] = await Promise.all([operationsCard(ctx), mastersCard(ctx)]);
-  return [linkForm(ctx), signingForm(ctx), ops, masters];
+  return [linkForm(ctx), clientCertForm(ctx), signingForm(ctx), ops, masters];
 }
 
 /** 署名の方法: the HPKI card's PKCS#11 module, or the remote platform (vendor-only adapter). */
@@ -228,4 +228,58 @@ export function signingForm(ctx: Context): HTMLElement {
       .catch((e: unknown) => { message.show(errorText(e)); });
   });
   return form;
+}
+
+/** What 設定 says of a client certificate (or of none). */
+export function certText(cert: ClientCertView | null): string {
+  if (!cert) return "未登録";
+  const until = new Date(cert.not_after);
+  const date = `${until.getFullYear()}年${until.getMonth() + 1}月${until.getDate()}日`;
+  return `${cert.subject}（${date}まで${cert.warning ? `。${cert.warning}` : ""}）`;
+}
+
+/** クライアント証明書: the clinic's `.p12` and its password, into the OS key store only. */
+export function clientCertForm(ctx: Context): HTMLElement {
+  const message = messageArea("cert-message");
+  const state = h("p", { id: "cert-state" }, "確認中…");
+  const file = h("input", { type: "file", id: "cert-file", accept: ".p12,.pfx" });
+  const password = h("input", { type: "password", id: "cert-password", autocomplete: "off", "aria-label": "証明書のパスワード" });
+  const submit = h("button", { type: "button", id: "cert-submit", class: "primary" }, "取り込む");
+  const show = (cert: ClientCertView | null) => {
+    state.textContent = `登録済み: ${certText(cert)}`;
+  };
+  void ctx.api.clientCert().then(show).catch((e: unknown) => { state.textContent = errorText(e); });
+  submit.addEventListener("click", () => {
+    message.clear();
+    const chosen = file.files?.[0];
+    if (!chosen) {
+      message.show("クライアント証明書のファイル（.p12）を選んでください。");
+      return;
+    }
+    submit.disabled = true;
+    void (async () => {
+      try {
+        const bytes = Array.from(new Uint8Array(await chosen.arrayBuffer()));
+        const cert = await ctx.api.importClientCert(bytes, password.value);
+        show(cert);
+        message.show(`取り込みました（OS の鍵保管庫に保存）。元のファイル ${chosen.name} は削除してください。`, "success");
+      } catch (e) {
+        message.show(errorText(e));
+      } finally {
+        password.value = "";
+        submit.disabled = false;
+      }
+    })();
+  });
+  return h(
+    "section",
+    { id: "cert-form", class: "card" },
+    h("h3", {}, "クライアント証明書"),
+    h("p", {}, "電子処方箋管理サービスにつなぐための診療所の証明書（.p12）とパスワード。OS の鍵保管庫だけに保存し、データベースやファイルには残しません。"),
+    state,
+    h("div", { class: "row" }, h("label", { for: "cert-file" }, "証明書ファイル"), filePicker(file)),
+    h("div", { class: "row" }, h("label", { for: "cert-password" }, "パスワード"), password),
+    message.el,
+    submit,
+  );
 }

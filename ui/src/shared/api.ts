@@ -47,6 +47,7 @@ import type {
   Staff,
   Role,
   AppStatus,
+  ClientCertView,
   QuitRequest,
   PrintedSheet,
   ReceptionPatient,
@@ -65,6 +66,7 @@ import type {
 } from "./bindings";
 
 export type {
+  ClientCertView,
   PrintedSheet,
   ReceptionPatient,
   SignSettingsView,
@@ -229,6 +231,8 @@ export const api = {
   importMaster: (kind: MasterKind, fileName: string, bytes: number[]) =>
     call<number>("import_master", { kind, fileName, bytes }),
   masterImports: () => call<MasterImport[]>("master_imports"),
+  importClientCert: (bytes: number[], password: string) => call<ClientCertView>("import_client_cert", { bytes, password }),
+  clientCert: () => call<ClientCertView | null>("client_cert"),
   searchDrugMaster: (query: string) => call<DrugRow[]>("search_drug_master", { query }),
   usageMappings: () => call<UsageMapping[]>("usage_mappings"),
   usageCandidates: (wording: string) => call<UsageRow[]>("usage_candidates", { wording }),

@@ -147,6 +147,28 @@ remote_url: string,
  */
 auth_hours: number, };
 
+export type ClientCertView = { 
+/**
+ * Subject (RFC 4514).
+ */
+subject: string, 
+/**
+ * Issuer (RFC 4514).
+ */
+issuer: string, 
+/**
+ * Valid until (UTC RFC 3339).
+ */
+not_after: string, 
+/**
+ * Days left (negative: expired).
+ */
+days_left: number, 
+/**
+ * A warning within 30 days of expiry (or after).
+ */
+warning: string | null, };
+
 export type EpsSettingsView = { 
 /**
  * 医療機関コード.
