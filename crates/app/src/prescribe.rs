@@ -111,8 +111,10 @@ pub struct ReviewDrug {
     pub code: String,
     /// The exact name sent.
     pub name: String,
-    /// 用量 and unit (`3 錠`).
+    /// 用量 (`3`).
     pub amount: String,
+    /// The 薬価基準 unit (`錠`).
+    pub unit: String,
 }
 
 /// An RP as it will be sent.
@@ -497,7 +499,8 @@ fn review_of(p: &Prescription, problems: &[Problem], draft: &Draft) -> Review {
                         code_kind: kind_label(&d.code_kind).into(),
                         code: d.code.clone(),
                         name: d.name.clone(),
-                        amount: format!("{} {}", d.amount, d.unit),
+                        amount: d.amount.clone(),
+                        unit: d.unit.clone(),
                     })
                     .collect(),
             })

@@ -62,11 +62,6 @@ pub fn sheet_lines(p: &Prescription) -> Vec<String> {
     lines
 }
 
-/// The sentence of a failure, for the note beside our own 控え.
-fn why(e: &AppError) -> String {
-    e.message.clone()
-}
-
 impl App {
     /// The prescription a registration sent.
     pub(crate) async fn registered_prescription(
@@ -134,7 +129,7 @@ impl App {
                     }
                     None => service_note = Some(reply.problems.join("\n")),
                 },
-                Err(e) => service_note = Some(why(&e)),
+                Err(e) => service_note = Some(e.message),
             }
         }
         let from_service = service_pdf.is_some();

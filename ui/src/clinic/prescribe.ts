@@ -112,7 +112,7 @@ function reviewView(ctx: Context, review: Review): HTMLElement {
         h(
           "ul",
           {},
-          ...rp.drugs.map((d) => h("li", {}, h("span", { class: "kind" }, d.code_kind), h("code", {}, d.code), h("span", { class: "review-drug-name" }, d.name || "（マスターにない薬）"), h("span", { class: "amount" }, d.amount))),
+          ...rp.drugs.map((d) => h("li", {}, h("span", { class: "kind" }, d.code_kind), h("code", {}, d.code), h("span", { class: "review-drug-name" }, d.name || "（マスターにない薬）"), h("span", { class: "amount" }, `${d.amount} ${d.unit}`))),
         ),
       ),
     ),
@@ -347,7 +347,7 @@ export function renderPrescribe(ctx: Context, from?: string): void {
         const line = rps.at(i)?.drugs.at(j);
         if (line) {
           line.name = drug.name;
-          line.unit = drug.amount.split(" ").slice(1).join(" ");
+          line.unit = drug.unit;
         }
       });
     });

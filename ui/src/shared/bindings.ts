@@ -397,9 +397,13 @@ code: string,
  */
 name: string, 
 /**
- * 用量 and unit (`3 錠`).
+ * 用量 (`3`).
  */
-amount: string, };
+amount: string, 
+/**
+ * The 薬価基準 unit (`錠`).
+ */
+unit: string, };
 
 export type CheckResult = { 
 /**
