@@ -5,6 +5,7 @@ pub mod commands;
 pub mod counter;
 pub mod state;
 pub mod tray;
+pub mod updater;
 
 use okusuri_app::{App, AppError};
 use okusuri_store::{DataDir, OpenOptions, Store};
@@ -39,6 +40,19 @@ async fn start_feed(app: tauri::AppHandle) {
     match okusuri_feed::load_folders(store).await {
         Ok(folders) => state.feed.start(store, folders, feed_sink(&app)),
         Err(e) => tracing::error!("feed not started: {e}"),
+    }
+}
+
+/// 設定 → 更新 as stored (the defaults while the database is not open).
+struct StoredUpdateSettings(tauri::AppHandle);
+
+impl updater::AsyncSettings for StoredUpdateSettings {
+    async fn get(&self) -> okusuri_update::UpdateSettings {
+        let state = self.0.state::<AppState>();
+        match state.app() {
+            Ok(app) => app.update_settings().await.unwrap_or_default(),
+            Err(_) => okusuri_update::UpdateSettings::default(),
+        }
     }
 }
 
@@ -102,9 +116,15 @@ pub fn run() {
         }))
         // Size, place and maximised state are restored at start, saved on exit.
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(updater::plugin())
         .manage(AppState::new(okusuri))
+        .manage(updater::Updates::default())
         .setup(|app| {
             tauri::async_runtime::spawn(start_feed(app.handle().clone()));
+            tauri::async_runtime::spawn(updater::schedule(
+                app.handle().clone(),
+                StoredUpdateSettings(app.handle().clone()),
+            ));
             // Without a tray (a desktop with no status area) the app still runs.
             if let Err(e) = tray::install(app.handle()) {
                 tracing::warn!("no tray icon: {e}");

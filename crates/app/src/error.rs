@@ -63,6 +63,13 @@ pub enum ErrorCode {
     /// in, or 電子処方箋 settings are missing).
     #[serde(rename = "eps.not_configured")]
     EpsNotConfigured,
+    /// The update server cannot be reached, or answered with an error.
+    #[serde(rename = "update.unreachable")]
+    UpdateUnreachable,
+    /// An update was refused: its signature, its signed version or its
+    /// manifest does not hold; nothing was installed.
+    #[serde(rename = "update.refused")]
+    UpdateRefused,
     /// Signing failed or a signature did not verify (card, certificate, token).
     #[serde(rename = "sign.failed")]
     SignFailed,
@@ -92,6 +99,8 @@ impl ErrorCode {
             ErrorCode::EpsUnreachable => "eps.unreachable",
             ErrorCode::EpsOutcomeUnknown => "eps.unknown",
             ErrorCode::EpsNotConfigured => "eps.not_configured",
+            ErrorCode::UpdateUnreachable => "update.unreachable",
+            ErrorCode::UpdateRefused => "update.refused",
             ErrorCode::SignFailed => "sign.failed",
             ErrorCode::SignAuthRequired => "sign.auth_required",
         }

@@ -23,6 +23,7 @@ pub mod session;
 pub mod settings;
 pub mod sheets;
 pub mod tray;
+pub mod update;
 
 use std::sync::Arc;
 

@@ -412,6 +412,40 @@ async fn sign_in_failures_have_their_own_codes() {
 }
 
 #[tokio::test]
+async fn update_settings_are_for_administrators_checked_and_audited() {
+    use okusuri_update::UpdateSettings;
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app(tmp.path()).await;
+    let (admin, pharmacist) = staff(&app, Role::Pharmacist).await;
+    assert_eq!(app.update_settings().await.unwrap(), UpdateSettings::default());
+    let wanted = UpdateSettings {
+        enabled: false,
+        endpoint: "https://updates.example.jp/okusuri/latest.json".into(),
+        interval_hours: 24,
+    };
+    app.set_update_settings(&admin, &wanted).await.unwrap();
+    let bad = UpdateSettings {
+        endpoint: "ftp://x/latest.json".into(),
+        ..wanted.clone()
+    };
+    let e = app.set_update_settings(&admin, &bad).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::InputInvalid);
+    assert!(e.message.contains("https://"), "{}", e.message);
+    let e = app
+        .set_update_settings(&pharmacist, &UpdateSettings::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::AuthForbidden);
+    assert_eq!(app.update_settings().await.unwrap(), wanted, "kept");
+    let logged = scalar(
+        tmp.path(),
+        "SELECT count(*) FROM access_log WHERE event = 'settings_changed' AND detail = 'setting update.*'",
+    )
+    .await;
+    assert_eq!(logged, 1);
+}
+
+#[tokio::test]
 async fn the_current_window_refuses_more_than_90_days_and_keeps_the_last_one() {
     let tmp = tempfile::tempdir().unwrap();
     let app = app(tmp.path()).await;

@@ -79,6 +79,13 @@ macro_rules! command_list {
             prescribe::print_prescription,
             prescribe::reception_patients,
             prescribe::draft_from_issued,
+            update::update_offer,
+            update::update_check,
+            update::update_download,
+            update::update_install,
+            update::update_later,
+            update::update_settings,
+            update::set_update_settings,
         }
     };
 }

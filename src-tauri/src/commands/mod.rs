@@ -20,6 +20,7 @@ pub mod patient_list;
 pub mod patient_qr;
 pub mod prescribe;
 pub mod settings;
+pub mod update;
 
 macro_rules! names {
     ($($module:ident::$name:ident),* $(,)?) => {

@@ -2,7 +2,7 @@
 // offers, with its argument and result types. Errors are rejected as
 // `ApiError` carrying the Japanese message to show and a stable `code` to
 // branch on (the Rust `okusuri_app::AppError`).
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 // The types that cross IPC are generated from the Rust types (bindings.ts,
@@ -13,6 +13,7 @@ import type {
   ConsentMethod,
   CounterEvent,
   CurrentDispensing,
+  DownloadEvent,
   Cursor,
   DoctorAuthInfo,
   EpsSettingsView,
@@ -22,6 +23,7 @@ import type {
   MasterKind,
   OperationView,
   Notice,
+  Offer,
   FacilityCodes,
   FacilitySetup,
   FeedError,
@@ -63,6 +65,7 @@ import type {
   StatusResult,
   UsageMapping,
   UsageRow,
+  UpdateSettings,
 } from "./bindings";
 
 export type {
@@ -310,6 +313,21 @@ export const api = {
   /** Calls `handler` for every card-reader event until the returned function is called. */
   onCounter: (handler: (event: CounterEvent) => void): Promise<UnlistenFn> =>
     listen<CounterEvent>("counter", (e) => { handler(e.payload); }),
+  updateOffer: () => call<Offer | null>("update_offer"),
+  updateCheck: () => call<Offer | null>("update_check"),
+  /** Downloads the offered update; `onEvent` sees Started, each chunk, Finished. */
+  updateDownload: (onEvent: (event: DownloadEvent) => void) => {
+    const channel = new Channel<DownloadEvent>();
+    channel.onmessage = onEvent;
+    return call<null>("update_download", { onEvent: channel });
+  },
+  updateInstall: () => call<null>("update_install"),
+  updateLater: (version: string) => call<null>("update_later", { version }),
+  updateSettings: () => call<UpdateSettings>("update_settings"),
+  setUpdateSettings: (settings: UpdateSettings) => call<null>("set_update_settings", { settings }),
+  /** Calls `handler` when the scheduled check finds an update. */
+  onUpdateAvailable: (handler: (offer: Offer) => void): Promise<UnlistenFn> =>
+    listen<Offer>("update-available", (e) => { handler(e.payload); }),
   quitApp: () => call<null>("quit_app"),
   /** Calls `handler` when the tray's 終了 needs a confirmation. */
   onQuitRequested: (handler: (request: QuitRequest) => void): Promise<UnlistenFn> =>

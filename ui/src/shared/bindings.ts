@@ -733,7 +733,7 @@ message: string,
  */
 detail?: string, };
 
-export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required" | "eps.unreachable" | "eps.unknown" | "eps.not_configured" | "sign.failed" | "sign.auth_required";
+export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required" | "eps.unreachable" | "eps.unknown" | "eps.not_configured" | "update.unreachable" | "update.refused" | "sign.failed" | "sign.auth_required";
 
 export type Permission = "view_patients" | "edit_notes" | "issue_cards" | "print_qr" | "take_in_notebook" | "merge_patients" | "import_files" | "change_settings" | "remap_ids" | "manage_staff" | "prescribe";
 
@@ -809,6 +809,49 @@ export type QuitRequest = {
  * Requests written to the terminal and still waiting for an answer.
  */
 waiting: number, };
+
+export type DownloadEvent = { "event": "started", "data": { 
+/**
+ * Bytes to come (`Content-Length`), if known.
+ */
+contentLength: number | null, } } | { "event": "progress", "data": { 
+/**
+ * Bytes in this chunk.
+ */
+chunkLength: number, } } | { "event": "finished" };
+
+export type Offer = { 
+/**
+ * The version installed now.
+ */
+current_version: string, 
+/**
+ * The version offered.
+ */
+version: string, 
+/**
+ * Release notes (the version's CHANGELOG section), plain text.
+ */
+notes: string | null, 
+/**
+ * When it was published (RFC 3339), if the manifest says.
+ */
+date: string | null, };
+
+export type UpdateSettings = { 
+/**
+ * Off for sites whose IT installs updates centrally (the MSI by GPO).
+ */
+enabled: boolean, 
+/**
+ * The manifest address (`https://…/latest.json`; `{{current_version}}`,
+ * `{{target}}`, `{{arch}}` and `{{bundle_type}}` are filled in). Empty: none set.
+ */
+endpoint: string, 
+/**
+ * Hours between two checks (the first is at start).
+ */
+interval_hours: number, };
 
 export type Facility = { 
 /**
