@@ -7,6 +7,7 @@ import { errorText, field, filePicker, h, inputRow, messageArea, mount } from ".
 import { feedCard, feedErrorsCard } from "./feedSettings";
 import { header } from "../shared/header";
 import { epsSettingsCards } from "../clinic/epsSettings";
+import { updateCard } from "../shared/update";
 
 function remapText(r: RemapSummary): string {
   return r.already_done
@@ -185,6 +186,7 @@ const SECTIONS: [string, string][] = [
   ["settings-current", "今回のお薬"],
   ["settings-backup", "バックアップ"],
   ["settings-staff", "スタッフ"],
+  ["settings-update", "更新"],
   ["settings-eps", "電子処方箋"],
 ];
 
@@ -209,6 +211,7 @@ export async function renderSettings(ctx: Context): Promise<void> {
   const put = (id: string, ...cards: HTMLElement[]) => { body.get(id)?.append(...cards); };
   put("settings-backup", backupCard(ctx));
   put("settings-staff", staffCard(ctx));
+  put("settings-update", await updateCard(ctx));
   if (clinic) {
     put("settings-eps", ...(await epsSettingsCards(ctx)));
     return;

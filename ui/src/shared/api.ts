@@ -70,6 +70,9 @@ import type {
 
 export type {
   ClientCertView,
+  DownloadEvent,
+  Offer,
+  UpdateSettings,
   PrintedSheet,
   ReceptionPatient,
   SignSettingsView,

@@ -20,6 +20,7 @@ import { renderNotices } from "./notices";
 import { renderPrescribe } from "../clinic/prescribe";
 import { renderIssued } from "../clinic/issued";
 import { renderUsageMap } from "../clinic/usageMap";
+import { offerAfterSignIn, watchUpdates } from "./update";
 
 function draw(ctx: Context, route: Route): void {
   switch (route.screen) {
@@ -127,7 +128,10 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
           ctx.status = fresh;
         })
         .catch(() => undefined)
-        .finally(() => { ctx.go(homeRoute(ctx.status)); });
+        .finally(() => {
+          ctx.go(homeRoute(ctx.status));
+          void offerAfterSignIn(ctx.api);
+        });
     },
     go: (route) => {
       leave();
@@ -136,6 +140,9 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
       draw(ctx, route);
     },
   };
+
+  // An update found by the schedule: the dialog, for whoever is signed in.
+  watchUpdates(ctx);
 
   // 終了 in the tray while requests to the OQS terminal wait: ask first.
   void api.onQuitRequested((request) => {
@@ -169,5 +176,6 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
     ctx.go({ screen: "signIn" });
   } else {
     ctx.go(homeRoute(status));
+    void offerAfterSignIn(ctx.api);
   }
 }
