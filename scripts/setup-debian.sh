@@ -35,6 +35,9 @@ APT_PACKAGES=(
   # the tray test: a stand-in StatusNotifierWatcher (python3-gi), closing the
   # window as a window manager would (python3-xlib), window state (x11-utils)
   python3-gi python3-xlib x11-utils
+  # the Windows installer: wixl/msibuild/msiinfo (msitools) build and read the
+  # MSI, wine installs it in the tests, minisign checks the updater signature
+  msitools wixl wine wine64 minisign
 )
 TAURI_DRIVER_VERSION=2.1.0
 SQLX_CLI_VERSION=0.9.0

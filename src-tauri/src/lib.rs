@@ -70,8 +70,16 @@ fn close_to_tray() -> bool {
     std::env::var("OKUSURI_CLOSE_TO_TRAY").map_or(true, |v| v != "0")
 }
 
-/// Starts the app; returns when the last window closes.
+/// Starts the app; returns when the last window closes. `--version` prints
+/// the name and version and returns before anything else starts (the MSI
+/// test runs it under wine: it proves the exe loads and its DLLs resolve).
 pub fn run() {
+    let context = tauri::generate_context!();
+    if std::env::args().skip(1).any(|a| a == "--version") {
+        let info = context.package_info();
+        println!("{} {}", info.name, info.version);
+        return;
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // OKUSURI_LOG_FILE: log to a file (support, tests) instead of stderr.
@@ -142,7 +150,7 @@ pub fn run() {
                 }
             }
         });
-    let result = commands::register(builder).run(tauri::generate_context!());
+    let result = commands::register(builder).run(context);
     if let Err(e) = result {
         tracing::error!("the window could not be started: {e}");
         std::process::exit(1);

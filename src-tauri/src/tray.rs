@@ -106,6 +106,9 @@ async fn gather(app: &AppHandle) -> TrayInput {
         kind,
         reader: Some(state.counter.status()),
         folders: state.feed.statuses(),
+        update: app
+            .try_state::<crate::updater::Updates>()
+            .and_then(|u| u.offered_version()),
         ..TrayInput::default()
     };
     if kind == Some(okusuri_store::FacilityKind::Clinic) {

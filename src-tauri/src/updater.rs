@@ -171,7 +171,10 @@ pub async fn download<R: Runtime>(
         .map_err(refusal)?;
     on_event(DownloadEvent::Finished);
     if let Ok(mut pending) = updates.pending.lock() {
-        if let Some(p) = pending.as_mut().filter(|p| p.update.version == update.version) {
+        if let Some(p) = pending
+            .as_mut()
+            .filter(|p| p.update.version == update.version)
+        {
             p.bytes = Some(bytes);
         }
     }
@@ -190,9 +193,10 @@ pub fn install<R: Runtime>(
     let (update, bytes) = {
         let pending = updates.pending.lock().map_err(|_| nothing_offered())?;
         let p = pending.as_ref().ok_or_else(nothing_offered)?;
-        let bytes = p.bytes.clone().ok_or_else(|| {
-            AppError::invalid("更新ファイルがまだダウンロードされていません。")
-        })?;
+        let bytes = p
+            .bytes
+            .clone()
+            .ok_or_else(|| AppError::invalid("更新ファイルがまだダウンロードされていません。"))?;
         (p.update.clone(), bytes)
     };
     if cfg!(windows) {

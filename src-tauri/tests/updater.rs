@@ -6,13 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::net::TcpListener;
 use std::time::Duration;
 
-use base64::Engine;
 use okusuri_app::ErrorCode;
 use okusuri_desk::updater::{self, DownloadEvent, Updates};
 use okusuri_update::UpdateSettings;
@@ -20,140 +16,8 @@ use serde_json::json;
 use tauri::Manager;
 use tauri::test::{MockRuntime, mock_builder, mock_context, noop_assets};
 
-/// What the server answers on one path.
-#[derive(Clone)]
-struct Reply {
-    status: u16,
-    body: Vec<u8>,
-    /// Send the body in this many pieces, pausing between them.
-    pieces: usize,
-}
-
-impl Reply {
-    fn ok(body: impl Into<Vec<u8>>) -> Reply {
-        Reply {
-            status: 200,
-            body: body.into(),
-            pieces: 1,
-        }
-    }
-    fn status(status: u16) -> Reply {
-        Reply {
-            status,
-            body: Vec::new(),
-            pieces: 1,
-        }
-    }
-}
-
-/// A tiny HTTP/1.1 server: fixed replies by path; records what was asked.
-struct Server {
-    base: String,
-    replies: Arc<Mutex<HashMap<String, Reply>>>,
-    asked: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let replies: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
-        let asked: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (r, a) = (replies.clone(), asked.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (r, a) = (r.clone(), a.clone());
-                std::thread::spawn(move || serve(stream, &r, &a));
-            }
-        });
-        Server {
-            base,
-            replies,
-            asked,
-        }
-    }
-
-    fn reply(&self, path: &str, reply: Reply) {
-        self.replies.lock().unwrap().insert(path.into(), reply);
-    }
-
-    fn asked(&self) -> Vec<String> {
-        self.asked.lock().unwrap().clone()
-    }
-}
-
-fn serve(stream: TcpStream, replies: &Mutex<HashMap<String, Reply>>, asked: &Mutex<Vec<String>>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
-            break;
-        }
-    }
-    asked.lock().unwrap().push(path.clone());
-    let route = path.split('?').next().unwrap_or("/").to_owned();
-    let reply = replies
-        .lock()
-        .unwrap()
-        .get(&route)
-        .cloned()
-        .unwrap_or(Reply::status(404));
-    let mut out = stream;
-    let head = format!(
-        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    let _ = out.write_all(head.as_bytes());
-    let _ = out.flush();
-    let size = reply.body.len().div_ceil(reply.pieces.max(1)).max(1);
-    for piece in reply.body.chunks(size) {
-        if out.write_all(piece).and_then(|()| out.flush()).is_err() {
-            return;
-        }
-        if reply.pieces > 1 {
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-}
-
-/// A key pair and signatures in the format `tauri signer` writes.
-struct Keys {
-    pair: minisign::KeyPair,
-}
-
-impl Keys {
-    fn new() -> Keys {
-        Keys {
-            pair: minisign::KeyPair::generate_unencrypted_keypair().unwrap(),
-        }
-    }
-
-    /// The config's `pubkey`: base64 of the `.pub` file.
-    fn pubkey(&self) -> String {
-        let text = self.pair.pk.to_box().unwrap().to_string();
-        base64::engine::general_purpose::STANDARD.encode(text)
-    }
-
-    /// The manifest's `signature`: base64 of the `.sig` file, signed for `version`.
-    fn sign(&self, bytes: &[u8], version: &str) -> String {
-        let comment = format!("timestamp:1796356021\tfile:okusuri.msi\tversion:{version}");
-        let sig = minisign::sign(
-            Some(&self.pair.pk),
-            &self.pair.sk,
-            bytes,
-            Some(&comment),
-            Some("signature from tauri secret key"),
-        )
-        .unwrap();
-        base64::engine::general_purpose::STANDARD.encode(sig.to_string())
-    }
-}
+mod support;
+use support::{Keys, Reply, Server};
 
 /// The platform key this machine looks up (`{os}-{arch}`).
 fn platform() -> String {
@@ -228,7 +92,12 @@ async fn the_same_or_an_older_version_or_204_offers_nothing() {
         assert_eq!(found.unwrap(), None, "{version}");
     }
     server.reply("/latest.json", Reply::status(204));
-    assert_eq!(updater::check(app.handle(), &settings(&server)).await.unwrap(), None);
+    assert_eq!(
+        updater::check(app.handle(), &settings(&server))
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(app.state::<Updates>().offer(), None);
 }
 
@@ -237,9 +106,15 @@ async fn a_server_error_or_no_server_is_unreachable() {
     let (server, keys) = (Server::start(), Keys::new());
     let app = app(&keys);
     server.reply("/latest.json", Reply::status(500));
-    let e = updater::check(app.handle(), &settings(&server)).await.unwrap_err();
+    let e = updater::check(app.handle(), &settings(&server))
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::UpdateUnreachable);
-    assert!(e.message.starts_with("更新サーバーに接続できない"), "{}", e.message);
+    assert!(
+        e.message.starts_with("更新サーバーに接続できない"),
+        "{}",
+        e.message
+    );
     // A port nobody listens on.
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();
     let endpoint = format!("http://{}/latest.json", closed.local_addr().unwrap());
@@ -261,7 +136,9 @@ async fn a_manifest_without_this_platform_is_refused() {
         "platforms": { "darwin-aarch64": { "url": format!("{}/x", server.base), "signature": "x" } },
     });
     server.reply("/latest.json", Reply::ok(manifest.to_string()));
-    let e = updater::check(app.handle(), &settings(&server)).await.unwrap_err();
+    let e = updater::check(app.handle(), &settings(&server))
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::UpdateRefused);
     assert_eq!(e.message, "この PC 向けの更新ファイルが案内にありません。");
 }
@@ -276,12 +153,17 @@ async fn a_slow_download_reports_progress_that_adds_up_and_installs_the_verified
         "/okusuri.msi",
         Reply {
             pieces: 8,
+            pause: Duration::from_millis(30),
             ..Reply::ok(bytes.clone())
         },
     );
-    updater::check(app.handle(), &settings(&server)).await.unwrap();
+    updater::check(app.handle(), &settings(&server))
+        .await
+        .unwrap();
     let mut events = Vec::new();
-    updater::download(app.handle(), |e| events.push(e)).await.unwrap();
+    updater::download(app.handle(), |e| events.push(e))
+        .await
+        .unwrap();
     assert_eq!(
         events.first(),
         Some(&DownloadEvent::Started {
@@ -289,7 +171,10 @@ async fn a_slow_download_reports_progress_that_adds_up_and_installs_the_verified
         })
     );
     assert_eq!(events.last(), Some(&DownloadEvent::Finished));
-    let finished = events.iter().filter(|e| **e == DownloadEvent::Finished).count();
+    let finished = events
+        .iter()
+        .filter(|e| **e == DownloadEvent::Finished)
+        .count();
     assert_eq!(finished, 1);
     let chunks: Vec<usize> = events
         .iter()
@@ -303,7 +188,10 @@ async fn a_slow_download_reports_progress_that_adds_up_and_installs_the_verified
     let dir = tempfile::tempdir().unwrap();
     updater::install(app.handle(), dir.path()).unwrap();
     let marker = std::fs::read_to_string(dir.path().join("update-installed-0.2.0.txt")).unwrap();
-    assert!(marker.contains(&format!("bytes={}", bytes.len())), "{marker}");
+    assert!(
+        marker.contains(&format!("bytes={}", bytes.len())),
+        "{marker}"
+    );
     assert!(marker.contains("signature=verified"));
 }
 
@@ -316,14 +204,23 @@ async fn tampered_bytes_are_refused_and_nothing_is_installed() {
     let mut tampered = bytes.clone();
     tampered[1000] ^= 0xff;
     server.reply("/okusuri.msi", Reply::ok(tampered));
-    updater::check(app.handle(), &settings(&server)).await.unwrap();
+    updater::check(app.handle(), &settings(&server))
+        .await
+        .unwrap();
     let e = updater::download(app.handle(), |_| {}).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::UpdateRefused);
-    assert_eq!(e.message, "更新ファイルの署名を確認できませんでした。更新は行われません。");
+    assert_eq!(
+        e.message,
+        "更新ファイルの署名を確認できませんでした。更新は行われません。"
+    );
     let dir = tempfile::tempdir().unwrap();
     let e = updater::install(app.handle(), dir.path()).unwrap_err();
     assert_eq!(e.message, "更新ファイルがまだダウンロードされていません。");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing installed");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing installed"
+    );
 }
 
 #[tokio::test]
@@ -334,13 +231,24 @@ async fn a_signature_for_another_version_or_another_key_is_refused() {
     server.reply("/okusuri.msi", Reply::ok(bytes.clone()));
     // An old genuine release announced as a new one (a downgrade attack).
     publish(&server, &keys, "0.3.0", "0.0.5", &bytes);
-    updater::check(app.handle(), &settings(&server)).await.unwrap();
+    updater::check(app.handle(), &settings(&server))
+        .await
+        .unwrap();
     let e = updater::download(app.handle(), |_| {}).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::UpdateRefused);
-    assert!(e.message.contains("署名された版が案内と一致しません"), "{}", e.message);
+    assert!(
+        e.message.contains("署名された版が案内と一致しません"),
+        "{}",
+        e.message
+    );
     // Signed with a key the app does not trust.
     publish(&server, &Keys::new(), "0.3.0", "0.3.0", &bytes);
-    updater::check(app.handle(), &settings(&server)).await.unwrap();
+    updater::check(app.handle(), &settings(&server))
+        .await
+        .unwrap();
     let e = updater::download(app.handle(), |_| {}).await.unwrap_err();
-    assert_eq!(e.message, "更新ファイルの署名を確認できませんでした。更新は行われません。");
+    assert_eq!(
+        e.message,
+        "更新ファイルの署名を確認できませんでした。更新は行われません。"
+    );
 }

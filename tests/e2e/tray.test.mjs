@@ -2,14 +2,16 @@
 // (libayatana, as on a Linux desktop); a stand-in watcher (sni-watcher.py)
 // tells the test its bus name. The test reads the label and the menu's rows
 // (dbusmenu), takes the receipt-computer folder away and sees the row, the
-// label and the icon change, brings it back, then hides the window (closing
-// it) and presses 表示 through dbusmenu: the window is shown again.
+// label and the icon change, brings it back; turns the card reader on and
+// stops pcscd (the row and icon say so, then recover); hides the window
+// (closing it) and presses 表示 through dbusmenu: the window is shown again;
+// presses 終了: the app quits.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
+import { ROOT, appPath, ensurePcscd, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
 function text(browser, selector) {
   return browser.execute((sel) => document.querySelector(sel)?.textContent ?? "", selector);
@@ -88,6 +90,7 @@ test("tray: status rows and icon follow the app; 表示 shows the window", async
   const folder = join(dataDir, "recept-out");
   mkdirSync(folder);
   const app = await launch(dataDir, { OKUSURI_CLOSE_TO_TRAY: "1" });
+  let quitted = false;
   try {
     const { browser } = app;
     await setUpFacility(browser);
@@ -113,6 +116,25 @@ test("tray: status rows and icon follow the app; 表示 shows the window", async
     await browser.waitUntil(() => property(item, "XAyatanaLabel") === "おくすりデスク", { timeout: 20_000 });
     assert.equal(rows()[1], "レセコン連携: 稼働中");
 
+    // The card reader: ON shows its name; pcscd stopping turns the row and the icon to 要確認.
+    await ensurePcscd();
+    await (await browser.$("#open-settings")).click();
+    const choice = await shown(browser, "#reader-choice");
+    await choice.selectByVisibleText("Virtual PCD 00 00");
+    await (await browser.$("#reader-choice-submit")).click();
+    await browser.waitUntil(async () => (await text(browser, "#reader-choice-message")) === "保存しました");
+    await (await browser.$("#home")).click();
+    if ((await text(browser, "#reader-switch")) !== "ON") await (await shown(browser, "#reader-switch")).click();
+    await browser.waitUntil(() => rows()[0] === "カードリーダー: 接続中（Virtual PCD 00 00）", { timeout: 15_000, timeoutMsg: JSON.stringify(rows()) });
+    assert.equal(property(item, "IconName"), normalIcon);
+    spawnSync("pkill", ["-x", "pcscd"]);
+    await browser.waitUntil(() => property(item, "XAyatanaLabel") === "おくすりデスク 要確認", { timeout: 20_000, timeoutMsg: JSON.stringify(rows()) });
+    assert.match(rows()[0], /^カードリーダー: 停止中（スマートカードサービス/);
+    assert.notEqual(property(item, "IconName"), normalIcon);
+    await ensurePcscd();
+    await browser.waitUntil(() => rows()[0] === "カードリーダー: 接続中（Virtual PCD 00 00）", { timeout: 20_000, timeoutMsg: JSON.stringify(rows()) });
+    await browser.waitUntil(() => property(item, "XAyatanaLabel") === "おくすりデスク", { timeout: 10_000 });
+
     // Closing the window hides it (the app keeps running); 表示 in the tray shows it.
     const title = await browser.getTitle();
     assert.ok(windowViewable(title));
@@ -122,8 +144,18 @@ test("tray: status rows and icon follow the app; 表示 shows the window", async
     const show = menu(item).find(([, label]) => label === "表示");
     click(item, show[0]);
     await browser.waitUntil(() => windowViewable(title), { timeout: 10_000, timeoutMsg: "表示 did not show the window" });
+
+    // 終了 in the tray: nothing waits for the OQS terminal here, so the app quits at once.
+    const quit = menu(item).find(([, label]) => label === "終了");
+    click(item, quit[0]);
+    const deadline = Date.now() + 10_000;
+    while (spawnSync("pgrep", ["-f", appPath()]).status === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    quitted = spawnSync("pgrep", ["-f", appPath()]).status !== 0;
+    assert.ok(quitted, "終了 in the tray did not end the app");
   } finally {
-    await app.close();
+    await app.close().catch((e) => { if (!quitted) throw e; });
     watcher.stop();
   }
 });

@@ -417,7 +417,10 @@ async fn update_settings_are_for_administrators_checked_and_audited() {
     let tmp = tempfile::tempdir().unwrap();
     let app = app(tmp.path()).await;
     let (admin, pharmacist) = staff(&app, Role::Pharmacist).await;
-    assert_eq!(app.update_settings().await.unwrap(), UpdateSettings::default());
+    assert_eq!(
+        app.update_settings().await.unwrap(),
+        UpdateSettings::default()
+    );
     let wanted = UpdateSettings {
         enabled: false,
         endpoint: "https://updates.example.jp/okusuri/latest.json".into(),

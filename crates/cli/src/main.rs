@@ -12,6 +12,7 @@ mod history;
 mod jahis;
 mod qr;
 mod reader;
+mod release;
 mod sign;
 mod signin;
 
@@ -93,6 +94,9 @@ enum Command {
     /// The clinic's client certificate (.p12) in the OS key store: import, show.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Release tooling: the updater manifest of an MSI (no data folder needed).
+    #[command(subcommand)]
+    Release(release::ReleaseCommand),
 }
 
 fn main() -> ExitCode {
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
         Command::Reader(cmd) => reader::run(cmd),
         Command::Sign(args) => sign::sign(args),
         Command::Verify(args) => sign::verify_file(args),
+        Command::Release(cmd) => release::run(cmd),
         Command::Eps(cmd) if eps::is_offline(&cmd) => {
             eps::run_offline(&cmd).unwrap_or(Ok(ExitCode::FAILURE))
         }
@@ -132,6 +137,7 @@ fn main() -> ExitCode {
                         Command::Reader(cmd) => reader::run(cmd),
                         Command::Sign(args) => sign::sign(args),
                         Command::Verify(args) => sign::verify_file(args),
+                        Command::Release(cmd) => release::run(cmd),
                         Command::Eps(cmd) => eps::run(cmd, dir, staff).await,
                         Command::Cert(cmd) => cert::run(cmd, dir, staff).await,
                         Command::Masters(cmd) => eps::masters(cmd, dir, staff).await,

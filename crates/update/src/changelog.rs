@@ -57,7 +57,10 @@ pub fn release_notes(
         .find(|r| r.version.trim_start_matches('v') == wanted)
         .or_else(|| {
             allow_unreleased
-                .then(|| all.iter().find(|r| r.version.eq_ignore_ascii_case("unreleased")))
+                .then(|| {
+                    all.iter()
+                        .find(|r| r.version.eq_ignore_ascii_case("unreleased"))
+                })
                 .flatten()
         });
     found
@@ -82,10 +85,17 @@ mod tests {
 
     #[test]
     fn a_release_needs_its_own_section_unless_unreleased_is_allowed() {
-        assert_eq!(release_notes(TEXT, "v0.2.0", false).unwrap(), "### Fixed\n- 印刷の不具合");
+        assert_eq!(
+            release_notes(TEXT, "v0.2.0", false).unwrap(),
+            "### Fixed\n- 印刷の不具合"
+        );
         let e = release_notes(TEXT, "0.3.0", false).unwrap_err();
         assert_eq!(e.to_string(), "CHANGELOG.md に 0.3.0 の節がありません。");
-        assert!(release_notes(TEXT, "0.3.0", true).unwrap().contains("新しい画面"));
+        assert!(
+            release_notes(TEXT, "0.3.0", true)
+                .unwrap()
+                .contains("新しい画面")
+        );
     }
 
     #[test]

@@ -60,7 +60,10 @@ mod tests {
     #[test]
     fn a_debug_build_takes_the_test_server_and_key() {
         let o = test_overrides(env).unwrap();
-        assert_eq!(o.endpoint.as_deref(), Some("http://127.0.0.1:9/latest.json"));
+        assert_eq!(
+            o.endpoint.as_deref(),
+            Some("http://127.0.0.1:9/latest.json")
+        );
         assert_eq!(o.pubkey.as_deref(), Some("dGVzdA=="));
         assert_eq!(test_overrides(|_| None), None);
         assert!(HONOURED);

@@ -121,12 +121,21 @@ mod tests {
             interval_hours: 12,
         };
         let stored = s.to_stored();
-        let get = |k: &str| stored.iter().find(|(key, _)| *key == k).map(|(_, v)| v.as_str());
-        let back = UpdateSettings::from_stored(get(ENABLED_KEY), get(ENDPOINT_KEY), get(INTERVAL_KEY));
+        let get = |k: &str| {
+            stored
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.as_str())
+        };
+        let back =
+            UpdateSettings::from_stored(get(ENABLED_KEY), get(ENDPOINT_KEY), get(INTERVAL_KEY));
         assert_eq!(back, s);
         let odd = UpdateSettings::from_stored(None, None, Some("0"));
         assert_eq!(odd, UpdateSettings::default());
-        assert_eq!(UpdateSettings::from_stored(None, None, Some("x")).interval_hours, 6);
+        assert_eq!(
+            UpdateSettings::from_stored(None, None, Some("x")).interval_hours,
+            6
+        );
     }
 
     #[test]
@@ -139,11 +148,21 @@ mod tests {
         assert!(e.to_string().contains("https://"), "{e}");
         assert!(s.validate(true).is_ok());
         s.endpoint = "latest.json".into();
-        assert!(s.validate(true).unwrap_err().to_string().contains("URL の形ではありません"));
+        assert!(
+            s.validate(true)
+                .unwrap_err()
+                .to_string()
+                .contains("URL の形ではありません")
+        );
         s.endpoint = " ".into();
         assert!(s.validate(false).is_ok(), "empty is allowed: no checks");
         assert!(!s.checks());
         s.interval_hours = 0;
-        assert!(s.validate(false).unwrap_err().to_string().contains("1〜168"));
+        assert!(
+            s.validate(false)
+                .unwrap_err()
+                .to_string()
+                .contains("1〜168")
+        );
     }
 }

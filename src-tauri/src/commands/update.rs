@@ -65,7 +65,10 @@ pub async fn set_update_settings(
     updates: State<'_, Updates>,
     settings: UpdateSettings,
 ) -> Result<(), AppError> {
-    signed.app.set_update_settings(&signed.session, &settings).await?;
+    signed
+        .app
+        .set_update_settings(&signed.session, &settings)
+        .await?;
     updates.wake();
     Ok(())
 }
