@@ -15,6 +15,7 @@ step ".sqlx is current";   npm run --silent sqlx:check
 step "Windows build";      cargo check --target x86_64-pc-windows-gnu -p okusuri-desk
 step "release ignores test overrides"; cargo test --release -q -p okusuri-update
 step "MSI template (wixl + wine)"; bash tests/msi/template-test.sh
+step "the real MSI (cross-built exe under wine)"; bash scripts/test-msi-real.sh
 step "app build";          npm run --silent app:build
 step "e2e helpers";        cargo build -p okusuri -p okusuri-vcard -p okusuri-oqs-sim
 step "end-to-end tests";   bash scripts/e2e.sh

@@ -9,7 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, renameSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, appPath, ensurePcscd, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
@@ -60,6 +60,11 @@ function property(item, name) {
   return JSON.parse(out).data;
 }
 
+/** The icon's pixels as shown: the PNG file the item names (a new file at each change). */
+function icon(item) {
+  return readFileSync(property(item, "IconName"));
+}
+
 /** The menu's items: [id, label, enabled] from dbusmenu's GetLayout. */
 function menu(item) {
   const out = execFileSync("busctl", [...BUS, "--json=short", "call", item.bus, `${item.path}/Menu`, "com.canonical.dbusmenu", "GetLayout", "iias", "--", "0", "-1", "2", "label", "enabled"], { encoding: "utf8" });
@@ -105,32 +110,37 @@ test("tray: status rows and icon follow the app; 表示 shows the window", async
     assert.deepEqual(rows(), ["カードリーダー: OFF", "レセコン連携: 稼働中", "", "表示", "終了"]);
     assert.ok(menu(item).slice(0, 2).every(([, , enabled]) => enabled === false), "status rows are not buttons");
     assert.equal(property(item, "XAyatanaLabel"), "おくすりデスク");
-    const normalIcon = property(item, "IconName");
+    const normalIcon = icon(item);
 
     // The folder goes away: the row, the label and the icon say so; back, and they recover.
     renameSync(folder, `${folder}-away`);
     await browser.waitUntil(() => property(item, "XAyatanaLabel") === "おくすりデスク エラー", { timeout: 20_000 });
     assert.match(rows()[1], /^レセコン連携: フォルダーを読めません（.*recept-out）$/);
-    assert.notEqual(property(item, "IconName"), normalIcon);
+    assert.ok(!icon(item).equals(normalIcon), "the icon changed");
     renameSync(`${folder}-away`, folder);
     await browser.waitUntil(() => property(item, "XAyatanaLabel") === "おくすりデスク", { timeout: 20_000 });
     assert.equal(rows()[1], "レセコン連携: 稼働中");
 
     // The card reader: ON shows its name; pcscd stopping turns the row and the icon to 要確認.
     await ensurePcscd();
+    // (ON lists the readers; with two and none chosen it stays OFF until one is chosen in 設定.)
+    await (await browser.$("#home")).click();
+    await (await shown(browser, "#reader-switch")).click();
+    await browser.waitUntil(async () => /複数接続されています/.test(await text(browser, "#reader-detail")), { timeout: 10_000 });
     await (await browser.$("#open-settings")).click();
     const choice = await shown(browser, "#reader-choice");
     await choice.selectByVisibleText("Virtual PCD 00 00");
     await (await browser.$("#reader-choice-submit")).click();
     await browser.waitUntil(async () => (await text(browser, "#reader-choice-message")) === "保存しました");
     await (await browser.$("#home")).click();
-    if ((await text(browser, "#reader-switch")) !== "ON") await (await shown(browser, "#reader-switch")).click();
+    // (Switched ON before, so it comes ON with the chosen reader.)
+    await browser.waitUntil(async () => (await text(browser, "#reader-switch")) === "ON", { timeout: 10_000 });
     await browser.waitUntil(() => rows()[0] === "カードリーダー: 接続中（Virtual PCD 00 00）", { timeout: 15_000, timeoutMsg: JSON.stringify(rows()) });
-    assert.equal(property(item, "IconName"), normalIcon);
+    assert.ok(icon(item).equals(normalIcon), "the normal icon");
     spawnSync("pkill", ["-x", "pcscd"]);
     await browser.waitUntil(() => property(item, "XAyatanaLabel") === "おくすりデスク 要確認", { timeout: 20_000, timeoutMsg: JSON.stringify(rows()) });
     assert.match(rows()[0], /^カードリーダー: 停止中（スマートカードサービス/);
-    assert.notEqual(property(item, "IconName"), normalIcon);
+    assert.ok(!icon(item).equals(normalIcon), "the icon changed");
     await ensurePcscd();
     await browser.waitUntil(() => rows()[0] === "カードリーダー: 接続中（Virtual PCD 00 00）", { timeout: 20_000, timeoutMsg: JSON.stringify(rows()) });
     await browser.waitUntil(() => property(item, "XAyatanaLabel") === "おくすりデスク", { timeout: 10_000 });
