@@ -133,11 +133,20 @@ pub fn run() {
                 app.handle().clone(),
                 StoredUpdateSettings(app.handle().clone()),
             ));
-            // Without a tray (a desktop with no status area) the app still runs.
-            if let Err(e) = tray::install(app.handle()) {
-                tracing::warn!("no tray icon: {e}");
-            }
             Ok(())
+        })
+        // The tray once the window's page is drawn, not before: start-up is
+        // what staff wait for. Without a tray (a desktop with no status area)
+        // the app still runs.
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                let app = webview.app_handle();
+                if app.try_state::<tray::TrayState>().is_none() {
+                    if let Err(e) = tray::install(app) {
+                        tracing::warn!("no tray icon: {e}");
+                    }
+                }
+            }
         })
         // Closing the window hides it: the feed, the reader and the clinic
         // link keep running (終了 is in the tray; starting the app again shows

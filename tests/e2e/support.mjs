@@ -47,15 +47,28 @@ async function waitForDriver(port, timeoutMs) {
 }
 
 /**
+ * The app's processes by their command line's start: a runner given the app's
+ * path as an argument (measure-startup.mjs) must not match itself.
+ */
+function appPattern() {
+  return `^${appPath().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+}
+
+/** Whether an instance of the app runs. */
+export function appRunning() {
+  return spawnSync("pgrep", ["-f", appPattern()]).status === 0;
+}
+
+/**
  * Waits until no instance of the app runs (then kills what is left): a
  * window still closing would take the next start as a second instance
  * (single-instance plugin) and WebDriver would wait for a window that never comes.
  */
 export async function noAppRunning(timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
-  while (spawnSync("pgrep", ["-f", appPath()]).status === 0) {
+  while (appRunning()) {
     if (Date.now() > deadline) {
-      spawnSync("pkill", ["-KILL", "-f", appPath()]);
+      spawnSync("pkill", ["-KILL", "-f", appPattern()]);
       break;
     }
     await new Promise((r) => setTimeout(r, 50));

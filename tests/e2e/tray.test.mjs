@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, appPath, ensurePcscd, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
+import { ROOT, appRunning, ensurePcscd, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
 
 function text(browser, selector) {
   return browser.execute((sel) => document.querySelector(sel)?.textContent ?? "", selector);
@@ -159,10 +159,10 @@ test("tray: status rows and icon follow the app; 表示 shows the window", async
     const quit = menu(item).find(([, label]) => label === "終了");
     click(item, quit[0]);
     const deadline = Date.now() + 10_000;
-    while (spawnSync("pgrep", ["-f", appPath()]).status === 0 && Date.now() < deadline) {
+    while (appRunning() && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    quitted = spawnSync("pgrep", ["-f", appPath()]).status !== 0;
+    quitted = !appRunning();
     assert.ok(quitted, "終了 in the tray did not end the app");
   } finally {
     await app.close().catch((e) => { if (!quitted) throw e; });
