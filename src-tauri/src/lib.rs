@@ -141,10 +141,10 @@ pub fn run() {
         .on_page_load(|webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
                 let app = webview.app_handle();
-                if app.try_state::<tray::TrayState>().is_none() {
-                    if let Err(e) = tray::install(app) {
-                        tracing::warn!("no tray icon: {e}");
-                    }
+                if app.try_state::<tray::TrayState>().is_none()
+                    && let Err(e) = tray::install(app)
+                {
+                    tracing::warn!("no tray icon: {e}");
                 }
             }
         })
@@ -152,11 +152,11 @@ pub fn run() {
         // link keep running (終了 is in the tray; starting the app again shows
         // the window). OKUSURI_CLOSE_TO_TRAY=0 makes closing quit.
         .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                if close_to_tray() {
-                    api.prevent_close();
-                    let _ = window.hide();
-                }
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && close_to_tray()
+            {
+                api.prevent_close();
+                let _ = window.hide();
             }
         });
     let result = commands::register(builder).run(context);

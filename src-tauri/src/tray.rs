@@ -148,10 +148,10 @@ fn apply(app: &AppHandle, view: TrayView) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    if shown.as_ref().map(|s| s.icon) != Some(view.icon) {
-        if let Err(e) = tray.set_icon(icon_for(app, view.icon)) {
-            tracing::warn!("tray icon not set: {e}");
-        }
+    if shown.as_ref().map(|s| s.icon) != Some(view.icon)
+        && let Err(e) = tray.set_icon(icon_for(app, view.icon))
+    {
+        tracing::warn!("tray icon not set: {e}");
     }
     let _ = tray.set_title(Some(&view.title));
     let _ = tray.set_tooltip(Some(&view.tooltip));

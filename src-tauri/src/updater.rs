@@ -170,13 +170,12 @@ pub async fn download<R: Runtime>(
         .await
         .map_err(refusal)?;
     on_event(DownloadEvent::Finished);
-    if let Ok(mut pending) = updates.pending.lock() {
-        if let Some(p) = pending
+    if let Ok(mut pending) = updates.pending.lock()
+        && let Some(p) = pending
             .as_mut()
             .filter(|p| p.update.version == update.version)
-        {
-            p.bytes = Some(bytes);
-        }
+    {
+        p.bytes = Some(bytes);
     }
     Ok(())
 }

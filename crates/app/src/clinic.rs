@@ -431,18 +431,17 @@ impl App {
         self.begin(session, Permission::ViewPatients)?;
         let mappings = self.store.usage_mappings().await?;
         for rp in &mut p.rps {
-            if rp.usage.code.is_empty() {
-                if let Some(m) = mappings
+            if rp.usage.code.is_empty()
+                && let Some(m) = mappings
                     .iter()
                     .find(|m| m.clinic_usage == rp.usage.name.trim())
-                {
-                    rp.usage.code_kind = okusuri_eps::prescription::Form::Sj1
-                        .usage_code_kind()
-                        .into();
-                    rp.usage.code = m.code.clone();
-                    if !m.name.is_empty() {
-                        rp.usage.name = m.name.clone();
-                    }
+            {
+                rp.usage.code_kind = okusuri_eps::prescription::Form::Sj1
+                    .usage_code_kind()
+                    .into();
+                rp.usage.code = m.code.clone();
+                if !m.name.is_empty() {
+                    rp.usage.name = m.name.clone();
                 }
             }
         }

@@ -134,11 +134,11 @@ pub async fn run(
 ) -> Result<ExitCode, String> {
     let (app, session) = open_signed_in(&dir, staff).await?;
     let store = app.store().clone();
-    if !matches!(cmd, FeedCommand::Errors) {
-        if let Err(e) = app.feed_by_hand(&session) {
-            finish(&app, &session).await;
-            return Err(e.message);
-        }
+    if !matches!(cmd, FeedCommand::Errors)
+        && let Err(e) = app.feed_by_hand(&session)
+    {
+        finish(&app, &session).await;
+        return Err(e.message);
     }
     let result = match cmd {
         FeedCommand::Errors => {

@@ -193,13 +193,13 @@ impl Response {
                 _ => format!("異常終了 {code} {message}").trim_end().to_string(),
             });
         }
-        if self.status() == Some(Status::Error) {
-            if let (Some(code), message) = (
+        if self.status() == Some(Status::Error)
+            && let (Some(code), message) = (
                 self.field("ProcessingResultCode"),
                 self.field("ProcessingResultMessage").unwrap_or_default(),
-            ) {
-                out.push(format!("{code} {message}").trim_end().to_string());
-            }
+            )
+        {
+            out.push(format!("{code} {message}").trim_end().to_string());
         }
         out.extend(
             self.results()
@@ -305,10 +305,8 @@ fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, EpsError> {
         && ["shift_jis", "shift-jis", "windows-31j", "cp932", "sjis"]
             .iter()
             .any(|e| head.split("?>").next().is_some_and(|d| d.contains(e)));
-    if !declared_sjis {
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            return Ok(Cow::Borrowed(text));
-        }
+    if !declared_sjis && let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Cow::Borrowed(text));
     }
     let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
     if bad {

@@ -542,10 +542,9 @@ impl FolderFeed {
         for f in ledger {
             if f.status == FeedFileStatus::Imported
                 && self.config.after == AfterImport::MoveToProcessed
+                && let Err(e) = move_to_processed(&self.config.path, &f.name, now)
             {
-                if let Err(e) = move_to_processed(&self.config.path, &f.name, now) {
-                    tracing::warn!(file = %f.name, "could not move to processed: {e}");
-                }
+                tracing::warn!(file = %f.name, "could not move to processed: {e}");
             }
             self.known.insert(f.name.clone(), f);
         }

@@ -146,10 +146,10 @@ fn reverse_table() -> &'static [u16] {
                 };
                 let mut buf = [0u8; 4];
                 let (bytes, _, bad) = encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut buf));
-                if let (false, [hi, lo]) = (bad, bytes.as_ref()) {
-                    if let Some(slot) = table.get_mut(c as usize) {
-                        *slot = u16::from_be_bytes([*hi, *lo]);
-                    }
+                if let (false, [hi, lo]) = (bad, bytes.as_ref())
+                    && let Some(slot) = table.get_mut(c as usize)
+                {
+                    *slot = u16::from_be_bytes([*hi, *lo]);
                 }
             }
         }

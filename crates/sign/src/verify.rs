@@ -177,12 +177,12 @@ pub fn verify(xml: &[u8], trusted: &[Cert], now: DateTime<Utc>) -> Result<Verifi
             "SigningCertificateV2 の証明書ダイジェストが署名者の証明書と一致しません。".into(),
         ));
     }
-    if let Some(is) = find("IssuerSerialV2") {
-        if text(Some(is)) != STANDARD.encode(cert.issuer_serial_v2()?) {
-            return Err(SignError::Invalid(
-                "IssuerSerialV2 が署名者の証明書と一致しません。".into(),
-            ));
-        }
+    if let Some(is) = find("IssuerSerialV2")
+        && text(Some(is)) != STANDARD.encode(cert.issuer_serial_v2()?)
+    {
+        return Err(SignError::Invalid(
+            "IssuerSerialV2 が署名者の証明書と一致しません。".into(),
+        ));
     }
     let csv = STANDARD
         .decode(text(Some(documents[0])))

@@ -45,7 +45,11 @@ fn name(i: usize, table: &[&str]) -> String {
 
 fn dispensing(i: usize, date: NaiveDate) -> Dispensing {
     // Half at this pharmacy, half elsewhere.
-    let code = if i % 2 == 0 { "1234567" } else { "7654321" };
+    let code = if i.is_multiple_of(2) {
+        "1234567"
+    } else {
+        "7654321"
+    };
     let rp = |n: u32, drugs: &[(&str, &str, &str)], form: u8, days: u32| Rp {
         rp: Some(n),
         doctor: Some(Doctor {

@@ -407,14 +407,14 @@ impl Store {
             }
         };
         let actor = attempt(Some(row.id));
-        if let Some(until) = row.locked_until.as_deref().and_then(parse_timestamp) {
-            if until > now {
-                self.audit(&actor, AccessEvent::SignInWhileLocked, None, "locked", now)
-                    .await?;
-                return Err(AccountError::LockedOut {
-                    minutes_left: minutes_until(now, until),
-                });
-            }
+        if let Some(until) = row.locked_until.as_deref().and_then(parse_timestamp)
+            && until > now
+        {
+            self.audit(&actor, AccessEvent::SignInWhileLocked, None, "locked", now)
+                .await?;
+            return Err(AccountError::LockedOut {
+                minutes_left: minutes_until(now, until),
+            });
         }
         let verified = verify_password(password, &row.password_hash).await;
         let mut tx = self.begin_write(&actor, now).await?;

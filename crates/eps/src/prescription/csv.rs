@@ -244,10 +244,10 @@ fn expand_compact(no: u16, fields: &[String]) -> Option<Vec<String>> {
 /// A field as written: ASCII commas become full-width, line breaks a
 /// full-width space, and quantities lose leading and trailing zeros.
 fn field_text(kind: FieldKind, value: &str) -> String {
-    if kind == FieldKind::Amount {
-        if let Some(n) = layout::normalize_amount(value) {
-            return n;
-        }
+    if kind == FieldKind::Amount
+        && let Some(n) = layout::normalize_amount(value)
+    {
+        return n;
     }
     value.replace(',', "，").replace(['\r', '\n'], "\u{3000}")
 }

@@ -166,13 +166,13 @@ fn check_codes(r: &Record, out: &mut Vec<Problem>) {
                 "3" | "4" | "7" => Some(12),
                 _ => None,
             };
-            if let Some(len) = expected {
-                if code.chars().count() != len {
-                    out.push(err(
-                        "薬品コード",
-                        format!("薬品コード種別 {kind} のコードは {len} 桁です（「{code}」）。"),
-                    ));
-                }
+            if let Some(len) = expected
+                && code.chars().count() != len
+            {
+                out.push(err(
+                    "薬品コード",
+                    format!("薬品コード種別 {kind} のコードは {len} 桁です（「{code}」）。"),
+                ));
             }
             if kind == "1" && !code.is_empty() {
                 out.push(err(
@@ -256,10 +256,10 @@ fn check_structure(records: &[Record], out: &mut Vec<Problem>) {
                     out.push(out_of_order(
                         "処方箋全体のレコード（1〜82）は RP より前に書きます。",
                     ));
-                } else if let Some((Group::Header, prev)) = last {
-                    if rank < prev {
-                        out.push(out_of_order("レコード番号の小さい順に書きます。"));
-                    }
+                } else if let Some((Group::Header, prev)) = last
+                    && rank < prev
+                {
+                    out.push(out_of_order("レコード番号の小さい順に書きます。"));
                 }
             }
             Group::Rp => {
@@ -278,10 +278,10 @@ fn check_structure(records: &[Record], out: &mut Vec<Problem>) {
                     out.push(out_of_order(&format!(
                         "{spec_name}は RP {rp} の薬品より前に書きます。"
                     )));
-                } else if let Some((Group::Rp, prev)) = last {
-                    if rank < prev {
-                        out.push(out_of_order("RP 内はレコード番号の小さい順に書きます。"));
-                    }
+                } else if let Some((Group::Rp, prev)) = last
+                    && rank < prev
+                {
+                    out.push(out_of_order("RP 内はレコード番号の小さい順に書きます。"));
                 }
                 if matches!(last, Some((Group::Trailer, _))) {
                     out.push(out_of_order("RP はレコード 301/302 より前に書きます。"));
@@ -297,10 +297,10 @@ fn check_structure(records: &[Record], out: &mut Vec<Problem>) {
                         out.push(out_of_order("薬品は薬品レコード（201）から始めます。"));
                     }
                     current_drug = Some(drug.clone());
-                } else if let Some((Group::Drug, prev)) = last {
-                    if rank < prev {
-                        out.push(out_of_order("薬品内はレコード番号の小さい順に書きます。"));
-                    }
+                } else if let Some((Group::Drug, prev)) = last
+                    && rank < prev
+                {
+                    out.push(out_of_order("薬品内はレコード番号の小さい順に書きます。"));
                 }
             }
             Group::Trailer => {}
