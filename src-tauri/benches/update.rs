@@ -1,7 +1,9 @@
 //! Update figures: manifest check → offer, and download + signature check of
 //! a large MSI-sized file from a server on 127.0.0.1 (the real plugin, the
 //! real HTTP client, the real minisign check; no network between). Prints
-//! milliseconds and MB/s. `cargo bench -p okusuri-desk --bench update`.
+//! milliseconds and MB/s. The server is plain HTTP, which only a build with
+//! debug assertions accepts (a release refuses it, as it must):
+//! `CARGO_PROFILE_RELEASE_MSI_DEBUG_ASSERTIONS=true cargo bench --profile release-msi -p okusuri-desk --bench update`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
