@@ -10,6 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, ROOT, freshDataDir, launch, layoutProblems, shown } from "./support.mjs";
 
+/**
+ * A demo patient's birth date in 和暦 (昭和) as staff type it: the demo makes
+ * it from today in Japan (age in years, then days more), so the test must too.
+ */
+function demoBirthShowa(years, days) {
+  const jst = new Date(Date.now() + 9 * 3600 * 1000);
+  const birth = new Date(Date.UTC(jst.getUTCFullYear() - years, jst.getUTCMonth(), jst.getUTCDate()) - days * 86400 * 1000);
+  return `S${birth.getUTCFullYear() - 1925}.${birth.getUTCMonth() + 1}.${birth.getUTCDate()}`;
+}
+
 // docs/screens/ is rewritten only when asked (UPDATE_SCREENS=1): a test run leaves the tree clean.
 const SCREENS = process.env.UPDATE_SCREENS ? join(ROOT, "docs/screens") : mkdtempSync(join(tmpdir(), "okusuri-screens-"));
 
@@ -74,7 +84,7 @@ test("every pharmacy screen reads well at 1366×768 on the demo data", async () 
       await (await browser.$(`#issue-form [name="${name}"]`)).setValue(value);
     }
     assert.equal(await (await browser.$('#issue-form [name="kana"]')).getValue(), "ハルモ タクヤ");
-    await (await browser.$('#issue-form [name="birth_date"]')).setValue("S29.10.25");
+    await (await browser.$('#issue-form [name="birth_date"]')).setValue(demoBirthShowa(72, 40));
     await shown(browser, "#existing .issue-existing");
     await screen(browser, "07-card-new");
     await (await browser.$("#existing .issue-existing")).click();
