@@ -43,19 +43,6 @@ async fn start_feed(app: tauri::AppHandle) {
     }
 }
 
-/// 設定 → 更新 as stored (the defaults while the database is not open).
-struct StoredUpdateSettings(tauri::AppHandle);
-
-impl updater::AsyncSettings for StoredUpdateSettings {
-    async fn get(&self) -> okusuri_update::UpdateSettings {
-        let state = self.0.state::<AppState>();
-        match state.app() {
-            Ok(app) => app.update_settings().await.unwrap_or_default(),
-            Err(_) => okusuri_update::UpdateSettings::default(),
-        }
-    }
-}
-
 /// Shows, restores and focuses the main window.
 pub(crate) fn focus_main_window(app: &tauri::AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
@@ -129,10 +116,7 @@ pub fn run() {
         .manage(updater::Updates::default())
         .setup(|app| {
             tauri::async_runtime::spawn(start_feed(app.handle().clone()));
-            tauri::async_runtime::spawn(updater::schedule(
-                app.handle().clone(),
-                StoredUpdateSettings(app.handle().clone()),
-            ));
+            tauri::async_runtime::spawn(updater::schedule(app.handle().clone()));
             Ok(())
         })
         // The tray once the window's page is drawn, not before: start-up is

@@ -218,10 +218,14 @@ pub fn install<R: Runtime>(
 
 /// Looks for updates at start and then every N hours (settings re-read each
 /// time; a settings change wakes it); tells the window about a new offer.
-pub async fn schedule<R: Runtime>(app: AppHandle<R>, settings: impl AsyncSettings) {
+pub async fn schedule<R: Runtime>(app: AppHandle<R>) {
     let updates = app.state::<Updates>();
     loop {
-        let current = settings.get().await;
+        // The defaults while the database is not open (they check nothing).
+        let current = match app.state::<crate::state::AppState>().app() {
+            Ok(okusuri) => okusuri.update_settings().await.unwrap_or_default(),
+            Err(_) => UpdateSettings::default(),
+        };
         let interval = Duration::from_secs(u64::from(current.interval_hours) * 3600);
         let test = overrides::from_env().is_some_and(|o| o.endpoint.is_some());
         if current.checks() || test {
@@ -241,12 +245,6 @@ pub async fn schedule<R: Runtime>(app: AppHandle<R>, settings: impl AsyncSetting
             () = updates.wake.notified() => {}
         }
     }
-}
-
-/// Where the schedule reads 設定 → 更新 from (the app's store, or a test's value).
-pub trait AsyncSettings: Send + Sync + 'static {
-    /// The settings now (defaults when they cannot be read).
-    fn get(&self) -> impl std::future::Future<Output = UpdateSettings> + Send;
 }
 
 fn offer_of(update: &Update) -> Offer {
