@@ -14,6 +14,7 @@ use crate::{App, AppError, Permission, Session};
 /// The source label of a file imported by staff (`import:NAME`).
 fn file_source(file_name: &str) -> ImportSource {
     ImportSource {
+        supersedes: false,
         label: format!("import:{file_name}"),
         external_id: None,
     }

@@ -105,8 +105,10 @@ pub fn is_temp_name(name: &str) -> bool {
             .any(|s| lower.ends_with(s))
 }
 
+/// The file's size and time; `None` for anything but a regular file — a
+/// symbolic link is not followed (it could point anywhere on the PC).
 fn stat(path: &Path) -> std::io::Result<Option<Seen>> {
-    let meta = std::fs::metadata(path)?;
+    let meta = std::fs::symlink_metadata(path)?;
     if !meta.is_file() {
         return Ok(None);
     }
@@ -389,6 +391,24 @@ impl FolderFeed {
         self.consider(changed, closed, now).await
     }
 
+    /// 再試行: forgets what was known of the file and reads it again now
+    /// (nothing happens when it is no longer in the folder).
+    pub async fn retry(
+        &mut self,
+        name: String,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<FeedEvent>, FeedError> {
+        self.known.remove(&name);
+        self.pending.remove(&name);
+        match stat(&self.config.path.join(&name)) {
+            Ok(Some(seen)) => {
+                let closed = HashSet::from([name.clone()]);
+                self.consider(vec![(name, seen)], &closed, now).await
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+
     /// Re-checks the files waiting to settle.
     pub async fn settle_pending(
         &mut self,
@@ -643,7 +663,13 @@ impl Reader {
                 gone: false,
             };
         }
-        let parsed = self.parse(&name, &bytes);
+        // A file that reads well but whose last line has no line end yet may
+        // be a partial write: held back (and retried when it changes). A file
+        // that does not read keeps its own, more precise message.
+        let parsed = match self.parse(&name, &bytes) {
+            Ok(_) if !ends_with_line_end(&bytes) => Err(INCOMPLETE.into()),
+            other => other,
+        };
         Loaded {
             name,
             seen,
@@ -671,6 +697,7 @@ impl Reader {
                         .built(&p.doc)
                         .map_err(|e| format!("患者番号{}: {e}", p.patient_id))?;
                     let source = ImportSource {
+                        supersedes: true,
                         label: label.clone(),
                         external_id: Some((self.source.clone(), p.patient_id)),
                     };
@@ -685,9 +712,37 @@ impl Reader {
                     .as_ref()
                     .and_then(|re| id_from_name(re, name))
                     .map(|id| (self.source.clone(), id.to_string()));
-                Ok(vec![(admitted, ImportSource { label, external_id })])
+                Ok(vec![(
+                    admitted,
+                    ImportSource {
+                        supersedes: true,
+                        label,
+                        external_id,
+                    },
+                )])
             }
         }
+    }
+}
+
+/// Why a file whose last line has no line end is not imported yet.
+pub const INCOMPLETE: &str = "最後の行が途中で終わっています（書き込み中か、途中で切れたファイルです）。行末まで書かれると自動で取り込みます。";
+
+/// Whether the file's last line is complete: it ends with a line end (CR or
+/// LF; for UTF-16 with a BOM, the last code unit). An empty file counts as
+/// complete (the gate reports it as empty).
+pub fn ends_with_line_end(bytes: &[u8]) -> bool {
+    let is_end = |unit: u16| unit == 0x0A || unit == 0x0D;
+    match bytes {
+        [] => true,
+        [0xFF, 0xFE, .., lo, hi] if bytes.len().is_multiple_of(2) => {
+            is_end(u16::from_le_bytes([*lo, *hi]))
+        }
+        [0xFE, 0xFF, .., hi, lo] if bytes.len().is_multiple_of(2) => {
+            is_end(u16::from_be_bytes([*hi, *lo]))
+        }
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => false,
+        [.., last] => is_end(u16::from(*last)),
     }
 }
 
@@ -697,11 +752,15 @@ impl Reader {
 pub fn read_at_most(path: &Path, gate: &Gate) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| format!("ファイルを読めません（{}）。", io_reason(&e));
-    // Looked at before opening: opening a FIFO would wait for a writer.
-    if !std::fs::metadata(path).map_err(unreadable)?.is_file() {
-        return Err("通常のファイルではありません（フォルダや特殊ファイルは読みません）。".into());
+    // Looked at before opening: opening a FIFO would wait for a writer, and
+    // a symbolic link could point anywhere.
+    if !std::fs::symlink_metadata(path)
+        .map_err(unreadable)?
+        .is_file()
+    {
+        return Err("通常のファイルではありません（フォルダ、シンボリックリンクや特殊ファイルは読みません）。".into());
     }
-    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let file = open_no_follow(path).map_err(unreadable)?;
     let meta = file.metadata().map_err(unreadable)?;
     gate.check_size(meta.len()).map_err(|e| e.to_string())?;
     let limit = gate.max_bytes();
@@ -712,6 +771,20 @@ pub fn read_at_most(path: &Path, gate: &Gate) -> Result<Vec<u8>, String> {
     gate.check_size(bytes.len() as u64)
         .map_err(|e| e.to_string())?;
     Ok(bytes)
+}
+
+/// Opens a file for reading without following a symbolic link put in its
+/// place since it was looked at (Unix; on Windows the look before opening
+/// is what stands).
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
 }
 
 /// Moves an imported file to `processed/YYYY-MM-DD/` (local date), never
@@ -753,6 +826,34 @@ mod tests {
             .to_string();
         assert!(e.contains("正規表現が正しくありません"), "{e}");
         assert!(id_pattern("^(?P<id>\\d+)_").is_ok());
+    }
+
+    #[test]
+    fn a_last_line_is_complete_only_with_its_line_end() {
+        assert!(ends_with_line_end(b""));
+        assert!(ends_with_line_end(b"1,a\r\n"));
+        assert!(ends_with_line_end(b"1,a\n"));
+        assert!(ends_with_line_end(b"1,a\r"));
+        assert!(!ends_with_line_end(b"1,a"));
+        let utf16le = |t: &str| {
+            let mut b = vec![0xFF, 0xFE];
+            t.encode_utf16().for_each(|u| b.extend(u.to_le_bytes()));
+            b
+        };
+        let utf16be = |t: &str| {
+            let mut b = vec![0xFE, 0xFF];
+            t.encode_utf16().for_each(|u| b.extend(u.to_be_bytes()));
+            b
+        };
+        assert!(ends_with_line_end(&utf16le("1,薬\r\n")));
+        assert!(!ends_with_line_end(&utf16le("1,薬")));
+        // U+0D0A's last byte is 0x0D (CR): not a line end in UTF-16.
+        assert!(!ends_with_line_end(&utf16le("1,\u{0D0A}")));
+        assert!(ends_with_line_end(&utf16be("1,薬\n")));
+        assert!(!ends_with_line_end(&utf16be("1,薬")));
+        let mut odd = utf16le("1,a\r\n");
+        odd.push(0x0A); // half a code unit
+        assert!(!ends_with_line_end(&odd));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! - [`profile`]: layout profiles for NSIPS-style files (the site supplies them).
 //! - [`folder`]: one folder's files, the ledger, completeness, importing.
 //! - [`watch`]: the loop around it: OS events, rescans, reconnecting.
-//! - [`manager`]: every configured folder inside the app.
+//! - [`manager`]: every configured folder inside the app, each started again
+//!   (with growing pauses) when it stops on an error.
 //!
 //! Every message meant for staff is Japanese.
 
@@ -24,7 +25,7 @@ pub use folder::{
 };
 pub use manager::{Manager, Sink, load_folders, save_folders};
 pub use profile::{Profile, ProfileError};
-pub use watch::{run, run_once};
+pub use watch::{Command, run, run_commanded, run_once};
 
 /// Why a folder cannot be fed at all (a bad setting or the database); bad
 /// files and an unreachable folder are not errors but [`FeedEvent`]s.

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use okusuri_store::{Actor, Store};
@@ -12,15 +13,54 @@ use tokio::sync::{mpsc, watch};
 use crate::FeedError;
 use crate::config::{FolderConfig, SETTINGS_KEY, parse_folders};
 use crate::folder::{FeedEvent, FolderStatus};
+use crate::watch::Command;
 
 /// Where events go (the app forwards them to the window).
 pub type Sink = Arc<dyn Fn(FeedEvent) + Send + Sync>;
 
 /// The feeds of all configured folders.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Manager {
     statuses: Arc<Mutex<BTreeMap<String, FolderStatus>>>,
     stops: Arc<Mutex<Vec<watch::Sender<bool>>>>,
+    commands: Arc<Mutex<BTreeMap<String, mpsc::UnboundedSender<Command>>>>,
+    backoff: Backoff,
+}
+
+impl Default for Manager {
+    fn default() -> Self {
+        Manager::with_backoff(Backoff::default())
+    }
+}
+
+/// The pauses before a stopped folder feed is started again: the first
+/// after `min`, each next one twice as long, at most `max`; a feed that ran
+/// longer than `max` before stopping starts over at `min`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    /// The first pause.
+    pub min: Duration,
+    /// The longest pause.
+    pub max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            min: Duration::from_secs(1),
+            max: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Backoff {
+    /// The pause after `previous` (none yet: `min`), given how long the feed ran.
+    pub fn next(&self, previous: Option<Duration>, ran: Duration) -> Duration {
+        match previous {
+            Some(p) if ran <= self.max => (p * 2).min(self.max),
+            _ => self.min,
+        }
+    }
 }
 
 /// The watched folders as stored in the settings (none when unset).
@@ -62,6 +102,26 @@ impl Manager {
         Manager::default()
     }
 
+    /// A manager that restarts stopped feeds after the given pauses.
+    pub fn with_backoff(backoff: Backoff) -> Manager {
+        Manager {
+            statuses: Arc::default(),
+            stops: Arc::default(),
+            commands: Arc::default(),
+            backoff,
+        }
+    }
+
+    /// 再試行: asks the running feed of `folder` to read `name` again now.
+    /// False when no feed runs for that folder.
+    pub fn retry(&self, folder: &str, name: &str) -> bool {
+        self.commands
+            .lock()
+            .ok()
+            .and_then(|c| c.get(folder).cloned())
+            .is_some_and(|tx| tx.send(Command::Retry(name.to_string())).is_ok())
+    }
+
     /// Each folder's state, in folder order.
     pub fn statuses(&self) -> Vec<FolderStatus> {
         self.statuses
@@ -79,6 +139,9 @@ impl Manager {
         }
         if let Ok(mut statuses) = self.statuses.lock() {
             statuses.clear();
+        }
+        if let Ok(mut commands) = self.commands.lock() {
+            commands.clear();
         }
         for config in folders {
             let (stop, stop_rx) = watch::channel(false);
@@ -100,24 +163,56 @@ impl Manager {
                     forward(event);
                 }
             });
+            let (commands_tx, mut commands) = mpsc::unbounded_channel();
+            if let Ok(mut map) = self.commands.lock() {
+                map.insert(key.clone(), commands_tx);
+            }
             let statuses = self.statuses.clone();
             let sink = sink.clone();
+            let backoff = self.backoff;
             tokio::spawn(async move {
-                if let Err(e) = crate::watch::run(config, store, tx, stop_rx).await {
-                    // A folder that cannot be fed at all shows as a connection error.
+                let mut stop_rx = stop_rx;
+                let mut pause = None;
+                loop {
+                    let started = std::time::Instant::now();
+                    let result = crate::watch::run_commanded(
+                        config.clone(),
+                        store.clone(),
+                        tx.clone(),
+                        stop_rx.clone(),
+                        &mut commands,
+                    )
+                    .await;
+                    let Err(e) = result else {
+                        return; // stopped
+                    };
+                    let wait = backoff.next(pause, started.elapsed());
+                    pause = Some(wait);
+                    // Shown as the folder's error until the feed runs again.
+                    tracing::warn!(folder = %key, "feed stopped, starting again in {wait:?}: {e}");
                     let status = FolderStatus {
                         folder: key.clone(),
                         connected: false,
                         since: Some(
                             Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                         ),
-                        reason: Some(e.to_string()),
+                        reason: Some(format!(
+                            "{e}（{}秒後に自動で再開します）",
+                            wait.as_secs().max(1)
+                        )),
                         last_import: None,
                     };
                     if let Ok(mut map) = statuses.lock() {
-                        map.insert(key, status.clone());
+                        map.insert(key.clone(), status.clone());
                     }
                     sink(FeedEvent::Status(status));
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = stop_rx.changed() => {}
+                    }
+                    if *stop_rx.borrow() {
+                        return;
+                    }
                 }
             });
         }

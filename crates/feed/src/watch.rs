@@ -79,12 +79,32 @@ fn start_watcher(
     Ok(watcher)
 }
 
+/// What the app asks a running folder feed to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// 再試行: read this file again now, whatever the feed knew of it.
+    Retry(String),
+}
+
 /// Watches one folder until `stop` turns true, sending what happens to `events`.
 pub async fn run(
     config: FolderConfig,
     store: Store,
     events: mpsc::UnboundedSender<FeedEvent>,
+    stop: watch::Receiver<bool>,
+) -> Result<(), FeedError> {
+    let (_keep, mut commands) = mpsc::unbounded_channel();
+    run_commanded(config, store, events, stop, &mut commands).await
+}
+
+/// [`run`], also taking [`Command`]s. Returns on `stop`, or with the error
+/// that stopped the folder (the [`crate::Manager`] starts it again).
+pub async fn run_commanded(
+    config: FolderConfig,
+    store: Store,
+    events: mpsc::UnboundedSender<FeedEvent>,
     mut stop: watch::Receiver<bool>,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
 ) -> Result<(), FeedError> {
     let mut feed = FolderFeed::open(config.clone(), store).await?;
     let folder = config.path.clone();
@@ -148,6 +168,9 @@ pub async fn run(
                     return Ok(());
                 }
             }
+            Some(command) = commands.recv() => match command {
+                Command::Retry(name) => send(feed.retry(name, Utc::now()).await?),
+            },
             Some(first) = rx.recv() => {
                 // Take every event already queued: a burst is imported in batches.
                 let mut batch = vec![first];

@@ -193,6 +193,7 @@ async fn main() {
         .unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
     let source = ImportSource {
+        supersedes: false,
         label: "bench".into(),
         external_id: None,
     };

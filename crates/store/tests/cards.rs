@@ -243,6 +243,7 @@ async fn the_receipt_computers_record_is_offered_and_linked_by_merge() {
         read(text.as_bytes(), Mode::Lenient).unwrap()
     };
     let feed = |id: &str| ImportSource {
+        supersedes: false,
         label: "feed:x".into(),
         external_id: Some(("recept".into(), id.into())),
     };

@@ -18,6 +18,7 @@ fn fixture(name: &str) -> okusuri_jahis::Document {
 
 fn source(label: &str) -> ImportSource {
     ImportSource {
+        supersedes: false,
         label: label.into(),
         external_id: None,
     }

@@ -18,6 +18,7 @@ fn fixture(name: &str) -> okusuri_jahis::Document {
 
 fn source(label: &str) -> ImportSource {
     ImportSource {
+        supersedes: false,
         label: label.into(),
         external_id: None,
     }
@@ -116,6 +117,7 @@ async fn identity_never_merges_two_people_silently() {
 
     // A receipt-computer ID links the first match, then names that patient.
     let recept = |id: &str| ImportSource {
+        supersedes: false,
         label: "feed".into(),
         external_id: Some(("recept".into(), id.into())),
     };

@@ -21,6 +21,7 @@ fn fixture(name: &str) -> okusuri_jahis::Document {
 
 fn recept(id: &str) -> ImportSource {
     ImportSource {
+        supersedes: false,
         label: "feed".into(),
         external_id: Some(("recept".into(), id.into())),
     }
@@ -79,6 +80,7 @@ async fn two_records(store: &Store) -> (i64, i64) {
             &common::sys(),
             &common::admit(&doc),
             &ImportSource {
+                supersedes: false,
                 label: "import:a".into(),
                 external_id: None,
             },

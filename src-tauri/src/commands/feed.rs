@@ -48,14 +48,13 @@ pub async fn feed_errors(signed: Signed) -> Result<Vec<FeedError>, AppError> {
     signed.app.feed_errors(&signed.session).await
 }
 
-/// 再試行: forgets the failure and restarts the feed, whose first scan reads
-/// the file again through the import gate.
+/// 再試行: forgets the failure and asks the running feed of that folder to
+/// read the file again now, through the import gate.
 #[tauri::command]
 pub async fn retry_feed_file(
     signed: Signed,
     folder: String,
     name: String,
-    app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<bool, AppError> {
     let forgotten = signed
@@ -63,10 +62,7 @@ pub async fn retry_feed_file(
         .retry_feed_file(&signed.session, &folder, &name)
         .await?;
     if forgotten {
-        let folders = signed.app.feed_folders(&signed.session).await?;
-        state
-            .feed
-            .start(signed.app.store(), folders, crate::feed_sink(&app));
+        state.feed.retry(&folder, &name);
     }
     Ok(forgotten)
 }

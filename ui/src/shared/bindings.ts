@@ -1151,6 +1151,11 @@ dispensings_added: number,
  */
 dispensings_skipped: number, 
 /**
+ * Dispensings of an earlier version of the same source replaced by
+ * this one (see [`ImportSource::supersedes`]).
+ */
+dispensings_replaced: number, 
+/**
  * Drug lines (records 201) stored.
  */
 drugs_added: number, 

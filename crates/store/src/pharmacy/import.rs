@@ -36,6 +36,13 @@ pub struct ImportSource {
     pub label: String,
     /// The patient's ID at the source, as (source, ID), when known.
     pub external_id: Option<(String, String)>,
+    /// A newer version of the same source (a receipt-computer file written
+    /// again): a dispensing stored earlier from this `label` for the same
+    /// patient, with the same date, pharmacy and prescriber as one in this
+    /// version but other content, is replaced rather than kept beside it (a
+    /// partial file completed, or a day's dispensing corrected). Dates the
+    /// new version does not carry are kept.
+    pub supersedes: bool,
 }
 
 /// What an import added.
@@ -49,6 +56,9 @@ pub struct ImportSummary {
     pub dispensings_added: usize,
     /// Dispensings already stored (skipped).
     pub dispensings_skipped: usize,
+    /// Dispensings of an earlier version of the same source replaced by
+    /// this one (see [`ImportSource::supersedes`]).
+    pub dispensings_replaced: usize,
     /// Drug lines (records 201) stored.
     pub drugs_added: usize,
     /// OTC uses stored.
@@ -249,6 +259,8 @@ impl Store {
                 patient_id,
             });
         }
+        self.remove_superseded(&mut tx, &placed, &mut results)
+            .await?;
         self.insert_dispensings(&mut tx, &placed, &mut results, &at)
             .await?;
         for p in &placed {
@@ -264,10 +276,13 @@ impl Store {
         }
         for p in &placed {
             if let Some(Ok(summary)) = results.get(p.index) {
-                let detail = format!(
+                let mut detail = format!(
                     "{}: {} added, {} skipped",
                     p.item.source.label, summary.dispensings_added, summary.dispensings_skipped
                 );
+                if summary.dispensings_replaced > 0 {
+                    detail.push_str(&format!(", {} replaced", summary.dispensings_replaced));
+                }
                 tx.log(AccessEvent::JahisImported, Some(p.patient_id), &detail);
             }
         }
@@ -413,6 +428,70 @@ impl Store {
             .map_err(|e| self.fail(e))?;
         }
         Ok((patient_id, created))
+    }
+
+    /// Removes the dispensings that newer versions of their source replace
+    /// (see [`ImportSource::supersedes`]), children first, before the new
+    /// version is inserted in the same transaction.
+    async fn remove_superseded(
+        &self,
+        tx: &mut Tx<'_>,
+        placed: &[Placed<'_>],
+        results: &mut [Result<ImportSummary, ImportError>],
+    ) -> Result<(), StoreError> {
+        for p in placed.iter().filter(|p| p.item.source.supersedes) {
+            let label = p.item.source.label.as_str();
+            let rows: Vec<bulk::DispensingRow> = p
+                .item
+                .doc
+                .dispensings
+                .iter()
+                .map(|d| bulk::DispensingRow::new(d, p.patient_id, label, None))
+                .collect();
+            let earlier = sqlx::query!(
+                r#"SELECT id AS "id!: i64", identity, dispensed_on, place_code, prescriber_code
+                   FROM dispensing WHERE patient_id = ? AND source = ?"#,
+                p.patient_id,
+                label
+            )
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+            let replaced: Vec<i64> = earlier
+                .into_iter()
+                .filter(|old| {
+                    !rows.iter().any(|new| new.identity == old.identity)
+                        && rows.iter().any(|new| {
+                            new.date == old.dispensed_on
+                                && new.place_code == old.place_code.as_deref()
+                                && new.prescriber_code == old.prescriber_code.as_deref()
+                        })
+                })
+                .map(|old| old.id)
+                .collect();
+            if replaced.is_empty() {
+                continue;
+            }
+            let ids = serde_json::to_string(&replaced)
+                .map_err(|e| StoreError::Database(e.to_string()))?;
+            for statement in [
+                "DELETE FROM rp_note WHERE rp_id IN (SELECT id FROM rp WHERE dispensing_id IN (SELECT value FROM json_each(?1)))",
+                "DELETE FROM drug WHERE rp_id IN (SELECT id FROM rp WHERE dispensing_id IN (SELECT value FROM json_each(?1)))",
+                "DELETE FROM rp WHERE dispensing_id IN (SELECT value FROM json_each(?1))",
+                "DELETE FROM dispensing_note WHERE dispensing_id IN (SELECT value FROM json_each(?1))",
+                "DELETE FROM dispensing WHERE id IN (SELECT value FROM json_each(?1))",
+            ] {
+                sqlx::query(statement)
+                    .bind(&ids)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(|e| self.fail(e))?;
+            }
+            if let Some(Ok(summary)) = results.get_mut(p.index) {
+                summary.dispensings_replaced += replaced.len();
+            }
+        }
+        Ok(())
     }
 
     /// Inserts the batch's dispensings that are not stored yet, with their

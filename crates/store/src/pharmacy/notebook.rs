@@ -19,6 +19,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ImportSummary, ImportError> {
         let source = ImportSource {
+            supersedes: false,
             label: "他社手帳".into(),
             external_id: None,
         };
