@@ -57,6 +57,32 @@ fn close_to_tray() -> bool {
     std::env::var("OKUSURI_CLOSE_TO_TRAY").map_or(true, |v| v != "0")
 }
 
+/// The data folder's housekeeping while the app runs: printed PDFs go at
+/// start and when a day old; the day's backup is made when due (looked at
+/// now, then every hour).
+async fn housekeeping(store: okusuri_store::Store) {
+    let data_dir = store.path().parent().map(std::path::Path::to_path_buf);
+    if let Some(dir) = &data_dir {
+        okusuri_print::remove_all_printed(dir);
+    }
+    loop {
+        if let Some(dir) = &data_dir {
+            okusuri_print::remove_old_printed(dir);
+        }
+        match store.daily_backup(chrono::Utc::now()).await {
+            Ok(Some(done)) => {
+                tracing::info!(file = %done.file.display(), "daily backup written");
+                if let Some(Err(e)) = done.second {
+                    tracing::error!("second backup folder: {e}");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!("daily backup failed: {e}"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
+}
+
 /// Starts the app; returns when the last window closes. `--version` prints
 /// the name and version and returns before anything else starts (the MSI
 /// test runs it under wine: it proves the exe loads and its DLLs resolve).
@@ -89,18 +115,11 @@ pub fn run() {
     let okusuri = tauri::async_runtime::block_on(open_app());
     match &okusuri {
         Err(e) => tracing::error!("{}", e.message),
-        // One backup a day, in the background so the window is not kept waiting.
+        // One backup a day, in the background so the window is not kept
+        // waiting: looked at on start and every hour while the app runs.
         Ok(okusuri) => {
             let store = okusuri.store().clone();
-            tauri::async_runtime::spawn(async move {
-                match store.daily_backup(chrono::Utc::now()).await {
-                    Ok(Some(file)) => {
-                        tracing::info!(file = %file.display(), "daily backup written")
-                    }
-                    Ok(None) => {}
-                    Err(e) => tracing::error!("daily backup failed: {e}"),
-                }
-            });
+            tauri::async_runtime::spawn(housekeeping(store));
         }
     }
     let builder = tauri::Builder::default()
@@ -143,9 +162,20 @@ pub fn run() {
                 let _ = window.hide();
             }
         });
-    let result = commands::register(builder).run(context);
-    if let Err(e) = result {
-        tracing::error!("the window could not be started: {e}");
-        std::process::exit(1);
-    }
+    let app = match commands::register(builder).build(context) {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!("the window could not be started: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        // Printed PDFs hold patient data: none is left behind at exit.
+        if let tauri::RunEvent::Exit = event
+            && let Ok(okusuri) = app.state::<AppState>().app()
+            && let Some(dir) = okusuri.store().path().parent()
+        {
+            okusuri_print::remove_all_printed(dir);
+        }
+    });
 }

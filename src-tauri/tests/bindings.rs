@@ -27,6 +27,8 @@ fn generated() -> String {
         okusuri_app::account::Status,
         okusuri_app::account::DemoAccount,
         okusuri_app::notices::Notice,
+        okusuri_app::backup::BackupSettings,
+        okusuri_app::backup::BackupResult,
         okusuri_app::doctor::DoctorAuthInfo,
         okusuri_app::doctor::SignMethod,
         okusuri_app::doctor::SignSettingsView,

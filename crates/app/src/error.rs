@@ -175,13 +175,14 @@ impl From<okusuri_store::StoreError> for AppError {
     fn from(e: okusuri_store::StoreError) -> AppError {
         use okusuri_store::StoreError as S;
         let code = match &e {
-            S::Locked(_) => ErrorCode::DbBusy,
+            S::Locked(_) | S::InUse(_) => ErrorCode::DbBusy,
             S::Corrupt(_) | S::NewerSchema(_) | S::BackupInvalid(_) => ErrorCode::DbDamaged,
             S::DataDirMissing(_)
             | S::DatabaseMissing(_)
             | S::Inaccessible { .. }
             | S::NoDataDir
-            | S::BackupDirMissing(_) => ErrorCode::DbUnavailable,
+            | S::BackupDirMissing(_)
+            | S::NetworkShare { .. } => ErrorCode::DbUnavailable,
             S::UnknownStaff => ErrorCode::AuthRequired,
             S::Database(_) => ErrorCode::DbFailed,
         };

@@ -38,10 +38,26 @@ pub struct Notice {
     pub at: Option<String>,
 }
 
+/// What the notices know of the backups.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Backups {
+    /// The last backup in the default folder.
+    pub last: Option<DateTime<Utc>>,
+    /// The second folder, when one is set, and when a backup last reached it.
+    pub second: Option<(String, Option<DateTime<Utc>>)>,
+}
+
+impl Backups {
+    /// Only the default folder, last written at `last`.
+    pub fn last(last: Option<DateTime<Utc>>) -> Backups {
+        Backups { last, second: None }
+    }
+}
+
 /// The notices of the facts given (pure: the rules of [`App::notices`]).
 pub fn notices_of(
     feed_errors: &[(String, DateTime<Utc>)],
-    last_backup: Option<DateTime<Utc>>,
+    backups: &Backups,
     demo: bool,
     now: DateTime<Utc>,
     local: impl Fn(DateTime<Utc>) -> String,
@@ -56,7 +72,7 @@ pub fn notices_of(
             at: Some(local(newest)),
         });
     }
-    match last_backup {
+    match backups.last {
         None => out.push(Notice {
             id: "backup-none".into(),
             kind: NoticeKind::Warning,
@@ -72,6 +88,21 @@ pub fn notices_of(
             at: Some(local(at)),
         }),
         Some(_) => {}
+    }
+    if let Some((folder, last)) = &backups.second {
+        let stale = last.is_none_or(|at| now - at > Duration::hours(BACKUP_STALE_HOURS));
+        // Only once the default folder has a backup that should have been copied.
+        if stale && backups.last.is_some() {
+            out.push(Notice {
+                id: format!("backup-second-{}", last.map_or(0, |t| t.timestamp())),
+                kind: NoticeKind::Warning,
+                title: "2つ目のバックアップ先に1日以上コピーされていません".into(),
+                text: format!(
+                    "{folder} を確認してください（USB ドライブが差してあるか、空き容量があるか）。設定 → バックアップ で変えられます。"
+                ),
+                at: last.map(&local),
+            });
+        }
     }
     if demo {
         out.push(Notice {
@@ -102,9 +133,20 @@ impl App {
             })
             .collect();
         let offset = self.clock.offset();
+        let second = match self.store.second_backup_dir().await? {
+            Some(dir) => Some((
+                dir.display().to_string(),
+                self.store.last_second_backup().await?,
+            )),
+            None => None,
+        };
+        let backups = Backups {
+            last: self.store.last_backup().await?,
+            second,
+        };
         Ok(notices_of(
             &errors,
-            self.store.last_backup().await?,
+            &backups,
             self.is_demo().await?,
             self.clock.now(),
             |t| {
@@ -133,7 +175,13 @@ mod tests {
 
     #[test]
     fn feed_errors_make_one_notice_whose_id_changes_with_them() {
-        let one = notices_of(&[("a.txt".into(), at(1))], Some(at(2)), false, at(3), local);
+        let one = notices_of(
+            &[("a.txt".into(), at(1))],
+            &Backups::last(Some(at(2))),
+            false,
+            at(3),
+            local,
+        );
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].kind, NoticeKind::Error);
         assert_eq!(
@@ -142,7 +190,7 @@ mod tests {
         );
         let two = notices_of(
             &[("a.txt".into(), at(1)), ("b.txt".into(), at(2))],
-            Some(at(2)),
+            &Backups::last(Some(at(2))),
             false,
             at(3),
             local,
@@ -154,18 +202,33 @@ mod tests {
     #[test]
     fn a_missing_or_old_backup_is_a_warning_a_fresh_one_is_not() {
         assert_eq!(
-            notices_of(&[], None, false, at(3), local)[0].id,
+            notices_of(&[], &Backups::default(), false, at(3), local)[0].id,
             "backup-none"
         );
         let day_later = at(3) + Duration::hours(27);
-        let stale = notices_of(&[], Some(at(3)), false, day_later, local);
+        let stale = notices_of(&[], &Backups::last(Some(at(3))), false, day_later, local);
         assert_eq!(stale[0].kind, NoticeKind::Warning);
-        assert!(notices_of(&[], Some(at(3)), false, at(20), local).is_empty());
+        assert!(notices_of(&[], &Backups::last(Some(at(3))), false, at(20), local).is_empty());
+    }
+
+    #[test]
+    fn a_second_backup_folder_that_gets_no_copy_is_reported() {
+        let usb = |last| Backups {
+            last: Some(at(3)),
+            second: Some(("E:\\okusuri".into(), last)),
+        };
+        let never = notices_of(&[], &usb(None), false, at(4), local);
+        assert_eq!(never.len(), 1);
+        assert!(never[0].text.contains("E:\\okusuri"), "{:?}", never[0]);
+        assert!(notices_of(&[], &usb(Some(at(3))), false, at(20), local).is_empty());
+        let day_later = at(3) + Duration::hours(27);
+        let old = notices_of(&[], &usb(Some(at(3))), false, day_later, local);
+        assert!(old.iter().any(|n| n.id.starts_with("backup-second-")));
     }
 
     #[test]
     fn demo_data_says_so() {
-        let n = notices_of(&[], Some(at(3)), true, at(4), local);
+        let n = notices_of(&[], &Backups::last(Some(at(3))), true, at(4), local);
         assert_eq!(n[0].id, "demo");
     }
 }

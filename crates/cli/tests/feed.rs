@@ -148,8 +148,19 @@ fn a_file_it_may_not_read_is_an_error_and_the_rest_flows() {
         for dir in [data.path(), folder.path()] {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
         }
-        let db = data.path().join("okusuri.db");
-        std::fs::set_permissions(db, std::fs::Permissions::from_mode(0o666)).unwrap();
+        // The app keeps its files to their owner (root here): open them up
+        // for this test's `nobody`.
+        for name in [
+            "okusuri.db",
+            "okusuri.db-wal",
+            "okusuri.db-shm",
+            "okusuri.lock",
+        ] {
+            let file = data.path().join(name);
+            if file.exists() {
+                std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o666)).unwrap();
+            }
+        }
         let bin = data.path().join("okusuri");
         std::fs::copy(env!("CARGO_BIN_EXE_okusuri"), &bin).unwrap();
         let mut c = Command::new("setpriv");

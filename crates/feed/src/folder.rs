@@ -564,7 +564,8 @@ impl FolderFeed {
                 && self.config.after == AfterImport::MoveToProcessed
                 && let Err(e) = move_to_processed(&self.config.path, &f.name, now)
             {
-                tracing::warn!(file = %f.name, "could not move to processed: {e}");
+                // File names can carry patient numbers: the log names a hash.
+                tracing::warn!(file = %log_name(&f.name), "could not move to processed: {e}");
             }
             self.known.insert(f.name.clone(), f);
         }
@@ -723,6 +724,17 @@ impl Reader {
             }
         }
     }
+}
+
+/// How logs name a file of the receipt-computer folder: the first 12 hex
+/// digits of SHA-256 of its name (names can carry patient numbers; the
+/// ledger and 取込エラー show the name to staff).
+pub fn log_name(name: &str) -> String {
+    Sha256::digest(name.as_bytes())
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Why a file whose last line has no line end is not imported yet.

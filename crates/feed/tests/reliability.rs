@@ -393,3 +393,60 @@ async fn a_complete_file_replaces_its_earlier_partial_import() {
     assert_eq!(logged.len(), 1, "{logged:?}");
     assert!(logged[0].0.ends_with("1 replaced"), "{logged:?}");
 }
+
+/// A writer that keeps what the log says.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_log_names_no_patient_even_when_file_names_do() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let bench = Bench::new(Duration::from_secs(5)).await;
+    let config = FolderConfig {
+        after: okusuri_feed::AfterImport::MoveToProcessed,
+        ..bench.config()
+    };
+    // `processed` is a file: moving imported files there fails, and is logged.
+    std::fs::write(bench.path("processed"), b"").unwrap();
+    write(
+        &bench.path("000123_山田太郎.txt"),
+        &document("山田 太郎", &[dispensing(10, &["アムロジピン錠５ｍｇ"])]),
+    );
+    write(&bench.path("000456_佐藤花子.txt"), "壊れた 佐藤花子\r\n");
+    okusuri_feed::run_once(config, bench.store.clone())
+        .await
+        .unwrap();
+    assert_eq!(bench.history("山田 太郎").await.len(), 1);
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    println!("{log}");
+    assert!(
+        log.contains("could not move to processed"),
+        "the log was captured"
+    );
+    assert!(
+        log.contains(&okusuri_feed::folder::log_name("000123_山田太郎.txt")),
+        "files are named by a hash"
+    );
+    for patient in ["000123", "000456", "山田", "佐藤", "太郎", "花子"] {
+        assert!(!log.contains(patient), "{patient} in the log");
+    }
+}

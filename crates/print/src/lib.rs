@@ -16,7 +16,7 @@ mod qr_sheet;
 mod symbol;
 
 pub use notebook::{NotebookPdf, notebook_pdf};
-pub use output::{VIEWER_ENV, open_pdf, save_pdf};
+pub use output::{VIEWER_ENV, open_pdf, remove_all_printed, remove_old_printed, save_pdf};
 pub use prescription_sheet::{PrescriptionSheet, SheetKind, prescription_sheet};
 pub use qr_sheet::{QrSheets, qr_sheets};
 

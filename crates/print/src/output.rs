@@ -26,7 +26,7 @@ pub fn save_pdf(
 ) -> Result<PathBuf, PrintError> {
     let folder = dir.join("print");
     let failed = |e: std::io::Error| PrintError::Save(folder.display().to_string(), e.to_string());
-    std::fs::create_dir_all(&folder).map_err(failed)?;
+    create_private_dir(&folder).map_err(failed)?;
     remove_old(&folder, SystemTime::now());
     let stamp = made_at.format("%Y%m%d-%H%M%S");
     for n in 1..1000 {
@@ -37,11 +37,14 @@ pub fn save_pdf(
         };
         let path = folder.join(name);
         // create_new: a PDF printed in the same second is never replaced.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
         {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600); // patient data: the owner's only
+        }
+        match options.open(&path) {
             Ok(mut file) => {
                 use std::io::Write;
                 if let Err(e) = file.write_all(pdf).and_then(|()| file.sync_all()) {
@@ -57,6 +60,30 @@ pub fn save_pdf(
     Err(failed(std::io::Error::other(
         "同じ名前のファイルが多すぎます",
     )))
+}
+
+/// Creates the print folder readable only by this user (0700 on Unix).
+fn create_private_dir(folder: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(folder)
+}
+
+/// Removes every printed PDF of the data folder `dir` (at start and at exit:
+/// a printed PDF is needed only until it is printed).
+pub fn remove_all_printed(dir: &Path) {
+    remove_old(&dir.join("print"), SystemTime::now() + KEEP + KEEP);
+}
+
+/// Removes printed PDFs older than a day from the data folder `dir` (the
+/// app does so every hour while it runs, and at every print).
+pub fn remove_old_printed(dir: &Path) {
+    remove_old(&dir.join("print"), SystemTime::now());
 }
 
 /// Removes PDFs last changed more than a day before `now` (best effort: a
@@ -130,6 +157,24 @@ mod tests {
         std::fs::write(folder.join("new.pdf"), b"x").unwrap();
         remove_old(&folder, SystemTime::now());
         assert!(folder.join("new.pdf").exists());
+    }
+
+    #[test]
+    fn all_printed_pdfs_go_at_start_and_exit_and_are_the_owners_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pdf = save_pdf(tmp.path(), "qr", b"%PDF", at("2026-12-03 10:15:00")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&pdf), 0o600);
+            assert_eq!(mode(pdf.parent().unwrap()), 0o700);
+        }
+        remove_old_printed(tmp.path());
+        assert!(pdf.exists(), "a fresh one stays during the day");
+        remove_all_printed(tmp.path());
+        assert!(!pdf.exists());
+        remove_all_printed(&tmp.path().join("nothing-here"));
     }
 
     #[test]

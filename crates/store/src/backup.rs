@@ -17,6 +17,10 @@ use crate::{Actor, DataDir, OpenOptions, Store, StoreError, parse_timestamp, tim
 
 /// Settings key of the last backup's time.
 const LAST_BACKUP_KEY: &str = "backup.last";
+/// Settings key of the optional second backup folder (a USB drive, another disk).
+pub const SECOND_DIR_KEY: &str = "backup.second_dir";
+/// Settings key of the last time a backup reached the second folder.
+const SECOND_LAST_KEY: &str = "backup.second_last";
 /// Backups kept by default.
 pub const DEFAULT_KEEP: usize = 14;
 
@@ -58,7 +62,7 @@ impl Store {
             if dir != self.default_backup_dir() {
                 return Err(StoreError::BackupDirMissing(dir.to_path_buf()));
             }
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Inaccessible {
+            crate::location::create_private_dir_all(dir).map_err(|e| StoreError::Inaccessible {
                 path: dir.to_path_buf(),
                 reason: e.to_string(),
             })?;
@@ -73,7 +77,7 @@ impl Store {
             .execute(&self.pool)
             .await
             .map_err(|e| StoreError::from_sqlx(e, &part))?;
-        std::fs::rename(&part, &target).map_err(|e| StoreError::Inaccessible {
+        finish_file(&part, &target).map_err(|e| StoreError::Inaccessible {
             path: target.clone(),
             reason: e.to_string(),
         })?;
@@ -87,8 +91,9 @@ impl Store {
     }
 
     /// Backs up into the default folder if the last backup is a day old or
-    /// older; returns the new file, if one was made.
-    pub async fn daily_backup(&self, now: DateTime<Utc>) -> Result<Option<PathBuf>, StoreError> {
+    /// older (the app asks every hour while it runs), then copies it to the
+    /// second folder when one is set; returns what was done, if anything.
+    pub async fn daily_backup(&self, now: DateTime<Utc>) -> Result<Option<BackupDone>, StoreError> {
         let due = match self.last_backup().await? {
             Some(last) => now - last >= chrono::Duration::hours(24),
             None => true,
@@ -96,10 +101,110 @@ impl Store {
         if !due {
             return Ok(None);
         }
-        self.backup_to(&self.default_backup_dir(), DEFAULT_KEEP, now)
-            .await
-            .map(Some)
+        self.backup_now(now).await.map(Some)
     }
+
+    /// Backs up into the default folder now, then copies the backup to the
+    /// second folder when one is set.
+    pub async fn backup_now(&self, now: DateTime<Utc>) -> Result<BackupDone, StoreError> {
+        let file = self
+            .backup_to(&self.default_backup_dir(), DEFAULT_KEEP, now)
+            .await?;
+        let second = match self.second_backup_dir().await? {
+            None => None,
+            Some(dir) => Some(self.copy_to_second(&file, &dir, now).await),
+        };
+        Ok(BackupDone { file, second })
+    }
+
+    /// The second backup folder, if one is set.
+    pub async fn second_backup_dir(&self) -> Result<Option<PathBuf>, StoreError> {
+        Ok(self
+            .setting(SECOND_DIR_KEY)
+            .await?
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| PathBuf::from(v.trim())))
+    }
+
+    /// When a backup last reached the second folder, if ever.
+    pub async fn last_second_backup(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(self
+            .setting(SECOND_LAST_KEY)
+            .await?
+            .as_deref()
+            .and_then(parse_timestamp))
+    }
+
+    /// Copies a finished backup into `dir` (which must exist: a USB drive that
+    /// is not plugged in is reported, not created), keeping the newest
+    /// [`DEFAULT_KEEP`] there. The message says why it failed.
+    pub async fn copy_to_second(
+        &self,
+        backup: &Path,
+        dir: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<PathBuf, String> {
+        let Some(name) = backup.file_name() else {
+            return Err("バックアップのファイル名がありません。".into());
+        };
+        if !dir.is_dir() {
+            return Err(format!(
+                "2つ目のバックアップ先が見つかりません: {}（USB ドライブが差してあるか確認してください）",
+                dir.display()
+            ));
+        }
+        let target = dir.join(name);
+        let part = dir.join(name.to_string_lossy().replace(".db", ".part.db"));
+        let copied = std::fs::copy(backup, &part).and_then(|_| finish_file(&part, &target));
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&part);
+            return Err(format!(
+                "2つ目のバックアップ先に書き込めません: {}（{e}）",
+                dir.display()
+            ));
+        }
+        prune(dir, DEFAULT_KEEP);
+        let stamp = timestamp(now);
+        let actor = Actor::system("バックアップ");
+        let detail = format!("second copy of {}", name.to_string_lossy());
+        self.set_settings(
+            &actor,
+            &[(SECOND_LAST_KEY, stamp.as_str())],
+            AccessEvent::BackupWritten,
+            &detail,
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(target)
+    }
+}
+
+/// What [`Store::daily_backup`] did.
+#[derive(Debug)]
+pub struct BackupDone {
+    /// The new backup in the default folder.
+    pub file: PathBuf,
+    /// The copy in the second folder, when one is set (or why it failed).
+    pub second: Option<Result<PathBuf, String>>,
+}
+
+/// Makes a written temporary file the finished one: owner-only, its bytes on
+/// the disk (`fsync`) before the rename, and the rename itself on the disk
+/// (the folder synced, where the platform allows it).
+fn finish_file(part: &Path, target: &Path) -> std::io::Result<()> {
+    crate::location::make_private(part)?;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(part)?
+        .sync_all()?;
+    std::fs::rename(part, target)?;
+    #[cfg(unix)]
+    if let Some(dir) = target.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Removes the oldest backups beyond `keep` (names sort by time).
@@ -145,9 +250,11 @@ async fn check_backup(file: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Restores `backup` as the database of `dir` (the app must be closed),
-/// and writes the restore into the restored database's access log.
-/// Returns where the previous database was moved.
+/// Restores `backup` as the database of `dir` and writes the restore into
+/// the restored database's access log. Refused while anything has the data
+/// folder open (the app, `okusuri feed watch`, …): restore holds the data
+/// folder's lock exclusively while it swaps the files. Returns where the
+/// previous database was moved.
 pub async fn restore(
     dir: &DataDir,
     backup: &Path,
@@ -156,6 +263,14 @@ pub async fn restore(
     now: DateTime<Utc>,
 ) -> Result<PathBuf, StoreError> {
     check_backup(backup).await?;
+    let lock = crate::database::lock_exclusive(dir)?;
+    let aside = swap_in(dir, backup, now)?;
+    drop(lock);
+    reopen_restored(dir, backup, &aside, actor, options, now).await
+}
+
+/// Moves the current database aside and copies the backup in its place.
+fn swap_in(dir: &DataDir, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf, StoreError> {
     let db = dir.database_file();
     let stamp = now.with_timezone(&Local).format("%Y%m%d-%H%M%S");
     let aside = dir.path.join(format!("okusuri.db.before-restore-{stamp}"));
@@ -191,20 +306,48 @@ pub async fn restore(
         put_back();
         return Err(io(&db, e));
     }
+    Ok(aside)
+}
+
+/// Opens the restored database and logs the restore in it; when it does
+/// not open, the previous database is put back.
+async fn reopen_restored(
+    dir: &DataDir,
+    backup: &Path,
+    aside: &Path,
+    actor: &Actor,
+    options: OpenOptions,
+    now: DateTime<Utc>,
+) -> Result<PathBuf, StoreError> {
+    let db = dir.database_file();
+    let sidecar = |base: &Path, suffix: &str| {
+        let mut s = base.as_os_str().to_owned();
+        s.push(suffix);
+        PathBuf::from(s)
+    };
+    let put_back = || {
+        let _ = std::fs::remove_file(&db);
+        if aside.exists() {
+            let _ = std::fs::rename(aside, &db);
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::rename(sidecar(aside, suffix), sidecar(&db, suffix));
+            }
+        }
+    };
     match Store::open_file(&db, options).await {
         Ok(store) => {
             let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
             let detail = format!(
                 "restored from {}; previous database kept as {}",
                 name(backup).unwrap_or_default(),
-                name(&aside).unwrap_or_default()
+                name(aside).unwrap_or_default()
             );
             let logged = store
                 .audit(actor, AccessEvent::DatabaseRestored, None, &detail, now)
                 .await;
             store.close().await;
             logged?;
-            Ok(aside)
+            Ok(aside.to_path_buf())
         }
         Err(e) => {
             put_back();

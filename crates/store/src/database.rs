@@ -28,8 +28,9 @@ pub struct DataDir {
 }
 
 impl DataDir {
-    /// The folder from `OKUSURI_DATA_DIR`, else the platform's data folder
-    /// (`%APPDATA%\Okusuri\OkusuriDesk\data` on Windows).
+    /// The folder from `OKUSURI_DATA_DIR`, else the platform's local data
+    /// folder (`%LOCALAPPDATA%\Okusuri\OkusuriDesk\data` on Windows: patient
+    /// data must not roam with a profile to other PCs).
     pub fn resolve() -> Result<DataDir, StoreError> {
         match std::env::var_os(DATA_DIR_ENV) {
             Some(dir) if !dir.is_empty() => Ok(DataDir {
@@ -40,7 +41,7 @@ impl DataDir {
                 let dirs = directories::ProjectDirs::from("jp", "Okusuri", "OkusuriDesk")
                     .ok_or(StoreError::NoDataDir)?;
                 Ok(DataDir {
-                    path: dirs.data_dir().to_path_buf(),
+                    path: dirs.data_local_dir().to_path_buf(),
                     create_if_missing: true,
                 })
             }
@@ -75,19 +76,34 @@ impl Default for OpenOptions {
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Store {
-    /// Opens (on first run: creates) the database in `dir` and brings its schema
-    /// up to date.
+    /// Opens (on first run: creates, readable only by this user) the
+    /// database in `dir` and brings its schema up to date. A folder on a
+    /// network share is refused (see [`crate::location`]).
     pub async fn open_in(dir: &DataDir, options: OpenOptions) -> Result<Store, StoreError> {
+        if let Some(kind) = crate::location::network_share(&dir.path) {
+            return Err(StoreError::NetworkShare {
+                path: dir.path.clone(),
+                kind,
+            });
+        }
         if !dir.path.is_dir() {
             if !dir.create_if_missing {
                 return Err(StoreError::DataDirMissing(dir.path.clone()));
             }
-            std::fs::create_dir_all(&dir.path).map_err(|e| StoreError::Inaccessible {
-                path: dir.path.clone(),
-                reason: e.to_string(),
+            crate::location::create_private_dir_all(&dir.path).map_err(|e| {
+                StoreError::Inaccessible {
+                    path: dir.path.clone(),
+                    reason: e.to_string(),
+                }
             })?;
+        } else if dir.create_if_missing {
+            // The app's own default folder (made by an older version): owner-only.
+            let _ = crate::location::make_private(&dir.path);
         }
-        Store::open_file(&dir.database_file(), options).await
+        let lock = lock_shared(dir)?;
+        let mut store = Store::open_file(&dir.database_file(), options).await?;
+        store.folder_lock = Some(std::sync::Arc::new(std::sync::Mutex::new(Some(lock))));
+        Ok(store)
     }
 
     /// Opens the database file at `path`, creating it only when neither it nor
@@ -98,7 +114,8 @@ impl Store {
             .filename(path)
             .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: a power cut cannot lose a committed change or its audit row.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout);
         let pool = SqlitePoolOptions::new()
@@ -119,11 +136,20 @@ impl Store {
             sqlx::migrate::MigrateError::Execute(inner) => StoreError::from_sqlx(inner, path),
             other => StoreError::Database(other.to_string()),
         })?;
+        // The database and its journal files: readable only by this user.
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            if let Err(e) = crate::location::make_private(Path::new(&name)) {
+                tracing::warn!("database file permissions not tightened: {e}");
+            }
+        }
         tracing::info!(path = %path.display(), "database opened");
         Ok(Store {
             pool,
             path: path.to_path_buf(),
             pc_name: options.pc_name,
+            folder_lock: None,
         })
     }
 
@@ -137,9 +163,24 @@ impl Store {
         &self.pc_name
     }
 
-    /// Closes all connections (checkpointing the WAL).
+    /// Closes all connections (checkpointing the WAL) and lets go of the
+    /// data folder (a restore may take it from then on).
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(lock) = &self.folder_lock
+            && let Ok(mut held) = lock.lock()
+        {
+            held.take();
+        }
+    }
+
+    /// SQLite's `synchronous` level on a connection (2 = FULL: every commit
+    /// reaches the disk before it returns).
+    pub async fn synchronous_level(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| self.fail(e))
     }
 
     /// The newest migration applied, and the newest this build knows.
@@ -158,6 +199,52 @@ impl Store {
     /// Maps an sqlx error on this store's file to a store error.
     pub(crate) fn fail(&self, err: sqlx::Error) -> StoreError {
         StoreError::from_sqlx(err, &self.path)
+    }
+}
+
+/// Name of the data folder's lock file: every open store holds it shared,
+/// a restore exclusively.
+pub const LOCK_FILE_NAME: &str = "okusuri.lock";
+
+fn open_lock_file(dir: &DataDir) -> Result<std::fs::File, StoreError> {
+    let path = dir.path.join(LOCK_FILE_NAME);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| StoreError::Inaccessible {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+    let _ = crate::location::make_private(&path);
+    Ok(file)
+}
+
+/// Holds the data folder open (shared with other stores, not with a restore).
+fn lock_shared(dir: &DataDir) -> Result<std::fs::File, StoreError> {
+    let file = open_lock_file(dir)?;
+    match file.try_lock_shared() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(dir.database_file())),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Inaccessible {
+            path: dir.path.join(LOCK_FILE_NAME),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// Takes the data folder for a restore: refused while any store has it open.
+pub(crate) fn lock_exclusive(dir: &DataDir) -> Result<std::fs::File, StoreError> {
+    let file = open_lock_file(dir)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse(dir.path.clone())),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Inaccessible {
+            path: dir.path.join(LOCK_FILE_NAME),
+            reason: e.to_string(),
+        }),
     }
 }
 

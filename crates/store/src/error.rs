@@ -66,6 +66,23 @@ pub enum StoreError {
     #[error("このスタッフは登録されていません。もう一度ログインしてください。")]
     UnknownStaff,
 
+    /// A restore was asked for while something has the data folder open.
+    #[error(
+        "おくすりデスク（または okusuri コマンド）がこのデータフォルダを開いているため、復元できません: {0}\nアプリをトレイの「終了」で終わらせてから、もう一度実行してください。現在のデータはそのままです。"
+    )]
+    InUse(PathBuf),
+
+    /// The data folder is on a network share, where SQLite is not safe.
+    #[error(
+        "データフォルダがネットワーク上の共有フォルダ（{kind}）にあります: {path}\nデータベースはネットワーク越しに安全に使えないため、開いていません（複数のPCから書き込むと壊れるおそれがあります）。このPCのローカルディスク上のフォルダを指定してください。複数のPCで同じデータを使う方法は、共有サーバー（PostgreSQL）による「複数台で使う」です（準備中）。"
+    )]
+    NetworkShare {
+        /// The folder.
+        path: PathBuf,
+        /// What kind of share it is, in Japanese.
+        kind: String,
+    },
+
     /// Any other database failure.
     #[error("データベースの処理に失敗しました: {0}")]
     Database(String),

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod clinic;
 pub mod database;
 pub mod error;
+pub mod location;
 pub mod password;
 pub mod settings;
 pub mod stats;
@@ -49,6 +50,8 @@ pub struct Store {
     pool: sqlx::SqlitePool,
     path: std::path::PathBuf,
     pc_name: String,
+    /// The data folder's lock, held shared while this store (any clone) lives.
+    folder_lock: Option<std::sync::Arc<std::sync::Mutex<Option<std::fs::File>>>>,
 }
 
 /// How times are stored: UTC RFC 3339 with milliseconds, which sorts as text.

@@ -192,3 +192,107 @@ async fn a_corrupt_or_foreign_file_is_refused_and_the_database_is_untouched() {
     );
     assert_eq!(open(tmp.path()).await.counts().await.unwrap().staff, 1);
 }
+
+#[tokio::test]
+async fn restore_is_refused_while_the_data_folder_is_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    set_up(&store).await;
+    let backup = store
+        .backup_to(&store.default_backup_dir(), 5, at(2026, 11, 1, 0, 0))
+        .await
+        .unwrap();
+    store
+        .set_setting(&common::sys(), "after", "backup", at(2026, 11, 1, 1, 0))
+        .await
+        .unwrap();
+    let err = restore(
+        &dir_of(tmp.path()),
+        &backup,
+        &common::sys(),
+        options(),
+        at(2026, 11, 2, 0, 0),
+    )
+    .await
+    .unwrap_err();
+    println!("{err}");
+    assert!(matches!(err, StoreError::InUse(_)), "{err:?}");
+    assert!(err.to_string().contains("アプリをトレイの「終了」"));
+    assert_eq!(
+        store.setting("after").await.unwrap().as_deref(),
+        Some("backup"),
+        "the open database is untouched and still works"
+    );
+    // A second store on the same folder (the command line beside the app) is fine.
+    let beside = open(tmp.path()).await;
+    beside.close().await;
+    store.close().await;
+    restore(
+        &dir_of(tmp.path()),
+        &backup,
+        &common::sys(),
+        options(),
+        at(2026, 11, 2, 0, 0),
+    )
+    .await
+    .unwrap();
+    assert_eq!(open(tmp.path()).await.setting("after").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn every_backup_is_copied_to_the_second_folder_and_a_missing_one_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let store = open(tmp.path()).await;
+    set_up(&store).await;
+    store
+        .set_setting(
+            &common::sys(),
+            okusuri_store::backup::SECOND_DIR_KEY,
+            &usb.path().display().to_string(),
+            at(2026, 11, 1, 0, 0),
+        )
+        .await
+        .unwrap();
+    let done = store
+        .daily_backup(at(2026, 11, 1, 8, 0))
+        .await
+        .unwrap()
+        .unwrap();
+    let copy = done.second.unwrap().unwrap();
+    assert_eq!(copy.parent().unwrap(), usb.path());
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(&done.file).unwrap()
+    );
+    assert_eq!(
+        store.last_second_backup().await.unwrap(),
+        Some(at(2026, 11, 1, 8, 0))
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&done.file), 0o600);
+        assert_eq!(mode(&copy), 0o600);
+        assert_eq!(mode(&store.default_backup_dir()), 0o700);
+    }
+    // The USB drive is pulled out: the backup is still made, the copy reported.
+    let gone = usb.path().to_path_buf();
+    drop(usb);
+    let done = store
+        .daily_backup(at(2026, 11, 2, 8, 0))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(done.file.exists());
+    let e = done.second.unwrap().unwrap_err();
+    println!("{e}");
+    assert!(e.contains("2つ目のバックアップ先が見つかりません"), "{e}");
+    assert!(e.contains(&gone.display().to_string()), "{e}");
+    assert_eq!(
+        store.last_second_backup().await.unwrap(),
+        Some(at(2026, 11, 1, 8, 0)),
+        "the last good copy is still the one shown"
+    );
+}

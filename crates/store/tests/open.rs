@@ -192,3 +192,52 @@ async fn a_database_from_a_newer_app_is_refused() {
     assert!(matches!(err, StoreError::NewerSchema(_)), "{err:?}");
     assert!(err.to_string().contains("アプリを最新版に更新"));
 }
+
+#[tokio::test]
+async fn a_data_folder_on_a_network_share_is_refused_with_the_safe_alternative() {
+    for share in [r"\\nas\okusuri\data", r"\\?\UNC\recepta\out"] {
+        let err = Store::open_in(
+            &DataDir {
+                path: share.into(),
+                create_if_missing: true,
+            },
+            options(),
+        )
+        .await
+        .unwrap_err();
+        let message = err.to_string();
+        println!("{message}");
+        assert!(matches!(err, StoreError::NetworkShare { .. }), "{err:?}");
+        assert!(
+            message.contains("ネットワーク上の共有フォルダ"),
+            "{message}"
+        );
+        assert!(message.contains("ローカルディスク"), "{message}");
+        assert!(message.contains("複数台で使う"), "{message}");
+        assert!(!std::path::Path::new(share).exists(), "nothing created");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_is_the_owners_only_and_every_commit_is_synced() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("okusuri-data");
+    let store = Store::open_in(
+        &DataDir {
+            path: data.clone(),
+            create_if_missing: true,
+        },
+        options(),
+    )
+    .await
+    .unwrap();
+    set_up(&store).await;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("okusuri.db")), 0o600);
+    assert_eq!(mode(&data.join("okusuri.db-wal")), 0o600);
+    let synchronous: i64 = store.synchronous_level().await.unwrap();
+    assert_eq!(synchronous, 2, "PRAGMA synchronous = FULL");
+}

@@ -86,6 +86,9 @@ macro_rules! command_list {
             update::update_later,
             update::update_settings,
             update::set_update_settings,
+            backup::backup_settings,
+            backup::set_second_backup_dir,
+            backup::backup_now,
         }
     };
 }

@@ -2,7 +2,7 @@
 // facility's"), and remapping receipt-computer patient IDs after the
 // receipt computer is replaced (P11).
 import type { Context } from "../shared/context";
-import type { RemapSummary } from "../shared/api";
+import type { BackupResult, BackupSettings, RemapSummary } from "../shared/api";
 import { errorText, field, filePicker, h, inputRow, messageArea, mount } from "../shared/dom";
 import { feedCard, feedErrorsCard } from "./feedSettings";
 import { header } from "../shared/header";
@@ -161,14 +161,66 @@ async function currentCard(ctx: Context): Promise<HTMLElement> {
   return form;
 }
 
-/** バックアップ: when the last one was made, and where. */
-function backupCard(ctx: Context): HTMLElement {
-  return h(
-    "div",
-    { id: "backup-settings", class: "card" },
-    h("p", {}, `最終バックアップ: ${ctx.status.last_backup ?? "まだありません"}`),
-    h("p", { class: "field-note" }, "アプリは1日に1回、データフォルダの backups に自動でバックアップを作ります。手動のバックアップと復元は okusuri db backup / db restore で行います。"),
+/** The sentence for a backup just made (and its copy). */
+export function backupDoneText(r: BackupResult): string {
+  if (r.second_error) return `バックアップを作成しました。2つ目の場所へのコピーは失敗しました: ${r.second_error}`;
+  if (r.second_file) return "バックアップを作成し、2つ目の場所にもコピーしました。";
+  return "バックアップを作成しました。";
+}
+
+/** バックアップ: when the last ones were made, the second folder, 今すぐバックアップ. */
+async function backupCard(ctx: Context): Promise<HTMLElement> {
+  const message = messageArea("backup-message");
+  const card = h("div", { id: "backup-settings", class: "card" });
+  const state = h("div", {});
+  const second = h<"input">("input", { id: "backup-second", type: "text", placeholder: "例: E:\\okusuri-backup（空欄: 使わない）", autocomplete: "off" });
+  const save = h("button", { type: "submit" }, "保存");
+  const now = h("button", { type: "button", id: "backup-now" }, "今すぐバックアップ");
+  const draw = (s: BackupSettings): void => {
+    state.replaceChildren(
+      h("p", {}, `最終バックアップ: ${s.last ?? "まだありません"}（${s.folder}）`),
+      h("p", {}, s.second_folder ? `2つ目の場所: ${s.second_folder}（最終コピー: ${s.second_last ?? "まだありません"}）` : "2つ目の場所: 使っていません"),
+    );
+    second.value = s.second_folder ?? "";
+  };
+  const reload = (): Promise<void> => ctx.api.backupSettings().then(draw);
+  try {
+    await reload();
+  } catch (e) {
+    message.show(errorText(e));
+  }
+  const form = h(
+    "form",
+    { class: "inline-form", id: "backup-second-form" },
+    h("label", { for: "backup-second" }, "2つ目の場所（USB ドライブなど）"),
+    second,
+    save,
   );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    message.clear();
+    void ctx.api
+      .setSecondBackupDir(second.value)
+      .then((r) => { message.show(r ? backupDoneText(r) : "2つ目の場所を使わない設定にしました。", r?.second_error ? "error" : "success"); return reload(); })
+      .catch((e: unknown) => { message.show(errorText(e)); });
+  });
+  now.addEventListener("click", () => {
+    message.clear();
+    now.disabled = true;
+    void ctx.api
+      .backupNow()
+      .then((r) => { message.show(backupDoneText(r), r.second_error ? "error" : "success"); return reload(); })
+      .catch((e: unknown) => { message.show(errorText(e)); })
+      .finally(() => { now.disabled = false; });
+  });
+  card.append(
+    state,
+    form,
+    h("div", { class: "actions" }, now),
+    h("p", { class: "field-note" }, "アプリは起動している間、1日に1回データフォルダの backups にバックアップを作り、2つ目の場所が設定されていればそこにもコピーします。復元は、アプリを終了してから okusuri db restore で行います。"),
+    message.el,
+  );
+  return card;
 }
 
 /** スタッフ: the way to スタッフ管理. */
@@ -209,7 +261,7 @@ export async function renderSettings(ctx: Context): Promise<void> {
   const column = h("div", { class: "settings-column" }, ...body.values());
   mount(ctx.main, header(ctx), h("div", { class: "settings" }, nav, column));
   const put = (id: string, ...cards: HTMLElement[]) => { body.get(id)?.append(...cards); };
-  put("settings-backup", backupCard(ctx));
+  put("settings-backup", await backupCard(ctx));
   put("settings-staff", staffCard(ctx));
   put("settings-update", await updateCard(ctx));
   if (clinic) {

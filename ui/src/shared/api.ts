@@ -66,9 +66,13 @@ import type {
   UsageMapping,
   UsageRow,
   UpdateSettings,
+  BackupSettings,
+  BackupResult,
 } from "./bindings";
 
 export type {
+  BackupSettings,
+  BackupResult,
   ClientCertView,
   DownloadEvent,
   Offer,
@@ -328,6 +332,9 @@ export const api = {
   updateLater: (version: string) => call<null>("update_later", { version }),
   updateSettings: () => call<UpdateSettings>("update_settings"),
   setUpdateSettings: (settings: UpdateSettings) => call<null>("set_update_settings", { settings }),
+  backupSettings: () => call<BackupSettings>("backup_settings"),
+  setSecondBackupDir: (folder: string) => call<BackupResult | null>("set_second_backup_dir", { folder }),
+  backupNow: () => call<BackupResult>("backup_now"),
   /** Calls `handler` when the scheduled check finds an update. */
   onUpdateAvailable: (handler: (offer: Offer) => void): Promise<UnlistenFn> =>
     listen<Offer>("update-available", (e) => { handler(e.payload); }),

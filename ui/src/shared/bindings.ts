@@ -101,6 +101,38 @@ text: string,
  */
 at: string | null, };
 
+export type BackupSettings = { 
+/**
+ * The default folder (`backups` in the data folder).
+ */
+folder: string, 
+/**
+ * When the last backup was made there (local `YYYY-MM-DD HH:MM`).
+ */
+last: string | null, 
+/**
+ * The second folder, if set.
+ */
+second_folder: string | null, 
+/**
+ * When a backup last reached the second folder.
+ */
+second_last: string | null, };
+
+export type BackupResult = { 
+/**
+ * The new backup file.
+ */
+file: string, 
+/**
+ * The copy in the second folder, when one is set.
+ */
+second_file: string | null, 
+/**
+ * Why the copy to the second folder failed, if it did.
+ */
+second_error: string | null, };
+
 export type DoctorAuthInfo = { 
 /**
  * How.

@@ -1,0 +1,30 @@
+//! 設定 → バックアップ: the backups' state, the second folder, 今すぐバックアップ.
+
+use okusuri_app::AppError;
+use okusuri_app::backup::{BackupResult, BackupSettings};
+
+use crate::state::Signed;
+
+/// When the last backups were made, and where.
+#[tauri::command]
+pub async fn backup_settings(signed: Signed) -> Result<BackupSettings, AppError> {
+    signed.app.backup_settings(&signed.session).await
+}
+
+/// Sets or clears the second backup folder (a backup is copied there at once).
+#[tauri::command]
+pub async fn set_second_backup_dir(
+    signed: Signed,
+    folder: String,
+) -> Result<Option<BackupResult>, AppError> {
+    signed
+        .app
+        .set_second_backup_dir(&signed.session, &folder)
+        .await
+}
+
+/// 今すぐバックアップ.
+#[tauri::command]
+pub async fn backup_now(signed: Signed) -> Result<BackupResult, AppError> {
+    signed.app.backup_now(&signed.session).await
+}
