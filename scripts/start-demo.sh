@@ -2,7 +2,7 @@
 # Starts the built app on a local demo data folder (./demo-data unless
 # OKUSURI_DATA_DIR says otherwise), made by `okusuri demo` on first start:
 # デモ薬局 with 32 sample patients dated relative to that day. Sign in with
-# one press (施設ID DEMO001, スタッフID yakuzaishi, パスワード okusuri-demo).
+# one press (施設ID DEMO001, スタッフID yakuzaishi, パスワード okusuri-demo-2026).
 # `npm run demo:reset` makes it again for today.
 set -euo pipefail
 cd "$(dirname "$0")/.."

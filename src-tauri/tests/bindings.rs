@@ -29,6 +29,8 @@ fn generated() -> String {
         okusuri_app::notices::Notice,
         okusuri_app::backup::BackupSettings,
         okusuri_app::backup::BackupResult,
+        okusuri_app::staff::TwoFactorOffer,
+        okusuri_store::StaffAccount,
         okusuri_app::doctor::DoctorAuthInfo,
         okusuri_app::doctor::SignMethod,
         okusuri_app::doctor::SignSettingsView,

@@ -20,7 +20,7 @@ import { ADMIN, CLI, ROOT, accountMenu, fillAndSubmit, freshDataDir, launch, lay
 import { FIXTURES, PIN, makeToken, startSimulator, writeSimOperations } from "./clinic-support.mjs";
 
 const CLINIC = { ...ADMIN, facility_code: "CL0001", facility_name: "おくすり内科クリニック" };
-const DOCTOR = { login: "doctor1", name: "山田 一郎", password: "doctor-pass-1" };
+const DOCTOR = { login: "doctor1", name: "山田 一郎", password: "doctor-pass-2026" };
 
 function text(browser, selector) {
   return browser.execute((sel) => document.querySelector(sel)?.textContent ?? "", selector);

@@ -48,8 +48,8 @@ for (const app of apps) {
       facility_name: "計測薬局",
       admin_login_id: "admin",
       admin_name: "計測",
-      password: "measure-pass-1",
-      password_confirm: "measure-pass-1",
+      password: "measure-pass-2026",
+      password_confirm: "measure-pass-2026",
     },
     "#setup-submit",
   );

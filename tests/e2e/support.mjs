@@ -164,8 +164,8 @@ export const ADMIN = {
   facility_name: "工業会薬局 本店",
   admin_login_id: "admin",
   admin_name: "管理 太郎",
-  password: "first-pass-1",
-  password_confirm: "first-pass-1",
+  password: "first-pass-2026",
+  password_confirm: "first-pass-2026",
 };
 
 /** Fills the first-run setup with ADMIN and waits for the patient list. */

@@ -16,6 +16,10 @@ pub struct Status {
     pub staff: Option<Staff>,
     /// What the signed-in staff member may do.
     pub permissions: Vec<Permission>,
+    /// The password must be changed before anything else (reset by an administrator).
+    pub must_change_password: bool,
+    /// The staff member signed in with a second factor.
+    pub two_factor: bool,
     /// When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
     pub last_backup: Option<String>,
     /// The largest file 取込 and 他社手帳 take, in bytes (the window refuses
@@ -51,7 +55,12 @@ impl App {
         Ok(Status {
             facility,
             staff: session.map(|s| s.staff().clone()),
-            permissions: session.map(Session::permissions).unwrap_or_default(),
+            permissions: match session {
+                Some(s) => self.permissions(s).await?,
+                None => Vec::new(),
+            },
+            must_change_password: session.is_some_and(Session::must_change_password),
+            two_factor: session.is_some_and(|s| s.auth() == AuthMethod::TwoFactor),
             last_backup,
             import_max_bytes: self.store.import_max_bytes().await?,
             demo: self.is_demo().await?.then(|| DemoAccount {
@@ -69,20 +78,34 @@ impl App {
         Ok(Session::new(admin, AuthMethod::Password, via, now))
     }
 
-    /// Signs a staff member in (lock-out after five failures, every attempt logged).
+    /// Signs a staff member in (lock-out after five failures, every attempt
+    /// logged). `code` is the second factor for staff who use one (without
+    /// it they get `auth.second_factor`). A staff member whose password an
+    /// administrator reset gets a session that may only change it.
     pub async fn sign_in(
         &self,
         facility_code: &str,
         login_id: &str,
         password: &str,
+        code: Option<&str>,
         via: Via,
     ) -> Result<Session, AppError> {
         let now = self.clock.now();
-        let staff = self
+        let signed = self
             .store
-            .sign_in(facility_code, login_id, password, via, now)
+            .sign_in(facility_code, login_id, password, code, via, now)
             .await?;
-        Ok(Session::new(staff, AuthMethod::Password, via, now))
+        let method = if signed.two_factor {
+            AuthMethod::TwoFactor
+        } else {
+            AuthMethod::Password
+        };
+        let session = Session::new(signed.staff, method, via, now);
+        Ok(if signed.must_change_password {
+            session.needing_password_change()
+        } else {
+            session
+        })
     }
 
     /// Signs a staff member in on this installation's facility (the command
@@ -91,6 +114,7 @@ impl App {
         &self,
         login_id: &str,
         password: &str,
+        code: Option<&str>,
         via: Via,
     ) -> Result<Session, AppError> {
         let facility = self.store.facility().await?.ok_or_else(|| {
@@ -99,7 +123,8 @@ impl App {
                 "初期設定が済んでいません。先に okusuri setup を実行してください。",
             )
         })?;
-        self.sign_in(&facility.code, login_id, password, via).await
+        self.sign_in(&facility.code, login_id, password, code, via)
+            .await
     }
 
     /// Ends a session (logged).
@@ -118,10 +143,11 @@ impl App {
         new: &str,
     ) -> Result<(), AppError> {
         session.touch(self.clock.now());
-        Ok(self
-            .store
+        self.store
             .change_password(&session.actor(), current, new, self.clock.now())
-            .await?)
+            .await?;
+        session.set_must_change_password(false);
+        Ok(())
     }
 
     /// An administrator adds a staff member.

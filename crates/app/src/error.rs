@@ -18,9 +18,15 @@ pub enum ErrorCode {
     /// Wrong facility ID, staff ID or password.
     #[serde(rename = "auth.failed")]
     AuthFailed,
-    /// The staff ID is locked after too many failures.
+    /// Locked after too many failures (a signing card's PIN).
     #[serde(rename = "auth.locked")]
     AuthLocked,
+    /// The password was right; the second factor's code is needed.
+    #[serde(rename = "auth.second_factor")]
+    AuthSecondFactor,
+    /// The password was reset by an administrator: change it first.
+    #[serde(rename = "auth.password_change")]
+    AuthPasswordChange,
     /// The database is locked by another program for longer than we wait.
     #[serde(rename = "db.busy")]
     DbBusy,
@@ -86,6 +92,8 @@ impl ErrorCode {
             ErrorCode::AuthForbidden => "auth.forbidden",
             ErrorCode::AuthFailed => "auth.failed",
             ErrorCode::AuthLocked => "auth.locked",
+            ErrorCode::AuthSecondFactor => "auth.second_factor",
+            ErrorCode::AuthPasswordChange => "auth.password_change",
             ErrorCode::DbBusy => "db.busy",
             ErrorCode::DbDamaged => "db.damaged",
             ErrorCode::DbUnavailable => "db.unavailable",
@@ -201,8 +209,8 @@ impl From<okusuri_store::AccountError> for AppError {
             A::Invalid(_) | A::WrongCurrentPassword => ErrorCode::InputInvalid,
             A::AlreadySetUp | A::LoginIdTaken(_) => ErrorCode::Conflict,
             A::NotSetUp => ErrorCode::SetupRequired,
-            A::InvalidCredentials { .. } => ErrorCode::AuthFailed,
-            A::LockedOut { .. } => ErrorCode::AuthLocked,
+            A::InvalidCredentials | A::WrongSecondFactor => ErrorCode::AuthFailed,
+            A::SecondFactorRequired => ErrorCode::AuthSecondFactor,
             A::UnknownStaff => ErrorCode::AuthRequired,
         };
         AppError::new(code, e.to_string())
@@ -324,12 +332,9 @@ mod tests {
     fn rule_errors_get_their_family() {
         let e: AppError = okusuri_store::CardError::InUse("山田".into()).into();
         assert_eq!(e.code, ErrorCode::Conflict);
-        let e: AppError = okusuri_store::AccountError::LockedOut { minutes_left: 3 }.into();
-        assert_eq!(e.code, ErrorCode::AuthLocked);
-        let e: AppError = okusuri_store::AccountError::InvalidCredentials {
-            attempts_left: Some(2),
-        }
-        .into();
+        let e: AppError = okusuri_store::AccountError::SecondFactorRequired.into();
+        assert_eq!(e.code, ErrorCode::AuthSecondFactor);
+        let e: AppError = okusuri_store::AccountError::InvalidCredentials.into();
         assert_eq!(e.code, ErrorCode::AuthFailed);
         let e: AppError = okusuri_store::NoteError::NotFound.into();
         assert_eq!(e.code, ErrorCode::NotFound);

@@ -23,6 +23,7 @@ pub mod reader;
 pub mod session;
 pub mod settings;
 pub mod sheets;
+pub mod staff;
 pub mod tray;
 pub mod update;
 
@@ -68,6 +69,26 @@ impl App {
         session.require(permission)?;
         session.touch(self.clock.now());
         Ok(())
+    }
+
+    /// Everything the session may do: its role's permissions, and taking in
+    /// notebooks for clerks when 設定 allows it.
+    pub async fn permissions(&self, session: &Session) -> Result<Vec<Permission>, AppError> {
+        let mut all = session.permissions();
+        if self.clerk_may_take_in(session).await? {
+            all.push(Permission::TakeInNotebook);
+        }
+        Ok(all)
+    }
+
+    /// True for a clerk when 設定 lets clerks take in notebooks.
+    async fn clerk_may_take_in(&self, session: &Session) -> Result<bool, AppError> {
+        Ok(session.staff().role == okusuri_store::Role::Clerk
+            && self
+                .store
+                .setting(session::CLERKS_TAKE_IN_KEY)
+                .await?
+                .is_some_and(|v| v == "true"))
     }
 
     /// Writes a read of one patient's data to the access log: `part` once

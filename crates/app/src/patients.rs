@@ -235,7 +235,12 @@ impl App {
         id: i64,
         reason: &str,
     ) -> Result<(), AppError> {
-        self.begin(session, Permission::EditNotes)?;
+        let needed = if kind == "memo" {
+            Permission::EditNotes
+        } else {
+            Permission::WithdrawBodyInfo
+        };
+        self.begin(session, needed)?;
         Ok(self
             .store
             .withdraw_patient_note(

@@ -17,13 +17,17 @@ use crate::error::{AppError, ErrorCode};
 pub enum Permission {
     /// Search, open and read patients (history, notes, the list).
     ViewPatients,
-    /// Add and withdraw からだの情報 / メモ.
+    /// Add からだの情報 / メモ, and withdraw メモ.
     EditNotes,
+    /// Withdraw からだの情報 (an allergy, a side effect, an illness): a
+    /// clinical judgement, not a clerk's.
+    WithdrawBodyInfo,
     /// Issue and re-issue cards, turn the reader on, link receipt-computer records.
     IssueCards,
     /// Print the patient QR.
     PrintQr,
-    /// Read and take in another pharmacy's notebook.
+    /// Take another pharmacy's notebook into a patient's record (reading it
+    /// is [`Permission::ViewPatients`]); clerks only when 設定 allows it.
     TakeInNotebook,
     /// Merge two patient records and undo merges.
     MergePatients,
@@ -42,9 +46,10 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the table lists them.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ViewPatients,
         Permission::EditNotes,
+        Permission::WithdrawBodyInfo,
         Permission::IssueCards,
         Permission::PrintQr,
         Permission::TakeInNotebook,
@@ -62,6 +67,12 @@ impl Permission {
             Permission::MergePatients => {
                 "患者の統合と取り消しは、薬剤師・医師・管理者だけが行えます。"
             }
+            Permission::WithdrawBodyInfo => {
+                "からだの情報（アレルギー・副作用・既往歴）の取消は、薬剤師・医師・管理者だけが行えます。"
+            }
+            Permission::TakeInNotebook => {
+                "他社の手帳の取り込みは、薬剤師・医師・管理者だけが行えます（設定で事務にも許可できます）。"
+            }
             Permission::ImportFiles => "取込は管理者だけが行えます。",
             Permission::ChangeSettings => "設定の変更は管理者だけが行えます。",
             Permission::RemapIds => "IDの付け替えは管理者だけが行えます。",
@@ -77,15 +88,18 @@ const CLINICAL: &[Role] = &[Role::Admin, Role::Pharmacist, Role::Doctor];
 const ADMIN: &[Role] = &[Role::Admin];
 const DOCTOR: &[Role] = &[Role::Doctor];
 
-/// Which roles may do what: the whole permission rule of the app.
-/// Clerks (事務) issue cards and take in notebooks at the counter; merging
-/// records is clinical staff's; settings, imports and staff are the administrator's.
+/// Which roles may do what: the whole permission rule of the app (with one
+/// setting: [`CLERKS_TAKE_IN_KEY`]). Clerks (事務) issue cards and read
+/// notebooks at the counter; withdrawing body information, taking in another
+/// pharmacy's notebook and merging records are clinical staff's; settings,
+/// imports and staff are the administrator's.
 pub const PERMISSIONS: &[(Permission, &[Role])] = &[
     (Permission::ViewPatients, EVERYONE),
     (Permission::EditNotes, EVERYONE),
+    (Permission::WithdrawBodyInfo, CLINICAL),
     (Permission::IssueCards, EVERYONE),
     (Permission::PrintQr, EVERYONE),
-    (Permission::TakeInNotebook, EVERYONE),
+    (Permission::TakeInNotebook, CLINICAL),
     (Permission::MergePatients, CLINICAL),
     (Permission::ImportFiles, ADMIN),
     (Permission::ChangeSettings, ADMIN),
@@ -93,6 +107,9 @@ pub const PERMISSIONS: &[(Permission, &[Role])] = &[
     (Permission::ManageStaff, ADMIN),
     (Permission::Prescribe, DOCTOR),
 ];
+
+/// The setting that lets clerks take in another pharmacy's notebook ("true").
+pub const CLERKS_TAKE_IN_KEY: &str = "notebook.clerks_take_in";
 
 /// True when `role` may do `permission`.
 pub fn allowed(role: Role, permission: Permission) -> bool {
@@ -115,6 +132,8 @@ pub fn permissions_of(role: Role) -> Vec<Permission> {
 pub enum AuthMethod {
     /// 施設ID + スタッフID + パスワード.
     Password,
+    /// The password and a second factor (TOTP or a recovery code).
+    TwoFactor,
 }
 
 /// A signed-in staff member, in the window or on the command line.
@@ -129,6 +148,10 @@ pub struct Session {
     viewed: Mutex<(Option<i64>, HashSet<String>)>,
     /// The doctor's authentication to sign prescriptions (C3), while valid.
     doctor: Mutex<Option<crate::doctor::DoctorAuth>>,
+    /// An administrator reset the password: nothing but changing it is allowed.
+    must_change_password: Mutex<bool>,
+    /// A two-factor secret shown for enrolment, until its first code confirms it.
+    enrolling: Mutex<Option<String>>,
 }
 
 impl Session {
@@ -141,7 +164,33 @@ impl Session {
             last_activity: Mutex::new(now),
             viewed: Mutex::new((None, HashSet::new())),
             doctor: Mutex::new(None),
+            must_change_password: Mutex::new(false),
+            enrolling: Mutex::new(None),
         }
+    }
+
+    /// A session that may do nothing until the password is changed.
+    pub fn needing_password_change(self) -> Session {
+        self.set_must_change_password(true);
+        self
+    }
+
+    /// True while the password must be changed before anything else.
+    pub fn must_change_password(&self) -> bool {
+        self.must_change_password.lock().map(|m| *m).unwrap_or(true)
+    }
+
+    pub(crate) fn set_must_change_password(&self, must: bool) {
+        if let Ok(mut m) = self.must_change_password.lock() {
+            *m = must;
+        }
+    }
+
+    /// The secret being enrolled, if any (taken once it is confirmed).
+    pub(crate) fn enrolling(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        self.enrolling
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The doctor's authentication, if any (expired ones included; see `App::doctor_auth`).
@@ -171,8 +220,15 @@ impl Session {
         permissions_of(self.staff.role)
     }
 
-    /// `Ok` when the role may do `permission`, else `auth.forbidden`.
+    /// `Ok` when the role may do `permission`, else `auth.forbidden`
+    /// (or `auth.password_change` while the password must be changed).
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.must_change_password() {
+            return Err(AppError::new(
+                ErrorCode::AuthPasswordChange,
+                "管理者がパスワードをリセットしました。新しいパスワードに変更してから操作してください。",
+            ));
+        }
         if allowed(self.staff.role, permission) {
             Ok(())
         } else {
@@ -236,14 +292,10 @@ mod tests {
         let clerk = permissions_of(Role::Clerk);
         assert_eq!(
             clerk,
-            vec![
-                P::ViewPatients,
-                P::EditNotes,
-                P::IssueCards,
-                P::PrintQr,
-                P::TakeInNotebook
-            ]
+            vec![P::ViewPatients, P::EditNotes, P::IssueCards, P::PrintQr]
         );
+        assert!(permissions_of(Role::Pharmacist).contains(&P::WithdrawBodyInfo));
+        assert!(permissions_of(Role::Pharmacist).contains(&P::TakeInNotebook));
         let pharmacist = permissions_of(Role::Pharmacist);
         assert!(pharmacist.contains(&P::MergePatients));
         assert!(!pharmacist.contains(&P::ImportFiles));

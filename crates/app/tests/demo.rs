@@ -37,7 +37,7 @@ async fn the_demo_is_a_working_day_made_through_the_use_cases() {
     let status = app.status(None).await.unwrap();
     assert_eq!(status.demo.unwrap().staff_id, STAFF_ID);
     let session = app
-        .sign_in(demo::FACILITY_ID, STAFF_ID, PASSWORD, Via::Window)
+        .sign_in(demo::FACILITY_ID, STAFF_ID, PASSWORD, None, Via::Window)
         .await
         .unwrap();
 
@@ -94,7 +94,13 @@ async fn the_demo_is_a_working_day_made_through_the_use_cases() {
     let card = found.iter().find(|p| p.name.starts_with('髙')).unwrap();
     assert!(!card.auto_registration);
     let admin = app
-        .sign_in(demo::FACILITY_ID, demo::ADMIN_ID, PASSWORD, Via::Window)
+        .sign_in(
+            demo::FACILITY_ID,
+            demo::ADMIN_ID,
+            PASSWORD,
+            None,
+            Via::Window,
+        )
         .await
         .unwrap();
     let candidates = app.link_candidates(&admin, card.id).await.unwrap();

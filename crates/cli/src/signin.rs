@@ -1,6 +1,7 @@
 //! Signing in on the command line: commands that read or change patient
 //! data run as a staff member (`--staff ID`; the password from
-//! `OKUSURI_PASSWORD` or a prompt), with the same lock-out rules as the
+//! `OKUSURI_PASSWORD` or a prompt; a second factor's code from
+//! `OKUSURI_TOTP` or a prompt), with the same lock-out rules as the
 //! window, and are written to the access log with the PC name and "CLI".
 
 use okusuri_app::{App, AppError, ErrorCode, Session};
@@ -37,9 +38,28 @@ pub async fn sign_in(app: &App, staff: Option<&str>) -> Result<Session, String> 
         return Err(e.message);
     };
     let password = password(&format!("{login_id} のパスワード: "))?;
-    app.sign_in_here(login_id, &password, Via::Cli)
-        .await
-        .map_err(|e| e.message)
+    match app.sign_in_here(login_id, &password, None, Via::Cli).await {
+        Err(e) if e.code == ErrorCode::AuthSecondFactor => {
+            let code = second_factor(&format!("{login_id} の2段階認証コード: "))?;
+            app.sign_in_here(login_id, &password, Some(&code), Via::Cli)
+                .await
+                .map_err(|e| e.message)
+        }
+        other => other.map_err(|e| e.message),
+    }
+}
+
+/// The environment variable a script may put the second factor's code in.
+pub const CODE_ENV: &str = "OKUSURI_TOTP";
+
+/// The second factor's code from `OKUSURI_TOTP`, else typed at a prompt.
+fn second_factor(prompt: &str) -> Result<String, String> {
+    match std::env::var(CODE_ENV) {
+        Ok(code) => Ok(code),
+        Err(_) => rpassword::prompt_password(prompt).map_err(|e| {
+            format!("コードを読み取れません（{e}）。{CODE_ENV} で渡すこともできます。")
+        }),
+    }
 }
 
 /// Opens the application and signs `staff` in.

@@ -156,7 +156,7 @@ fn demo_fills_a_new_folder_and_never_overwrites_real_data() {
             "--admin-name",
             "管理 一郎",
         ])
-        .env("OKUSURI_PASSWORD", "real-pass-1")
+        .env("OKUSURI_PASSWORD", "real-pass-2026")
         .output()
         .unwrap();
     assert!(

@@ -12,7 +12,7 @@ use std::time::Duration;
 use okusuri_eps::masters;
 use okusuri_oqs_sim::{Config, Fault, History, PastMedication, Simulator};
 
-const PASSWORD: &str = "first-pass-1";
+const PASSWORD: &str = "first-pass-2026";
 const CLINIC: &str = "1312345678";
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../eps/tests/fixtures");
 

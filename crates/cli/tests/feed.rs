@@ -25,7 +25,7 @@ fn count(db: &Path, sql: &str) -> i64 {
         .unwrap()
 }
 
-const PASSWORD: &str = "first-pass-1";
+const PASSWORD: &str = "first-pass-2026";
 
 /// Sets the facility up (the feed runs as a signed-in administrator).
 fn set_up(data: &Path) {

@@ -13,7 +13,7 @@ fn fixture(name: &str) -> String {
         .into_owned()
 }
 
-const PASSWORD: &str = "first-pass-1";
+const PASSWORD: &str = "first-pass-2026";
 
 /// Runs `okusuri` as `staff` (password `PASSWORD`) with no other environment of ours.
 fn run_as(staff: Option<&str>, dir: &str, args: &[&str]) -> (i32, String, String) {

@@ -81,7 +81,7 @@ fn the_client_certificate_goes_to_the_key_store_and_nowhere_else() {
             "--admin-name",
             "管理 太郎",
         ])
-        .env("OKUSURI_PASSWORD", "first-pass-1")
+        .env("OKUSURI_PASSWORD", "first-pass-2026")
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -99,7 +99,7 @@ fn the_client_certificate_goes_to_the_key_store_and_nowhere_else() {
             "--delete-file",
         ])
         .current_dir(dir)
-        .env("OKUSURI_PASSWORD", "first-pass-1")
+        .env("OKUSURI_PASSWORD", "first-pass-2026")
         .env("OKUSURI_P12_PASSWORD", P12_PASSWORD)
         .env("HOME", dir)
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
@@ -128,7 +128,7 @@ fn the_client_certificate_goes_to_the_key_store_and_nowhere_else() {
         .current_dir(dir)
         .env("HOME", dir)
         .env("XDG_DATA_HOME", dir.join("share"))
-        .env("OKUSURI_PASSWORD", "first-pass-1")
+        .env("OKUSURI_PASSWORD", "first-pass-2026")
         .output()
         .expect("dbus-run-session and gnome-keyring are installed");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -416,8 +416,8 @@ fn okusuri(data: &Path, staff: &str, t: &TestToken, pin: &str, args: &[&str]) ->
         .arg(data)
         .args(["--staff", staff])
         .args(args)
-        .env("OKUSURI_PASSWORD", "first-pass-1")
-        .env("OKUSURI_NEW_PASSWORD", "first-pass-1")
+        .env("OKUSURI_PASSWORD", "first-pass-2026")
+        .env("OKUSURI_NEW_PASSWORD", "first-pass-2026")
         .env("SOFTHSM2_CONF", &t.conf)
         .env("OKUSURI_PIN", pin)
         .output()
@@ -452,7 +452,7 @@ fn a_doctor_authenticates_with_the_card_and_issues_a_signed_prescription() {
                 "--admin-name",
                 "管理 太郎",
             ])
-            .env("OKUSURI_PASSWORD", "first-pass-1")
+            .env("OKUSURI_PASSWORD", "first-pass-2026")
             .output()
             .unwrap(),
         "setup",
@@ -646,7 +646,7 @@ fn a_doctor_authenticates_with_the_card_and_issues_a_signed_prescription() {
     // No PIN anywhere in the data folder (database, WAL, backups, logs).
     for entry in walk(&data) {
         let bytes = std::fs::read(&entry).unwrap();
-        for secret in [PIN, "0000-wrong", "first-pass-1"] {
+        for secret in [PIN, "0000-wrong", "first-pass-2026"] {
             assert!(
                 !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
                 "{secret} found in {}",

@@ -13,12 +13,14 @@ mod notebook;
 mod output;
 mod prescription_sheet;
 mod qr_sheet;
+mod screen_qr;
 mod symbol;
 
 pub use notebook::{NotebookPdf, notebook_pdf};
 pub use output::{VIEWER_ENV, open_pdf, remove_all_printed, remove_old_printed, save_pdf};
 pub use prescription_sheet::{PrescriptionSheet, SheetKind, prescription_sheet};
 pub use qr_sheet::{QrSheets, qr_sheets};
+pub use screen_qr::qr_data_url;
 
 /// Why a PDF could not be made.
 #[derive(Debug, thiserror::Error)]

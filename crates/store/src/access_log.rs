@@ -82,6 +82,18 @@ pub enum AccessEvent {
     PrescriptionSigned,
     /// A 処方箋 or 処方箋控え was printed.
     PrescriptionPrinted,
+    /// An administrator deactivated a staff member (they can no longer sign in).
+    StaffDeactivated,
+    /// An administrator reactivated a staff member.
+    StaffReactivated,
+    /// An administrator reset a staff member's password (to be changed at sign-in).
+    PasswordReset,
+    /// An administrator changed a staff member's role.
+    RoleChanged,
+    /// A staff member turned on two-factor sign-in.
+    TwoFactorEnabled,
+    /// Two-factor sign-in was turned off (by the staff member or an administrator).
+    TwoFactorDisabled,
 }
 
 impl AccessEvent {
@@ -121,6 +133,12 @@ impl AccessEvent {
             AccessEvent::DoctorAuthEnded => "doctor_auth_ended",
             AccessEvent::PrescriptionSigned => "prescription_signed",
             AccessEvent::PrescriptionPrinted => "prescription_printed",
+            AccessEvent::StaffDeactivated => "staff_deactivated",
+            AccessEvent::StaffReactivated => "staff_reactivated",
+            AccessEvent::PasswordReset => "password_reset",
+            AccessEvent::RoleChanged => "role_changed",
+            AccessEvent::TwoFactorEnabled => "two_factor_enabled",
+            AccessEvent::TwoFactorDisabled => "two_factor_disabled",
         }
     }
 }

@@ -1,9 +1,13 @@
 //! The facility, its staff, and signing in (P10).
 //!
-//! Rules: passwords have at least 8 characters and are stored as Argon2id
-//! hashes; five wrong passwords in a row lock the staff ID for five minutes;
-//! a wrong facility ID, unknown staff ID and wrong password give the same
-//! message. Every attempt, success or not, is written to the access log.
+//! Rules: passwords follow [`password::check_rules`] (13 mixed characters,
+//! or 8 with two-factor sign-in; nothing common or personal) and are stored
+//! as Argon2id hashes; five failures in a row lock the staff ID for five
+//! minutes, counted and checked inside one write transaction so parallel
+//! attempts cannot pass the lock; a wrong facility ID, an unknown or locked
+//! staff ID and a wrong password give the same message (no count that would
+//! tell an existing ID from a made-up one). Every attempt, success or not,
+//! is written to the access log.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -107,6 +111,18 @@ pub struct Staff {
     pub role: Role,
 }
 
+/// A successful sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    /// Who signed in.
+    pub staff: Staff,
+    /// An administrator reset the password: it must be changed before
+    /// anything else.
+    pub must_change_password: bool,
+    /// They signed in with a second factor.
+    pub two_factor: bool,
+}
+
 /// First-run input: the facility and its first administrator.
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct FacilitySetup {
@@ -150,20 +166,21 @@ pub enum AccountError {
     /// Sign-in was asked for before first-run setup.
     #[error("初期設定が済んでいません。")]
     NotSetUp,
-    /// Wrong facility ID, staff ID or password.
-    #[error("{}", invalid_credentials_message(*attempts_left))]
-    InvalidCredentials {
-        /// Failures left before the staff ID locks, when the staff ID exists.
-        attempts_left: Option<i64>,
-    },
-    /// The staff ID is locked after too many failures.
+    /// Wrong facility ID, staff ID or password, or a locked staff ID: one
+    /// message for all (the access log says which).
     #[error(
-        "ログインに5回続けて失敗したため、このスタッフIDはロックされています。あと{minutes_left}分ほどしてから、もう一度お試しください。"
+        "施設ID、スタッフID、パスワードのいずれかが正しくありません。（5回続けて失敗すると、そのスタッフIDは5分間ログインできなくなります）"
     )]
-    LockedOut {
-        /// Whole minutes until it unlocks (at least 1).
-        minutes_left: i64,
-    },
+    InvalidCredentials,
+    /// The password was right and the staff member signs in with a second
+    /// factor: the code from their authenticator app is needed.
+    #[error("2段階認証のコード（認証アプリに表示される6桁の数字）を入力してください。")]
+    SecondFactorRequired,
+    /// The second-factor code (or recovery code) was wrong or already used.
+    #[error(
+        "2段階認証のコードが正しくありません。認証アプリの最新のコードを入力してください（失敗は5回までです）。"
+    )]
+    WrongSecondFactor,
     /// The current password given for a change was wrong.
     #[error("現在のパスワードが正しくありません。")]
     WrongCurrentPassword,
@@ -176,14 +193,6 @@ pub enum AccountError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-fn invalid_credentials_message(attempts_left: Option<i64>) -> String {
-    let base = "施設ID、スタッフID、パスワードのいずれかが正しくありません。";
-    match attempts_left {
-        Some(n) => format!("{base}あと{n}回失敗すると、5分間ログインできなくなります。"),
-        None => base.to_string(),
-    }
 }
 
 /// Checks an ID typed by staff: 1–32 ASCII letters, digits, `-`, `_` or `.`.
@@ -212,12 +221,25 @@ fn check_name(label: &str, name: &str) -> Result<(), AccountError> {
     }
 }
 
-fn check_password(password: &str) -> Result<(), AccountError> {
-    password::check_rules(password).map_err(|m| AccountError::Invalid(m.to_string()))
+/// Checks a new password against the rules, with the words it must not be
+/// built from.
+pub(crate) fn check_password(
+    password: &str,
+    two_factor: bool,
+    personal: &[&str],
+) -> Result<(), AccountError> {
+    password::check_rules(
+        password,
+        password::Context {
+            two_factor,
+            personal,
+        },
+    )
+    .map_err(AccountError::Invalid)
 }
 
 /// Hashes off the async runtime's threads: Argon2 is meant to be slow.
-async fn hash_password(password: &str) -> Result<String, AccountError> {
+pub(crate) async fn hash_password(password: &str) -> Result<String, AccountError> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || password::hash(&password))
         .await
@@ -232,17 +254,18 @@ async fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
-struct StaffRow {
-    id: i64,
-    login_id: String,
-    display_name: String,
-    role: String,
-    password_hash: String,
-    locked_until: Option<String>,
+pub(crate) struct StaffRow {
+    pub(crate) id: i64,
+    pub(crate) login_id: String,
+    pub(crate) display_name: String,
+    pub(crate) role: String,
+    pub(crate) password_hash: String,
+    pub(crate) must_change_password: i64,
+    pub(crate) totp_secret: Option<String>,
 }
 
 impl StaffRow {
-    fn staff(&self) -> Result<Staff, AccountError> {
+    pub(crate) fn staff(&self) -> Result<Staff, AccountError> {
         let role = Role::parse(&self.role).ok_or_else(|| {
             AccountError::Store(StoreError::Database(format!(
                 "unknown role {:?}",
@@ -286,7 +309,16 @@ impl Store {
         check_name("施設名", &setup.facility_name)?;
         check_id("スタッフID", setup.admin_login_id.trim())?;
         check_name("管理者の氏名", &setup.admin_name)?;
-        check_password(&setup.password)?;
+        check_password(
+            &setup.password,
+            false,
+            &[
+                setup.admin_login_id.trim(),
+                setup.admin_name.trim(),
+                setup.facility_code.trim(),
+                setup.facility_name.trim(),
+            ],
+        )?;
         if self.facility().await?.is_some() {
             return Err(AccountError::AlreadySetUp);
         }
@@ -350,7 +382,7 @@ impl Store {
     async fn staff_row(&self, login_id: &str) -> Result<Option<StaffRow>, StoreError> {
         sqlx::query_as!(
             StaffRow,
-            "SELECT id, login_id, display_name, role, password_hash, locked_until
+            "SELECT id, login_id, display_name, role, password_hash, must_change_password, totp_secret
              FROM staff WHERE login_id = ? AND active = 1",
             login_id
         )
@@ -359,10 +391,10 @@ impl Store {
         .map_err(|e| self.fail(e))
     }
 
-    async fn staff_row_by_id(&self, id: i64) -> Result<Option<StaffRow>, StoreError> {
+    pub(crate) async fn staff_row_by_id(&self, id: i64) -> Result<Option<StaffRow>, StoreError> {
         sqlx::query_as!(
             StaffRow,
-            "SELECT id, login_id, display_name, role, password_hash, locked_until
+            "SELECT id, login_id, display_name, role, password_hash, must_change_password, totp_secret
              FROM staff WHERE id = ? AND active = 1",
             id
         )
@@ -372,15 +404,20 @@ impl Store {
     }
 
     /// Signs a staff member in, applying the lock-out rule, and logs the
-    /// attempt (the counter change and its log row in one transaction).
+    /// attempt. The lock is read, the password (and second factor) checked
+    /// and the failure count raised inside one `BEGIN IMMEDIATE` transaction:
+    /// attempts are serialised, so at most five guesses are ever checked
+    /// before the lock, however many arrive at once. `code` is the second
+    /// factor (a TOTP code or a recovery code) for staff who use one.
     pub async fn sign_in(
         &self,
         facility_code: &str,
         login_id: &str,
         password: &str,
+        code: Option<&str>,
         via: Via,
         now: DateTime<Utc>,
-    ) -> Result<Staff, AccountError> {
+    ) -> Result<SignedIn, AccountError> {
         let facility = self.facility().await?.ok_or(AccountError::NotSetUp)?;
         let login_id = login_id.trim();
         let attempt = |staff_id| Actor {
@@ -401,38 +438,106 @@ impl Store {
                     now,
                 )
                 .await?;
-                return Err(AccountError::InvalidCredentials {
-                    attempts_left: None,
-                });
+                return Err(AccountError::InvalidCredentials);
             }
         };
         let actor = attempt(Some(row.id));
-        if let Some(until) = row.locked_until.as_deref().and_then(parse_timestamp)
+        let mut tx = self.begin_write(&actor, now).await?;
+        let state = sqlx::query!(
+            "SELECT locked_until, totp_last_step, recovery_codes FROM staff WHERE id = ?",
+            row.id
+        )
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        if let Some(until) = state.locked_until.as_deref().and_then(parse_timestamp)
             && until > now
         {
-            self.audit(&actor, AccessEvent::SignInWhileLocked, None, "locked", now)
-                .await?;
-            return Err(AccountError::LockedOut {
-                minutes_left: minutes_until(now, until),
-            });
-        }
-        let verified = verify_password(password, &row.password_hash).await;
-        let mut tx = self.begin_write(&actor, now).await?;
-        if verified {
-            sqlx::query!(
-                "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
-                row.id
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
-            tx.log(AccessEvent::SignIn, None, "");
+            // Not even checked: a locked ID gets no more guesses.
+            tx.log(AccessEvent::SignInWhileLocked, None, "locked");
             tx.commit().await?;
-            return row.staff();
+            return Err(AccountError::InvalidCredentials);
         }
+        if !verify_password(password, &row.password_hash).await {
+            return self.count_failure(tx, row.id, "wrong password", now).await;
+        }
+        let mut how = "password";
+        if let Some(secret) = row.totp_secret.as_deref() {
+            let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+                // The password is right; nothing is counted until the code comes.
+                tx.rollback().await?;
+                return Err(AccountError::SecondFactorRequired);
+            };
+            match crate::two_factor::check_code(
+                secret,
+                state.totp_last_step,
+                state.recovery_codes.as_deref(),
+                code,
+                now,
+            ) {
+                Some(crate::two_factor::Accepted::Step(step)) => {
+                    sqlx::query!(
+                        "UPDATE staff SET totp_last_step = ? WHERE id = ?",
+                        step,
+                        row.id
+                    )
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(|e| self.fail(e))?;
+                    how = "password + TOTP";
+                }
+                Some(crate::two_factor::Accepted::Recovery(left)) => {
+                    sqlx::query!(
+                        "UPDATE staff SET recovery_codes = ? WHERE id = ?",
+                        left,
+                        row.id
+                    )
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(|e| self.fail(e))?;
+                    how = "password + recovery code";
+                }
+                None => {
+                    let failed = self
+                        .count_failure(tx, row.id, "wrong second factor", now)
+                        .await;
+                    return match failed {
+                        Err(AccountError::InvalidCredentials) => {
+                            Err(AccountError::WrongSecondFactor)
+                        }
+                        other => other,
+                    };
+                }
+            }
+        }
+        sqlx::query!(
+            "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
+            row.id
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        tx.log(AccessEvent::SignIn, None, how);
+        tx.commit().await?;
+        Ok(SignedIn {
+            staff: row.staff()?,
+            must_change_password: row.must_change_password != 0,
+            two_factor: row.totp_secret.is_some(),
+        })
+    }
+
+    /// Counts a failed attempt inside its transaction (locking the ID at the
+    /// fifth) and answers with the one failure message.
+    async fn count_failure(
+        &self,
+        mut tx: crate::write::WriteTx<'_>,
+        staff_id: i64,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SignedIn, AccountError> {
         let failures = sqlx::query_scalar!(
             "UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts",
-            row.id
+            staff_id
         )
         .fetch_one(&mut **tx)
         .await
@@ -442,22 +547,31 @@ impl Store {
             sqlx::query!(
                 "UPDATE staff SET failed_attempts = 0, locked_until = ? WHERE id = ?",
                 until,
-                row.id
+                staff_id
             )
             .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
-            tx.log(AccessEvent::LockedOut, None, "5 failures");
-            tx.commit().await?;
-            return Err(AccountError::LockedOut {
-                minutes_left: LOCKOUT_MINUTES,
-            });
+            tx.log(AccessEvent::LockedOut, None, &format!("5 failures ({why})"));
+        } else {
+            tx.log(AccessEvent::SignInFailed, None, why);
         }
-        tx.log(AccessEvent::SignInFailed, None, "wrong password");
         tx.commit().await?;
-        Err(AccountError::InvalidCredentials {
-            attempts_left: Some(MAX_FAILED_ATTEMPTS - failures),
-        })
+        Err(AccountError::InvalidCredentials)
+    }
+
+    /// True when `password` is the active staff member's current password
+    /// (to confirm a sensitive change; not a sign-in: nothing is counted).
+    pub async fn check_password_of(
+        &self,
+        staff_id: i64,
+        password: &str,
+    ) -> Result<bool, AccountError> {
+        let row = self
+            .staff_row_by_id(staff_id)
+            .await?
+            .ok_or(AccountError::UnknownStaff)?;
+        Ok(verify_password(password, &row.password_hash).await)
     }
 
     /// Logs a sign-out.
@@ -481,7 +595,13 @@ impl Store {
         if !verify_password(current, &row.password_hash).await {
             return Err(AccountError::WrongCurrentPassword);
         }
-        check_password(new)?;
+        let facility = self.facility().await?;
+        let facility_code = facility.as_ref().map_or("", |f| f.code.as_str());
+        check_password(
+            new,
+            row.totp_secret.is_some(),
+            &[&row.login_id, &row.display_name, facility_code],
+        )?;
         if current == new {
             return Err(AccountError::Invalid(
                 "新しいパスワードは現在のパスワードと違うものにしてください。".into(),
@@ -491,7 +611,7 @@ impl Store {
         let at = timestamp(now);
         let mut tx = self.begin_write(actor, now).await?;
         sqlx::query!(
-            "UPDATE staff SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+            "UPDATE staff SET password_hash = ?, password_changed_at = ?, must_change_password = 0 WHERE id = ?",
             hash,
             at,
             id
@@ -515,7 +635,9 @@ impl Store {
         let name = new.display_name.trim();
         check_id("スタッフID", login_id)?;
         check_name("氏名", name)?;
-        check_password(&new.password)?;
+        let facility = self.facility().await?;
+        let facility_code = facility.as_ref().map_or("", |f| f.code.as_str());
+        check_password(&new.password, false, &[login_id, name, facility_code])?;
         let hash = hash_password(&new.password).await?;
         let at = timestamp(now);
         let role = new.role.as_str();
@@ -558,7 +680,7 @@ impl Store {
     pub async fn list_staff(&self) -> Result<Vec<Staff>, AccountError> {
         let rows = sqlx::query_as!(
             StaffRow,
-            "SELECT id, login_id, display_name, role, password_hash, locked_until
+            "SELECT id, login_id, display_name, role, password_hash, must_change_password, totp_secret
              FROM staff WHERE active = 1 ORDER BY id"
         )
         .fetch_all(&self.pool)
@@ -574,9 +696,4 @@ impl Store {
             None => Ok(None),
         }
     }
-}
-
-fn minutes_until(now: DateTime<Utc>, until: DateTime<Utc>) -> i64 {
-    let seconds = (until - now).num_seconds().max(0);
-    ((seconds + 59) / 60).max(1)
 }

@@ -12,7 +12,9 @@ pub mod error;
 pub mod location;
 pub mod password;
 pub mod settings;
+pub mod staff_admin;
 pub mod stats;
+pub mod two_factor;
 pub mod write;
 
 pub mod pharmacy;
@@ -22,7 +24,9 @@ pub use pharmacy::{
 };
 
 pub use access_log::{AccessEvent, AccessLogEntry, ChainReport};
-pub use accounts::{AccountError, Facility, FacilityKind, FacilitySetup, NewStaff, Role, Staff};
+pub use accounts::{
+    AccountError, Facility, FacilityKind, FacilitySetup, NewStaff, Role, SignedIn, Staff,
+};
 pub use body::{BodyKind, NoteError, PatientNoteEntry};
 pub use cards::{CardError, ConsentMethod, NewPatient, Touch};
 pub use clinic::issued::{IssuedFilter, IssuedPrescription, Registration};
@@ -40,6 +44,8 @@ pub use link::LinkCandidate;
 pub use merge::{MergeError, MergeRecord};
 pub use patient_list::{PatientListDay, PatientListRow};
 pub use remap::{IdPair, RemapError, RemapSummary, parse_remap_csv};
+pub use staff_admin::StaffAccount;
+pub use two_factor::Enrolment;
 pub use write::{Actor, Via};
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -31,12 +31,25 @@ async fn setup_enforces_the_password_and_id_rules() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;
     let mut short = setup();
-    short.password = "1234567".into();
+    short.password = "first-pass-1".into();
     let err = store
         .set_up_facility(&short, okusuri_store::Via::Window, at(2026, 11, 1, 0, 0))
         .await
         .unwrap_err();
-    assert_eq!(err.to_string(), "パスワードは8文字以上で入力してください。");
+    assert!(
+        err.to_string().starts_with("パスワードは13文字以上"),
+        "{err}"
+    );
+    let mut named = setup();
+    named.password = "admin-PH0001-x".into();
+    let err = store
+        .set_up_facility(&named, okusuri_store::Via::Window, at(2026, 11, 1, 0, 0))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("スタッフID・氏名・施設ID"),
+        "{err}"
+    );
     let mut bad_id = setup();
     bad_id.facility_code = "薬局 1".into();
     let err = store
@@ -61,12 +74,15 @@ async fn sign_in_succeeds_and_is_logged_with_pc_name() {
         .sign_in(
             " ph0001 ",
             "admin",
-            "first-pass-1",
+            "first-pass-2026",
+            None,
             okusuri_store::Via::Window,
             now,
         )
         .await
         .unwrap();
+    assert!(!staff.must_change_password && !staff.two_factor);
+    let staff = staff.staff;
     assert_eq!(staff.display_name, "管理 太郎");
     store.sign_out(&common::act(&staff), now).await.unwrap();
     let log = store.recent_access_log(2).await.unwrap();
@@ -82,12 +98,13 @@ async fn wrong_id_facility_or_password_give_the_same_message() {
     let store = open(tmp.path()).await;
     set_up(&store).await;
     let now = at(2026, 11, 2, 0, 0);
-    let base = "施設ID、スタッフID、パスワードのいずれかが正しくありません。";
+    let base = "施設ID、スタッフID、パスワードのいずれかが正しくありません。（5回続けて失敗すると、そのスタッフIDは5分間ログインできなくなります）";
     let unknown = store
         .sign_in(
             "PH0001",
             "nobody",
-            "first-pass-1",
+            "first-pass-2026",
+            None,
             okusuri_store::Via::Window,
             now,
         )
@@ -98,7 +115,8 @@ async fn wrong_id_facility_or_password_give_the_same_message() {
         .sign_in(
             "PH9999",
             "admin",
-            "first-pass-1",
+            "first-pass-2026",
+            None,
             okusuri_store::Via::Window,
             now,
         )
@@ -110,15 +128,13 @@ async fn wrong_id_facility_or_password_give_the_same_message() {
             "PH0001",
             "admin",
             "wrong-pass",
+            None,
             okusuri_store::Via::Window,
             now,
         )
         .await
         .unwrap_err();
-    assert_eq!(
-        wrong.to_string(),
-        format!("{base}あと4回失敗すると、5分間ログインできなくなります。")
-    );
+    assert_eq!(wrong.to_string(), base, "no count that tells a real ID");
     let log = store.recent_access_log(3).await.unwrap();
     assert!(log.iter().all(|e| e.event == "sign_in_failed"));
     assert_eq!(log[2].login_id, "nobody");
@@ -130,62 +146,33 @@ async fn five_failures_lock_for_five_minutes_even_with_the_right_password() {
     let store = open(tmp.path()).await;
     set_up(&store).await;
     let t0 = at(2026, 11, 2, 9, 0);
-    for n in 1..=4 {
-        let err = store
-            .sign_in(
-                "PH0001",
-                "admin",
-                "nope-nope",
-                okusuri_store::Via::Window,
-                t0,
-            )
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, AccountError::InvalidCredentials { attempts_left: Some(left) } if left == 5 - n)
-        );
+    let attempt = |password: &'static str, at| {
+        let store = store.clone();
+        async move {
+            store
+                .sign_in(
+                    "PH0001",
+                    "admin",
+                    password,
+                    None,
+                    okusuri_store::Via::Window,
+                    at,
+                )
+                .await
+        }
+    };
+    for _ in 1..=5 {
+        let err = attempt("nope-nope", t0).await.unwrap_err();
+        assert!(matches!(err, AccountError::InvalidCredentials), "{err:?}");
     }
-    let fifth = store
-        .sign_in(
-            "PH0001",
-            "admin",
-            "nope-nope",
-            okusuri_store::Via::Window,
-            t0,
-        )
+    let during = attempt("first-pass-2026", t0 + Duration::minutes(3))
         .await
         .unwrap_err();
     assert!(
-        matches!(fifth, AccountError::LockedOut { minutes_left: 5 }),
-        "{fifth:?}"
+        matches!(during, AccountError::InvalidCredentials),
+        "locked: the same message, the password not even checked: {during:?}"
     );
-    assert!(fifth.to_string().contains("ロックされています"));
-
-    let during = store
-        .sign_in(
-            "PH0001",
-            "admin",
-            "first-pass-1",
-            okusuri_store::Via::Window,
-            t0 + Duration::minutes(3),
-        )
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(during, AccountError::LockedOut { minutes_left: 2 }),
-        "{during:?}"
-    );
-    assert!(during.to_string().contains("あと2分"));
-
-    let after = store
-        .sign_in(
-            "PH0001",
-            "admin",
-            "first-pass-1",
-            okusuri_store::Via::Window,
-            t0 + Duration::minutes(5),
-        )
-        .await;
+    let after = attempt("first-pass-2026", t0 + Duration::minutes(5)).await;
     assert!(after.is_ok(), "unlocked after five minutes: {after:?}");
     let events: Vec<String> = store
         .recent_access_log(20)
@@ -200,50 +187,100 @@ async fn five_failures_lock_for_five_minutes_even_with_the_right_password() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_cannot_pass_the_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = okusuri_store::Store::open_in(
+        &dir_of(tmp.path()),
+        okusuri_store::OpenOptions {
+            busy_timeout: std::time::Duration::from_secs(30),
+            pc_name: "TEST-PC".into(),
+        },
+    )
+    .await
+    .unwrap();
+    set_up(&store).await;
+    let t0 = at(2026, 11, 2, 9, 0);
+    // Twenty wrong guesses at once, and the right password among them last.
+    let mut tasks = Vec::new();
+    for i in 0..21 {
+        let store = store.clone();
+        let password = if i == 20 {
+            "first-pass-2026"
+        } else {
+            "guess-guess-1"
+        };
+        tasks.push(tokio::spawn(async move {
+            store
+                .sign_in(
+                    "PH0001",
+                    "admin",
+                    password,
+                    None,
+                    okusuri_store::Via::Window,
+                    t0,
+                )
+                .await
+        }));
+    }
+    let mut checked = 0;
+    for task in tasks {
+        let _ = task.await.unwrap();
+    }
+    for e in store.recent_access_log(40).await.unwrap() {
+        if matches!(
+            e.event.as_str(),
+            "sign_in_failed" | "locked_out" | "sign_in"
+        ) {
+            checked += 1;
+        }
+    }
+    assert!(
+        checked <= 5,
+        "{checked} passwords checked, at most 5 allowed before the lock"
+    );
+    let locked = store
+        .recent_access_log(40)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.event == "sign_in_while_locked")
+        .count();
+    assert_eq!(checked + locked, 21, "every attempt logged once");
+}
+
 #[tokio::test]
 async fn a_success_resets_the_failure_count() {
     let tmp = tempfile::tempdir().unwrap();
     let store = open(tmp.path()).await;
     set_up(&store).await;
     let t0 = at(2026, 11, 2, 9, 0);
-    for _ in 0..4 {
-        store
-            .sign_in(
-                "PH0001",
-                "admin",
-                "nope-nope",
-                okusuri_store::Via::Window,
-                t0,
-            )
-            .await
-            .unwrap_err();
-    }
-    store
-        .sign_in(
-            "PH0001",
-            "admin",
-            "first-pass-1",
-            okusuri_store::Via::Window,
-            t0,
-        )
-        .await
-        .unwrap();
-    let err = store
-        .sign_in(
-            "PH0001",
-            "admin",
-            "nope-nope",
-            okusuri_store::Via::Window,
-            t0,
-        )
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        err,
-        AccountError::InvalidCredentials {
-            attempts_left: Some(4)
+    let attempt = |password: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .sign_in(
+                    "PH0001",
+                    "admin",
+                    password,
+                    None,
+                    okusuri_store::Via::Window,
+                    t0,
+                )
+                .await
         }
-    ));
+    };
+    for _ in 0..4 {
+        attempt("nope-nope").await.unwrap_err();
+    }
+    attempt("first-pass-2026").await.unwrap();
+    for _ in 0..4 {
+        attempt("nope-nope").await.unwrap_err();
+    }
+    assert!(
+        attempt("first-pass-2026").await.is_ok(),
+        "four more failures do not lock: the count started again"
+    );
 }
 
 #[tokio::test]
@@ -253,15 +290,25 @@ async fn password_change_needs_the_current_password() {
     let admin = set_up(&store).await;
     let now = at(2026, 11, 2, 0, 0);
     let wrong = store
-        .change_password(&common::act(&admin), "not-it-at-all", "second-pass-2", now)
+        .change_password(
+            &common::act(&admin),
+            "not-it-at-all",
+            "second-pass-2026",
+            now,
+        )
         .await;
     assert!(matches!(wrong, Err(AccountError::WrongCurrentPassword)));
     let short = store
-        .change_password(&common::act(&admin), "first-pass-1", "short", now)
+        .change_password(&common::act(&admin), "first-pass-2026", "short", now)
         .await;
     assert!(matches!(short, Err(AccountError::Invalid(_))));
     store
-        .change_password(&common::act(&admin), "first-pass-1", "second-pass-2", now)
+        .change_password(
+            &common::act(&admin),
+            "first-pass-2026",
+            "second-pass-2026",
+            now,
+        )
         .await
         .unwrap();
     assert!(
@@ -269,7 +316,8 @@ async fn password_change_needs_the_current_password() {
             .sign_in(
                 "PH0001",
                 "admin",
-                "first-pass-1",
+                "first-pass-2026",
+                None,
                 okusuri_store::Via::Window,
                 now
             )
@@ -281,7 +329,8 @@ async fn password_change_needs_the_current_password() {
             .sign_in(
                 "PH0001",
                 "admin",
-                "second-pass-2",
+                "second-pass-2026",
+                None,
                 okusuri_store::Via::Window,
                 now
             )
@@ -300,7 +349,7 @@ async fn only_admins_add_staff_and_ids_are_unique() {
         login_id: "yamada".into(),
         display_name: "山田 花子".into(),
         role: Role::Pharmacist,
-        password: "pharm-pass-1".into(),
+        password: "pharm-pass-2026".into(),
     };
     let pharmacist = store
         .add_staff(&common::act(&admin), &new, now)
@@ -339,13 +388,14 @@ async fn only_admins_add_staff_and_ids_are_unique() {
         .sign_in(
             "PH0001",
             "yamada",
-            "pharm-pass-1",
+            "pharm-pass-2026",
+            None,
             okusuri_store::Via::Window,
             now,
         )
         .await
         .unwrap();
-    assert_eq!(signed_in, pharmacist);
+    assert_eq!(signed_in.staff, pharmacist);
     let all = store.list_staff().await.unwrap();
     assert_eq!(all.len(), 2);
     let log = store.recent_access_log(5).await.unwrap();
@@ -368,6 +418,7 @@ async fn the_access_log_is_a_hash_chain_that_shows_edits_and_removals() {
                 "PH0001",
                 "admin",
                 "wrong-pass!",
+                None,
                 okusuri_store::Via::Window,
                 t,
             )
@@ -378,7 +429,8 @@ async fn the_access_log_is_a_hash_chain_that_shows_edits_and_removals() {
         .sign_in(
             "PH0001",
             "admin",
-            "first-pass-1",
+            "first-pass-2026",
+            None,
             okusuri_store::Via::Window,
             t,
         )

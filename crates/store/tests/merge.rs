@@ -39,7 +39,7 @@ async fn staff(store: &Store, admin: &Staff, login: &str, role: Role) -> Staff {
                 login_id: login.into(),
                 display_name: format!("{login} さん"),
                 role,
-                password: "a-good-password".into(),
+                password: "a-good-password-2026".into(),
             },
             at(2026, 11, 1, 0, 0),
         )

@@ -18,17 +18,24 @@ pub async fn set_up_facility(
     Ok(staff)
 }
 
-/// Signs a staff member in.
+/// Signs a staff member in (`code`: the second factor, when asked for).
 #[tauri::command]
 pub async fn sign_in(
     facility_code: String,
     login_id: String,
     password: String,
+    code: Option<String>,
     state: State<'_, AppState>,
 ) -> Result<Staff, AppError> {
     let app = state.app()?;
     let session = app
-        .sign_in(&facility_code, &login_id, &password, Via::Window)
+        .sign_in(
+            &facility_code,
+            &login_id,
+            &password,
+            code.as_deref(),
+            Via::Window,
+        )
         .await?;
     let staff = session.staff().clone();
     state.set_session(Some(session));

@@ -89,6 +89,16 @@ macro_rules! command_list {
             backup::backup_settings,
             backup::set_second_backup_dir,
             backup::backup_now,
+            staff::staff_accounts,
+            staff::set_staff_active,
+            staff::set_staff_role,
+            staff::reset_password,
+            staff::reset_two_factor,
+            staff::start_two_factor,
+            staff::confirm_two_factor,
+            staff::stop_two_factor,
+            staff::clerks_take_in,
+            staff::set_clerks_take_in,
         }
     };
 }

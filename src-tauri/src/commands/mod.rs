@@ -21,6 +21,7 @@ pub mod patient_list;
 pub mod patient_qr;
 pub mod prescribe;
 pub mod settings;
+pub mod staff;
 pub mod update;
 
 macro_rules! names {

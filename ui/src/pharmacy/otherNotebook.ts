@@ -52,7 +52,12 @@ export function renderOtherNotebook(ctx: Context): void {
         if (!data.length) throw new Error("QRコードを読み取るか、ファイルを選んでください。");
         const preview = await ctx.api.previewOtherNotebook(data);
         bytes = data;
-        mount(view, notebookView(preview), preview.refused ? "" : takeIn(preview));
+        const may = ctx.can("take_in_notebook");
+        mount(
+          view,
+          notebookView(preview),
+          preview.refused ? "" : may ? takeIn(preview) : h("p", { id: "notebook-take-in-refused", class: "field-note" }, "取り込みは薬剤師・医師・管理者が行います（設定 → スタッフ で事務にも許可できます）。"),
+        );
       })
       .catch((e: unknown) => { message.show(errorText(e)); });
   });

@@ -383,7 +383,8 @@ export async function renderPatient(
         h("span", { class: "note-source" }, `${source}・${n.created_at.slice(0, 10)}`),
         withdrawn ? h("span", { class: "note-withdrawn" }, `取消: ${n.withdrawn_reason ?? ""}`) : null,
       );
-      if (!withdrawn) {
+      // からだの情報 is withdrawn by clinical staff; a memo by anyone.
+      if (!withdrawn && (n.kind === "memo" || ctx.can("withdraw_body_info"))) {
         const withdraw = h("button", { type: "button", class: "small withdraw" }, "取消");
         withdraw.addEventListener("click", () => {
           const reason = h("input", { type: "text", class: "withdraw-reason", placeholder: "取り消す理由" });

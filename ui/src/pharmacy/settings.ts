@@ -223,11 +223,32 @@ async function backupCard(ctx: Context): Promise<HTMLElement> {
   return card;
 }
 
-/** スタッフ: the way to スタッフ管理. */
-function staffCard(ctx: Context): HTMLElement {
+/** スタッフ: the way to スタッフ管理, and whether clerks take in notebooks. */
+async function staffCard(ctx: Context): Promise<HTMLElement> {
   const open = h("button", { type: "button", id: "settings-open-staff" }, "スタッフ管理を開く");
   open.addEventListener("click", () => { ctx.go({ screen: "staff" }); });
-  return h("div", { class: "card" }, h("p", {}, "スタッフの追加と一覧（役割: 管理者・薬剤師・医師・事務）。"), open);
+  const message = messageArea("clerks-take-in-message");
+  const clerks = h("input", { type: "checkbox", id: "clerks-take-in" });
+  try {
+    clerks.checked = await ctx.api.clerksTakeIn();
+  } catch (e) {
+    message.show(errorText(e));
+  }
+  clerks.addEventListener("change", () => {
+    message.clear();
+    void ctx.api
+      .setClerksTakeIn(clerks.checked)
+      .then(() => { message.show("保存しました", "success"); })
+      .catch((e: unknown) => { message.show(errorText(e)); });
+  });
+  return h(
+    "div",
+    { class: "card" },
+    h("p", {}, "スタッフの追加・無効化・パスワードのリセット・権限の変更（役割: 管理者・薬剤師・医師・事務）。"),
+    open,
+    h("div", { class: "row" }, clerks, h("label", { for: "clerks-take-in" }, "事務も他社の手帳を取り込める（からだの情報の取消は、常に薬剤師・医師・管理者だけです）")),
+    message.el,
+  );
 }
 
 /** The sections of 設定, in order: id, heading (電子処方箋 only for a clinic). */
@@ -262,7 +283,7 @@ export async function renderSettings(ctx: Context): Promise<void> {
   mount(ctx.main, header(ctx), h("div", { class: "settings" }, nav, column));
   const put = (id: string, ...cards: HTMLElement[]) => { body.get(id)?.append(...cards); };
   put("settings-backup", await backupCard(ctx));
-  put("settings-staff", staffCard(ctx));
+  put("settings-staff", await staffCard(ctx));
   put("settings-update", await updateCard(ctx));
   if (clinic) {
     put("settings-eps", ...(await epsSettingsCards(ctx)));

@@ -12,10 +12,10 @@ describe("api wrapper", () => {
       seen.push({ cmd, args });
       return { id: 1, login_id: "admin", display_name: "管理 太郎", role: "admin" };
     });
-    const staff = await api.signIn("PH0001", "admin", "secret-pass");
+    const staff = await api.signIn("PH0001", "admin", "secret-pass-2026");
     expect(staff.display_name).toBe("管理 太郎");
     expect(seen).toEqual([
-      { cmd: "sign_in", args: { facilityCode: "PH0001", loginId: "admin", password: "secret-pass" } },
+      { cmd: "sign_in", args: { facilityCode: "PH0001", loginId: "admin", password: "secret-pass-2026", code: null } },
     ]);
   });
 
@@ -34,9 +34,9 @@ describe("api wrapper", () => {
       kind: "pharmacy" as const,
     };
     await api.setUpFacility(setup);
-    await api.changePassword("old-pass-1", "new-pass-2");
+    await api.changePassword("old-pass-2026", "new-pass-2027");
     expect(seen[0]).toEqual({ cmd: "set_up_facility", args: { setup } });
-    expect(seen[1]).toEqual({ cmd: "change_password", args: { current: "old-pass-1", new: "new-pass-2" } });
+    expect(seen[1]).toEqual({ cmd: "change_password", args: { current: "old-pass-2026", new: "new-pass-2027" } });
   });
 
   it("turns a rejected command into an ApiError with the Japanese message", async () => {

@@ -68,9 +68,13 @@ import type {
   UpdateSettings,
   BackupSettings,
   BackupResult,
+  StaffAccount,
+  TwoFactorOffer,
 } from "./bindings";
 
 export type {
+  StaffAccount,
+  TwoFactorOffer,
   BackupSettings,
   BackupResult,
   ClientCertView,
@@ -208,7 +212,7 @@ export function guardSession(inner: Api, signedOut: (error: ApiError) => void): 
       if (!(result instanceof Promise)) return result;
       return result.catch((e: unknown) => {
         const error = toApiError(e);
-        if (error.code === "auth.required") signedOut(error);
+        if (error.code === "auth.required" || error.code === "auth.password_change") signedOut(error);
         throw error;
       });
     };
@@ -263,13 +267,23 @@ export const api = {
   receptionPatients: () => call<ReceptionPatient[]>("reception_patients"),
   draftFromIssued: (prescriptionId: string) => call<Draft>("draft_from_issued", { prescriptionId }),
   setUpFacility: (setup: FacilitySetup) => call<Staff>("set_up_facility", { setup }),
-  signIn: (facilityCode: string, loginId: string, password: string) =>
-    call<Staff>("sign_in", { facilityCode, loginId, password }),
+  signIn: (facilityCode: string, loginId: string, password: string, code: string | null = null) =>
+    call<Staff>("sign_in", { facilityCode, loginId, password, code }),
   signOut: () => call<null>("sign_out"),
   changePassword: (current: string, next: string) =>
     call<null>("change_password", { current, new: next }),
   addStaff: (staff: NewStaff) => call<Staff>("add_staff", { staff }),
   listStaff: () => call<Staff[]>("list_staff"),
+  staffAccounts: () => call<StaffAccount[]>("staff_accounts"),
+  setStaffActive: (staffId: number, active: boolean) => call<null>("set_staff_active", { staffId, active }),
+  setStaffRole: (staffId: number, role: Role) => call<null>("set_staff_role", { staffId, role }),
+  resetPassword: (staffId: number, temporary: string) => call<null>("reset_password", { staffId, temporary }),
+  resetTwoFactor: (staffId: number) => call<null>("reset_two_factor", { staffId }),
+  startTwoFactor: () => call<TwoFactorOffer>("start_two_factor"),
+  confirmTwoFactor: (code: string) => call<string[]>("confirm_two_factor", { code }),
+  stopTwoFactor: (password: string) => call<null>("stop_two_factor", { password }),
+  clerksTakeIn: () => call<boolean>("clerks_take_in"),
+  setClerksTakeIn: (allowed: boolean) => call<null>("set_clerks_take_in", { allowed }),
   patientList: () => call<PatientListDay[]>("patient_list"),
   searchPatients: (query: string) => call<PatientSummary[]>("search_patients", { query }),
   openPatient: (patientId: number) => call<PatientSummary>("open_patient", { patientId }),

@@ -23,6 +23,14 @@ staff: Staff | null,
  */
 permissions: Array<Permission>, 
 /**
+ * The password must be changed before anything else (reset by an administrator).
+ */
+must_change_password: boolean, 
+/**
+ * The staff member signed in with a second factor.
+ */
+two_factor: boolean, 
+/**
  * When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
  */
 last_backup: string | null, 
@@ -50,6 +58,14 @@ staff: Staff | null,
  * What the signed-in staff member may do.
  */
 permissions: Array<Permission>, 
+/**
+ * The password must be changed before anything else (reset by an administrator).
+ */
+must_change_password: boolean, 
+/**
+ * The staff member signed in with a second factor.
+ */
+two_factor: boolean, 
 /**
  * When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
  */
@@ -132,6 +148,38 @@ second_file: string | null,
  * Why the copy to the second folder failed, if it did.
  */
 second_error: string | null, };
+
+export type TwoFactorOffer = { 
+/**
+ * The secret in base32 (to type into an app by hand).
+ */
+secret: string, 
+/**
+ * The `otpauth://` address as a QR code (`data:image/svg+xml;base64,…`).
+ */
+qr: string, };
+
+export type StaffAccount = { 
+/**
+ * Who.
+ */
+staff: Staff, 
+/**
+ * Can sign in (not deactivated).
+ */
+active: boolean, 
+/**
+ * Locked after five failures until this time (UTC RFC 3339), if now locked.
+ */
+locked_until: string | null, 
+/**
+ * Must change the password at the next sign-in.
+ */
+must_change_password: boolean, 
+/**
+ * Signs in with a second factor.
+ */
+two_factor: boolean, };
 
 export type DoctorAuthInfo = { 
 /**
@@ -765,9 +813,9 @@ message: string,
  */
 detail?: string, };
 
-export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required" | "eps.unreachable" | "eps.unknown" | "eps.not_configured" | "update.unreachable" | "update.refused" | "sign.failed" | "sign.auth_required";
+export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "auth.second_factor" | "auth.password_change" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required" | "eps.unreachable" | "eps.unknown" | "eps.not_configured" | "update.unreachable" | "update.refused" | "sign.failed" | "sign.auth_required";
 
-export type Permission = "view_patients" | "edit_notes" | "issue_cards" | "print_qr" | "take_in_notebook" | "merge_patients" | "import_files" | "change_settings" | "remap_ids" | "manage_staff" | "prescribe";
+export type Permission = "view_patients" | "edit_notes" | "withdraw_body_info" | "issue_cards" | "print_qr" | "take_in_notebook" | "merge_patients" | "import_files" | "change_settings" | "remap_ids" | "manage_staff" | "prescribe";
 
 export type PrintedQr = { 
 /**

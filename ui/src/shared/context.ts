@@ -10,6 +10,8 @@ export type Route =
   | { screen: "signIn"; notice?: string }
   | { screen: "patientList" }
   | { screen: "passwordChange" }
+  /** 2段階認証: turning two-factor sign-in on or off for oneself. */
+  | { screen: "twoFactor" }
   | { screen: "staff" }
   /** `openLink`: お薬自動登録設定 opens by itself (right after 新規発行);
    * `notice`: what just happened, shown as a success (発行しました). */
@@ -52,5 +54,7 @@ export interface Context {
 
 /** The first screen after sign-in: 発行済み一覧 at a clinic, 患者リスト at a pharmacy. */
 export function homeRoute(status: AppStatus): Route {
+  // A password an administrator reset is changed before anything else.
+  if (status.must_change_password) return { screen: "passwordChange" };
   return status.facility?.kind === "clinic" ? { screen: "issued" } : { screen: "patientList" };
 }

@@ -44,6 +44,7 @@ function accountMenu(ctx: Context): HTMLElement {
       { class: "menu", role: "menu" },
       h("div", { class: "menu-title" }, "アカウント設定"),
       item("open-password", "パスワード変更", { screen: "passwordChange" }),
+      item("open-two-factor", "2段階認証", { screen: "twoFactor" }),
       ctx.can("manage_staff") ? item("open-staff", "スタッフ管理", { screen: "staff" }) : null,
       signOut,
     ),

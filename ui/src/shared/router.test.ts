@@ -8,7 +8,7 @@ const facility = { code: "PH0001", name: "さくら薬局 本店", kind: "pharma
 const admin = { id: 1, login_id: "admin", display_name: "管理 太郎", role: "admin" };
 
 function status(overrides: Partial<AppStatus>): AppStatus {
-  return { version: "0.1.0", startup_error: null, facility, staff: null, permissions: [], last_backup: null, import_max_bytes: 2097152, demo: null, ...overrides };
+  return { version: "0.1.0", startup_error: null, facility, staff: null, permissions: [], must_change_password: false, two_factor: false, last_backup: null, import_max_bytes: 2097152, demo: null, ...overrides };
 }
 
 const ADMIN_PERMISSIONS: AppStatus["permissions"] = [
@@ -85,6 +85,47 @@ describe("routing on app status", () => {
     expect((form.elements.namedItem("password") as HTMLInputElement).value).toBe("");
     expect(el.querySelector("#app-version")?.textContent).toBe("バージョン 0.1.0");
     expect(el.querySelector("#last-backup")?.textContent).toBe("最終バックアップ 未作成");
+  });
+
+  it("asks for the second factor's code after a right password, keeping the password", async () => {
+    const sent: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "app_status") return status({});
+      if (cmd === "sign_in") {
+        sent.push(args);
+        throw { code: "auth.second_factor", message: "2段階認証のコード（認証アプリに表示される6桁の数字）を入力してください。" };
+      }
+      return null;
+    });
+    const el = root();
+    await start(el);
+    const form = el.querySelector<HTMLFormElement>("#signin-form")!;
+    expect(el.querySelector<HTMLElement>("#signin-code-row")!.hidden).toBe(true);
+    (form.elements.namedItem("facility_code") as HTMLInputElement).value = "PH0001";
+    (form.elements.namedItem("login_id") as HTMLInputElement).value = "yamada";
+    (form.elements.namedItem("password") as HTMLInputElement).value = "pharm-pass-2026";
+    form.dispatchEvent(new Event("submit", { cancelable: true }));
+    await settle();
+    await settle();
+    expect(el.querySelector<HTMLElement>("#signin-code-row")!.hidden).toBe(false);
+    expect((form.elements.namedItem("password") as HTMLInputElement).value).toBe("pharm-pass-2026");
+    el.querySelector<HTMLInputElement>("#f-code")!.value = "123456";
+    form.dispatchEvent(new Event("submit", { cancelable: true }));
+    await settle();
+    expect(sent).toEqual([
+      { facilityCode: "PH0001", loginId: "yamada", password: "pharm-pass-2026", code: null },
+      { facilityCode: "PH0001", loginId: "yamada", password: "pharm-pass-2026", code: "123456" },
+    ]);
+  });
+
+  it("sends a staff member whose password was reset to パスワード変更 first, without the menus", async () => {
+    mockIPC(() => status({ staff: admin as AppStatus["staff"], permissions: ["view_patients"], must_change_password: true }));
+    const el = root();
+    await start(el);
+    await settle();
+    expect(el.querySelector("#password-forced")?.textContent).toContain("管理者がパスワードをリセットしました");
+    expect(el.querySelector("#account-menu")).toBeNull();
+    expect(el.querySelector("#password-sign-out")).not.toBeNull();
   });
 });
 

@@ -7,6 +7,7 @@ import { renderStartupError } from "./startupError";
 import { renderSetup } from "./setup";
 import { renderSignIn } from "./signIn";
 import { renderPasswordChange } from "./passwordChange";
+import { renderTwoFactor } from "./twoFactor";
 import { renderStaff } from "./staff";
 import { renderPatientList } from "../pharmacy/patientList";
 import { renderPatient } from "../pharmacy/patient";
@@ -32,6 +33,9 @@ function draw(ctx: Context, route: Route): void {
       break;
     case "passwordChange":
       renderPasswordChange(ctx);
+      break;
+    case "twoFactor":
+      renderTwoFactor(ctx);
       break;
     case "staff":
       void renderStaff(ctx);
@@ -110,7 +114,12 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
   const ctx: Context = {
     // A command refused for want of a session sends staff to sign in again.
     api: guardSession(api, (error) => {
-      if (document.body.dataset.screen !== "signIn") ctx.go({ screen: "signIn", notice: error.message });
+      // A reset password: its change comes first; otherwise the session is gone.
+      if (error.code === "auth.password_change") {
+        if (document.body.dataset.screen !== "passwordChange") ctx.go({ screen: "passwordChange" });
+      } else if (document.body.dataset.screen !== "signIn") {
+        ctx.go({ screen: "signIn", notice: error.message });
+      }
     }),
     status,
     main,

@@ -1,6 +1,7 @@
 // Sign-in (ログイン): facility ID, staff ID, password. The facility ID is
 // remembered on this PC; a demo data folder fills in its demo account.
 import type { Context } from "./context";
+import { ApiError } from "./api";
 import { errorText, field, h, inputRow, messageArea, mount } from "./dom";
 
 /** Where this PC remembers the last facility ID signed in with. */
@@ -22,23 +23,40 @@ export function renderSignIn(ctx: Context, notice = ""): void {
     inputRow("施設ID", "facility_code", "text", { required: true }),
     inputRow("スタッフID", "login_id", "text", { required: true }),
     inputRow("パスワード", "password", "password", { required: true }),
+    h(
+      "div",
+      { class: "row", id: "signin-code-row", hidden: true },
+      h("label", { for: "f-code" }, "2段階認証のコード"),
+      h("input", { id: "f-code", name: "code", type: "text", inputmode: "numeric", autocomplete: "one-time-code", placeholder: "6桁の数字（または回復コード）" }),
+    ),
     message.el,
     h("button", { type: "submit", id: "signin-submit" }, "ログイン"),
   );
   const submit = form.querySelector("button");
+  const codeRow = form.querySelector<HTMLElement>("#signin-code-row");
+  const codeInput = form.querySelector<HTMLInputElement>("#f-code");
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     message.clear();
     if (submit) submit.disabled = true;
     const facilityId = field(form, "facility_code");
+    const code = codeRow && !codeRow.hidden && codeInput ? codeInput.value : null;
     void ctx.api
-      .signIn(facilityId, field(form, "login_id"), field(form, "password"))
+      .signIn(facilityId, field(form, "login_id"), field(form, "password"), code)
       .then((staff) => {
         localStorage.setItem(FACILITY_ID_KEY, facilityId);
         ctx.signedIn(staff);
       })
       .catch((e: unknown) => {
         message.show(errorText(e));
+        // The password was right: the code from the authenticator app comes next.
+        if (e instanceof ApiError && e.code === "auth.second_factor" && codeRow && codeInput) {
+          codeRow.hidden = false;
+          codeInput.value = "";
+          codeInput.focus();
+          return;
+        }
+        if (codeInput) codeInput.value = "";
         const password = form.elements.namedItem("password");
         if (password instanceof HTMLInputElement) {
           password.value = "";

@@ -12,6 +12,8 @@ export function signedInStatus(staff: Partial<Staff> = {}, permissions: Permissi
     facility: { code: "PH", name: "薬局", kind: "pharmacy" },
     staff: { id: 1, login_id: "x", display_name: "x", role: "clerk", ...staff },
     permissions,
+    must_change_password: false,
+    two_factor: false,
     last_backup: null,
     import_max_bytes: 2 * 1024 * 1024,
     demo: null,

@@ -37,7 +37,7 @@ pub const STAFF_ID: &str = "yakuzaishi";
 /// The demo administrator's スタッフID.
 pub const ADMIN_ID: &str = "kanri";
 /// Every demo account's パスワード.
-pub const PASSWORD: &str = "okusuri-demo";
+pub const PASSWORD: &str = "okusuri-demo-2026";
 /// The receipt-computer folder inside the demo data folder.
 pub const FEED_FOLDER: &str = "recept-out";
 /// How the demo receipt computer names files: `患者番号_調剤日_連番.txt`.
@@ -171,7 +171,7 @@ pub async fn fill_busy(
         .set_feed_folders(&admin, std::slice::from_ref(&feed))
         .await?;
     let pharmacist = founding
-        .sign_in(FACILITY_ID, STAFF_ID, PASSWORD, Via::Cli)
+        .sign_in(FACILITY_ID, STAFF_ID, PASSWORD, None, Via::Cli)
         .await?;
 
     let all: Vec<(usize, &Person, Vec<Visit>)> = PEOPLE

@@ -37,7 +37,7 @@ pub fn setup() -> FacilitySetup {
         facility_name: "さくら薬局 本店".into(),
         admin_login_id: "admin".into(),
         admin_name: "管理 太郎".into(),
-        password: "first-pass-1".into(),
+        password: "first-pass-2026".into(),
         kind: okusuri_store::FacilityKind::Pharmacy,
     }
 }
