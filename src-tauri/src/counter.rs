@@ -36,6 +36,9 @@ pub enum CounterEvent {
         /// The new state.
         status: ReaderStatus,
     },
+    /// A touch while the window is locked: the visit is recorded, nothing
+    /// about the patient is sent (the list shows it once unlocked).
+    TouchedWhileLocked,
     /// Looking the card up failed.
     Error {
         /// Why, in Japanese.
@@ -90,7 +93,8 @@ impl Counter {
 }
 
 fn handle(app: &AppHandle, okusuri: &App, status: &Mutex<ReaderStatus>, event: ReaderEvent) {
-    let signed_in = app.state::<AppState>().session().is_some();
+    let session = app.state::<AppState>().session();
+    let signed_in = session.is_some();
     let reaction = match status.lock() {
         Ok(mut s) => s.apply(event, signed_in),
         Err(_) => return,
@@ -102,11 +106,17 @@ fn handle(app: &AppHandle, okusuri: &App, status: &Mutex<ReaderStatus>, event: R
             let (app, okusuri) = (app.clone(), okusuri.clone());
             let detected = chrono::Utc::now();
             tauri::async_runtime::spawn(async move {
+                let locked = session.is_some_and(|s| s.is_locked(okusuri.clock().now()));
                 let event = match okusuri.card_touched(&idm).await {
+                    Ok(_) if locked => CounterEvent::TouchedWhileLocked,
                     Ok(touch) => CounterEvent::Touch {
                         touch,
                         detected_at: detected.timestamp_millis(),
                     },
+                    Err(e) if locked => {
+                        tracing::warn!("card touch while locked not recorded: {}", e.message);
+                        CounterEvent::TouchedWhileLocked
+                    }
                     Err(e) => CounterEvent::Error { message: e.message },
                 };
                 emit(&app, event);

@@ -48,6 +48,14 @@ impl AppState {
     }
 }
 
+/// The commands that run while the window is locked.
+pub const WHILE_LOCKED: &[&str] = &[
+    "unlock_session",
+    "lock_session",
+    "session_alive",
+    "sign_out",
+];
+
 /// A command argument that is only there when a staff member is signed in:
 /// a command that takes it cannot run without a session, and the window gets
 /// `auth.required` instead. Not sent by the window (taken from the state).
@@ -65,6 +73,10 @@ impl<'de, R: Runtime> CommandArg<'de, R> for Signed {
         let session = state
             .session()
             .ok_or_else(|| InvokeError::from(AppError::auth_required()))?;
+        // A locked window shows nothing: only unlocking and signing out run.
+        if !WHILE_LOCKED.contains(&command.name) && session.is_locked(app.clock().now()) {
+            return Err(InvokeError::from(okusuri_app::lock::locked_error()));
+        }
         Ok(Signed { app, session })
     }
 }

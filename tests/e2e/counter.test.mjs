@@ -3,13 +3,14 @@
 // an unknown card → 新規発行 → touch again → on today's list (20 touches,
 // timed); 再発行 disables the old card; a card that is not FeliCa; pcscd
 // stopping turns the switch OFF with the reason, and it comes back; after a
-// restart the switch is ON again.
+// restart the switch is ON again; the locked window shows no patient while
+// a card touched meanwhile is recorded.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN, CLI, ensurePcscd, freshDataDir, launch, layoutProblems, setUpFacility, shown, virtualCard } from "./support.mjs";
+import { ADMIN, CLI, dbInfo, ensurePcscd, freshDataDir, launch, layoutProblems, setUpFacility, shown, virtualCard } from "./support.mjs";
 
 const CARD = "0123456789ABCDEF";
 const NEW_CARD = "FEDCBA9876543210";
@@ -129,6 +130,26 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
     await card.insert(CARD);
     await says(browser, "#reader-message", "このカードは再発行により使えなくなっています（山田 花子 様）。新しいカードをタッチしてください。");
     await card.remove();
+
+    // 画面をロック (what the idle timer does after the minutes in 設定): no
+    // patient data on screen; a card touched meanwhile is recorded, not shown.
+    const visitsBefore = dbInfo(dataDir).counts.visits;
+    await (await browser.$("#account-menu > summary")).click();
+    await (await shown(browser, "#lock-now")).click();
+    await shown(browser, "#lock-form");
+    await card.insert(NEW_CARD);
+    await browser.waitUntil(() => dbInfo(dataDir).counts.visits === visitsBefore + 1, { timeoutMsg: "the touch while locked was recorded" });
+    await card.remove();
+    const onScreen = await browser.execute(() => document.body.innerText);
+    assert.ok(!onScreen.includes("山田"), `no patient on the lock screen: ${onScreen}`);
+    assert.equal(await browser.$$("#patient-list").length, 0);
+    await (await browser.$("#lock-password")).setValue("wrong-password-1");
+    await (await browser.$("#lock-submit")).click();
+    await says(browser, "#lock-error", /正しくありません/);
+    await (await browser.$("#lock-password")).setValue(ADMIN.password);
+    await (await browser.$("#lock-submit")).click();
+    await shown(browser, "#patient-list");
+    assert.match(await text(browser, "#patient-list tr.patient td.name"), /山田 花子/);
 
     // Not a FeliCa card.
     await card.insertOther();

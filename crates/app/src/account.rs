@@ -20,6 +20,10 @@ pub struct Status {
     pub must_change_password: bool,
     /// The staff member signed in with a second factor.
     pub two_factor: bool,
+    /// Minutes without input before the window locks.
+    pub idle_lock_minutes: u32,
+    /// The window is locked now.
+    pub locked: bool,
     /// When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
     pub last_backup: Option<String>,
     /// The largest file 取込 and 他社手帳 take, in bytes (the window refuses
@@ -61,6 +65,8 @@ impl App {
             },
             must_change_password: session.is_some_and(Session::must_change_password),
             two_factor: session.is_some_and(|s| s.auth() == AuthMethod::TwoFactor),
+            idle_lock_minutes: self.idle_lock_minutes().await?,
+            locked: session.is_some_and(|s| s.is_locked(self.clock.now())),
             last_backup,
             import_max_bytes: self.store.import_max_bytes().await?,
             demo: self.is_demo().await?.then(|| DemoAccount {
@@ -75,7 +81,9 @@ impl App {
     pub async fn set_up(&self, setup: &FacilitySetup, via: Via) -> Result<Session, AppError> {
         let now = self.clock.now();
         let admin = self.store.set_up_facility(setup, via, now).await?;
-        Ok(Session::new(admin, AuthMethod::Password, via, now))
+        let session = Session::new(admin, AuthMethod::Password, via, now);
+        self.apply_idle_limit(&session, via).await?;
+        Ok(session)
     }
 
     /// Signs a staff member in (lock-out after five failures, every attempt
@@ -101,6 +109,7 @@ impl App {
             AuthMethod::Password
         };
         let session = Session::new(signed.staff, method, via, now);
+        self.apply_idle_limit(&session, via).await?;
         Ok(if signed.must_change_password {
             session.needing_password_change()
         } else {

@@ -27,6 +27,9 @@ pub enum ErrorCode {
     /// The password was reset by an administrator: change it first.
     #[serde(rename = "auth.password_change")]
     AuthPasswordChange,
+    /// The window is locked (idle): the password unlocks it.
+    #[serde(rename = "session.locked")]
+    SessionLocked,
     /// The database is locked by another program for longer than we wait.
     #[serde(rename = "db.busy")]
     DbBusy,
@@ -94,6 +97,7 @@ impl ErrorCode {
             ErrorCode::AuthLocked => "auth.locked",
             ErrorCode::AuthSecondFactor => "auth.second_factor",
             ErrorCode::AuthPasswordChange => "auth.password_change",
+            ErrorCode::SessionLocked => "session.locked",
             ErrorCode::DbBusy => "db.busy",
             ErrorCode::DbDamaged => "db.damaged",
             ErrorCode::DbUnavailable => "db.unavailable",

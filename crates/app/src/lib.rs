@@ -14,6 +14,7 @@ pub mod doctor;
 pub mod error;
 pub mod limits;
 pub mod link;
+pub mod lock;
 pub mod notebook;
 pub mod notices;
 pub mod patients;
@@ -66,8 +67,12 @@ impl App {
 
     /// Checks `permission` and records activity: the start of every use case.
     fn begin(&self, session: &Session, permission: Permission) -> Result<(), AppError> {
+        let now = self.clock.now();
+        if session.is_locked(now) {
+            return Err(lock::locked_error());
+        }
         session.require(permission)?;
-        session.touch(self.clock.now());
+        session.touch(now);
         Ok(())
     }
 

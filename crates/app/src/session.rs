@@ -152,6 +152,12 @@ pub struct Session {
     must_change_password: Mutex<bool>,
     /// A two-factor secret shown for enrolment, until its first code confirms it.
     enrolling: Mutex<Option<String>>,
+    /// The window is locked (idle or by hand): nothing but unlocking or
+    /// signing out until the same staff member's password is entered.
+    locked: Mutex<bool>,
+    /// Minutes without input after which the window locks (0: never; the
+    /// command line's sessions never lock).
+    idle_limit_minutes: Mutex<u32>,
 }
 
 impl Session {
@@ -166,6 +172,40 @@ impl Session {
             doctor: Mutex::new(None),
             must_change_password: Mutex::new(false),
             enrolling: Mutex::new(None),
+            locked: Mutex::new(false),
+            idle_limit_minutes: Mutex::new(0),
+        }
+    }
+
+    /// Locks after `minutes` without input (0: never).
+    pub fn set_idle_limit(&self, minutes: u32) {
+        if let Ok(mut m) = self.idle_limit_minutes.lock() {
+            *m = minutes;
+        }
+    }
+
+    /// True when the window is locked at `now`: locked by hand or by the
+    /// window's idle timer, or idle longer than the limit since the last
+    /// command or input (which locks it from then on).
+    pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
+        let limit = self.idle_limit_minutes.lock().map(|m| *m).unwrap_or(0);
+        let idle = limit > 0
+            && self
+                .last_activity()
+                .is_some_and(|last| now - last > chrono::Duration::minutes(i64::from(limit)));
+        let Ok(mut locked) = self.locked.lock() else {
+            return true;
+        };
+        if idle {
+            *locked = true;
+        }
+        *locked
+    }
+
+    /// Locks or unlocks the window.
+    pub(crate) fn set_locked(&self, locked: bool) {
+        if let Ok(mut l) = self.locked.lock() {
+            *l = locked;
         }
     }
 

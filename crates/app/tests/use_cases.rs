@@ -562,3 +562,79 @@ async fn the_current_window_refuses_more_than_90_days_and_keeps_the_last_one() {
     assert_eq!(e.code, ErrorCode::AuthForbidden);
     assert_eq!(app.current_window_days().await.unwrap(), 30, "kept");
 }
+
+#[tokio::test]
+async fn an_idle_window_locks_and_only_the_same_password_unlocks_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app(tmp.path()).await;
+    let (admin, clerk) = staff(&app, Role::Clerk).await;
+    assert_eq!(app.idle_lock_minutes().await.unwrap(), 10);
+    app.search_patients(&clerk, "ヤマダ").await.unwrap();
+    // Eleven minutes later, with no command and no input in between.
+    let later = App::with_clock(
+        app.store().clone(),
+        Arc::new(FixedClock::jst(
+            Utc.with_ymd_and_hms(2026, 12, 4, 1, 11, 0).unwrap(),
+        )),
+    );
+    let refused = later.search_patients(&clerk, "ヤマダ").await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::SessionLocked);
+    assert!(later.status(Some(&clerk)).await.unwrap().locked);
+    assert_eq!(
+        later.session_alive(&clerk).unwrap_err().code,
+        ErrorCode::SessionLocked
+    );
+    let wrong = later.unlock(&clerk, "not-my-password").await.unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::AuthFailed);
+    assert!(
+        later.search_patients(&clerk, "ヤマダ").await.is_err(),
+        "still locked"
+    );
+    later.unlock(&clerk, PASSWORD).await.unwrap();
+    later.search_patients(&clerk, "ヤマダ").await.unwrap();
+    // By hand, logged; the administrator sets the minutes (1–60).
+    later.lock(&clerk, "manual").await.unwrap();
+    assert_eq!(
+        later
+            .search_patients(&clerk, "ヤマダ")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::SessionLocked
+    );
+    // The administrator's window idled too; a new sign-in is not locked.
+    assert_eq!(
+        later
+            .set_idle_lock_minutes(&admin, 3)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::SessionLocked
+    );
+    let admin = later
+        .sign_in("PH0001", "admin", PASSWORD, None, Via::Window)
+        .await
+        .unwrap();
+    assert_eq!(
+        later
+            .set_idle_lock_minutes(&admin, 0)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::InputInvalid
+    );
+    later.set_idle_lock_minutes(&admin, 3).await.unwrap();
+    assert_eq!(later.idle_lock_minutes().await.unwrap(), 3);
+    let events = scalar(
+        tmp.path(),
+        "SELECT count(*) FROM access_log WHERE event IN ('session_locked', 'session_unlocked')",
+    )
+    .await;
+    assert_eq!(events, 2);
+    // The command line's sessions never lock.
+    let cli = app
+        .sign_in_here("admin", PASSWORD, None, Via::Cli)
+        .await
+        .unwrap();
+    later.search_patients(&cli, "ヤマダ").await.unwrap();
+}

@@ -200,7 +200,7 @@ fn patient_data_needs_a_signed_in_staff_member_and_is_logged_as_cli() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("あと4回失敗すると"), "{err}");
+    assert!(err.contains("5回続けて失敗すると"), "{err}");
 
     // A clerk may read but not import.
     let new_clerk = Command::new(env!("CARGO_BIN_EXE_okusuri"))

@@ -94,6 +94,10 @@ pub enum AccessEvent {
     TwoFactorEnabled,
     /// Two-factor sign-in was turned off (by the staff member or an administrator).
     TwoFactorDisabled,
+    /// The window locked (idle, or by hand); the detail says which.
+    SessionLocked,
+    /// The same staff member unlocked the window with their password.
+    SessionUnlocked,
 }
 
 impl AccessEvent {
@@ -139,6 +143,8 @@ impl AccessEvent {
             AccessEvent::RoleChanged => "role_changed",
             AccessEvent::TwoFactorEnabled => "two_factor_enabled",
             AccessEvent::TwoFactorDisabled => "two_factor_disabled",
+            AccessEvent::SessionLocked => "session_locked",
+            AccessEvent::SessionUnlocked => "session_unlocked",
         }
     }
 }

@@ -560,6 +560,50 @@ impl Store {
         Err(AccountError::InvalidCredentials)
     }
 
+    /// Unlocks a locked window for the staff member who locked it: their
+    /// password, checked like a sign-in (the same lock-out count, inside one
+    /// write transaction), logged as `session_unlocked`.
+    pub async fn unlock(
+        &self,
+        actor: &Actor,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AccountError> {
+        let id = actor.staff_id.ok_or(AccountError::UnknownStaff)?;
+        let row = self
+            .staff_row_by_id(id)
+            .await?
+            .ok_or(AccountError::UnknownStaff)?;
+        let mut tx = self.begin_write(actor, now).await?;
+        let locked_until = sqlx::query_scalar!("SELECT locked_until FROM staff WHERE id = ?", id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        if let Some(until) = locked_until.as_deref().and_then(parse_timestamp)
+            && until > now
+        {
+            tx.log(AccessEvent::SignInWhileLocked, None, "unlock while locked");
+            tx.commit().await?;
+            return Err(AccountError::InvalidCredentials);
+        }
+        if !verify_password(password, &row.password_hash).await {
+            return self
+                .count_failure(tx, id, "wrong password (unlock)", now)
+                .await
+                .map(|_| ());
+        }
+        sqlx::query!(
+            "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
+            id
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| self.fail(e))?;
+        tx.log(AccessEvent::SessionUnlocked, None, "");
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// True when `password` is the active staff member's current password
     /// (to confirm a sensitive change; not a sign-in: nothing is counted).
     pub async fn check_password_of(

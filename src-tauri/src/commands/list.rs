@@ -99,6 +99,11 @@ macro_rules! command_list {
             staff::stop_two_factor,
             staff::clerks_take_in,
             staff::set_clerks_take_in,
+            lock::session_alive,
+            lock::lock_session,
+            lock::unlock_session,
+            lock::idle_lock_minutes,
+            lock::set_idle_lock_minutes,
         }
     };
 }

@@ -14,6 +14,7 @@ pub mod counter;
 pub mod doctor;
 pub mod feed;
 pub mod link;
+pub mod lock;
 pub mod merge;
 pub mod notebook;
 pub mod patient;

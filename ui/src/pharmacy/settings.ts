@@ -234,6 +234,20 @@ async function staffCard(ctx: Context): Promise<HTMLElement> {
   } catch (e) {
     message.show(errorText(e));
   }
+  const idle = h("input", { id: "idle-lock", type: "number", min: "1", max: "60", inputmode: "numeric" });
+  idle.value = String(ctx.status.idle_lock_minutes || 10);
+  const idleForm = h("form", { id: "idle-lock-form", class: "inline-form" }, h("label", { for: "idle-lock" }, "操作がないとき画面をロックするまで（分）"), idle, h("button", { type: "submit", id: "idle-lock-submit" }, "保存"));
+  idleForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    message.clear();
+    void ctx.api
+      .setIdleLockMinutes(Number(idle.value))
+      .then(() => {
+        ctx.status = { ...ctx.status, idle_lock_minutes: Number(idle.value) };
+        message.show("保存しました（ほかのスタッフには次のログインから）", "success");
+      })
+      .catch((e: unknown) => { message.show(errorText(e)); });
+  });
   clerks.addEventListener("change", () => {
     message.clear();
     void ctx.api
@@ -247,6 +261,7 @@ async function staffCard(ctx: Context): Promise<HTMLElement> {
     h("p", {}, "スタッフの追加・無効化・パスワードのリセット・権限の変更（役割: 管理者・薬剤師・医師・事務）。"),
     open,
     h("div", { class: "row" }, clerks, h("label", { for: "clerks-take-in" }, "事務も他社の手帳を取り込める（からだの情報の取消は、常に薬剤師・医師・管理者だけです）")),
+    idleForm,
     message.el,
   );
 }

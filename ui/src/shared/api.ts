@@ -212,7 +212,7 @@ export function guardSession(inner: Api, signedOut: (error: ApiError) => void): 
       if (!(result instanceof Promise)) return result;
       return result.catch((e: unknown) => {
         const error = toApiError(e);
-        if (error.code === "auth.required" || error.code === "auth.password_change") signedOut(error);
+        if (error.code === "auth.required" || error.code === "auth.password_change" || error.code === "session.locked") signedOut(error);
         throw error;
       });
     };
@@ -283,6 +283,11 @@ export const api = {
   confirmTwoFactor: (code: string) => call<string[]>("confirm_two_factor", { code }),
   stopTwoFactor: (password: string) => call<null>("stop_two_factor", { password }),
   clerksTakeIn: () => call<boolean>("clerks_take_in"),
+  sessionAlive: () => call<null>("session_alive"),
+  lockSession: (reason: string) => call<null>("lock_session", { reason }),
+  unlockSession: (password: string) => call<null>("unlock_session", { password }),
+  idleLockMinutes: () => call<number>("idle_lock_minutes"),
+  setIdleLockMinutes: (minutes: number) => call<null>("set_idle_lock_minutes", { minutes }),
   setClerksTakeIn: (allowed: boolean) => call<null>("set_clerks_take_in", { allowed }),
   patientList: () => call<PatientListDay[]>("patient_list"),
   searchPatients: (query: string) => call<PatientSummary[]>("search_patients", { query }),

@@ -31,6 +31,14 @@ must_change_password: boolean,
  */
 two_factor: boolean, 
 /**
+ * Minutes without input before the window locks.
+ */
+idle_lock_minutes: number, 
+/**
+ * The window is locked now.
+ */
+locked: boolean, 
+/**
  * When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
  */
 last_backup: string | null, 
@@ -66,6 +74,14 @@ must_change_password: boolean,
  * The staff member signed in with a second factor.
  */
 two_factor: boolean, 
+/**
+ * Minutes without input before the window locks.
+ */
+idle_lock_minutes: number, 
+/**
+ * The window is locked now.
+ */
+locked: boolean, 
 /**
  * When the last backup was made (local time, `YYYY-MM-DD HH:MM`).
  */
@@ -813,7 +829,7 @@ message: string,
  */
 detail?: string, };
 
-export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "auth.second_factor" | "auth.password_change" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required" | "eps.unreachable" | "eps.unknown" | "eps.not_configured" | "update.unreachable" | "update.refused" | "sign.failed" | "sign.auth_required";
+export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "auth.second_factor" | "auth.password_change" | "session.locked" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required" | "eps.unreachable" | "eps.unknown" | "eps.not_configured" | "update.unreachable" | "update.refused" | "sign.failed" | "sign.auth_required";
 
 export type Permission = "view_patients" | "edit_notes" | "withdraw_body_info" | "issue_cards" | "print_qr" | "take_in_notebook" | "merge_patients" | "import_files" | "change_settings" | "remap_ids" | "manage_staff" | "prescribe";
 
@@ -878,7 +894,7 @@ message: string, } | { "kind": "reader",
 /**
  * The new state.
  */
-status: ReaderStatus, } | { "kind": "error", 
+status: ReaderStatus, } | { "kind": "touched_while_locked" } | { "kind": "error", 
 /**
  * Why, in Japanese.
  */

@@ -12,6 +12,8 @@ export type Route =
   | { screen: "passwordChange" }
   /** 2段階認証: turning two-factor sign-in on or off for oneself. */
   | { screen: "twoFactor" }
+  /** The idle lock; `resume`: the screen drawn again once unlocked. */
+  | { screen: "lock"; resume: Route }
   | { screen: "staff" }
   /** `openLink`: お薬自動登録設定 opens by itself (right after 新規発行);
    * `notice`: what just happened, shown as a success (発行しました). */
@@ -50,6 +52,8 @@ export interface Context {
   can: (permission: Permission) => boolean;
   /** Which card touches a waiting screen (新規発行, 再発行) has taken. */
   touchClaims: TouchClaims;
+  /** Locks the window now (画面をロック), coming back to this screen once unlocked. */
+  lock: () => void;
 }
 
 /** The first screen after sign-in: 発行済み一覧 at a clinic, 患者リスト at a pharmacy. */

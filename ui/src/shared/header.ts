@@ -35,6 +35,8 @@ function accountMenu(ctx: Context): HTMLElement {
     b.addEventListener("click", () => { ctx.go(route); });
     return b;
   };
+  const lockNow = h("button", { type: "button", id: "lock-now", class: "menu-item" }, "画面をロック");
+  lockNow.addEventListener("click", () => { ctx.lock(); });
   const menu = h(
     "details",
     { id: "account-menu", class: "account-menu menu-holder" },
@@ -45,6 +47,7 @@ function accountMenu(ctx: Context): HTMLElement {
       h("div", { class: "menu-title" }, "アカウント設定"),
       item("open-password", "パスワード変更", { screen: "passwordChange" }),
       item("open-two-factor", "2段階認証", { screen: "twoFactor" }),
+      lockNow,
       ctx.can("manage_staff") ? item("open-staff", "スタッフ管理", { screen: "staff" }) : null,
       signOut,
     ),

@@ -8,7 +8,7 @@ const facility = { code: "PH0001", name: "さくら薬局 本店", kind: "pharma
 const admin = { id: 1, login_id: "admin", display_name: "管理 太郎", role: "admin" };
 
 function status(overrides: Partial<AppStatus>): AppStatus {
-  return { version: "0.1.0", startup_error: null, facility, staff: null, permissions: [], must_change_password: false, two_factor: false, last_backup: null, import_max_bytes: 2097152, demo: null, ...overrides };
+  return { version: "0.1.0", startup_error: null, facility, staff: null, permissions: [], must_change_password: false, two_factor: false, idle_lock_minutes: 10, locked: false, last_backup: null, import_max_bytes: 2097152, demo: null, ...overrides };
 }
 
 const ADMIN_PERMISSIONS: AppStatus["permissions"] = [

@@ -8,6 +8,7 @@ import { renderSetup } from "./setup";
 import { renderSignIn } from "./signIn";
 import { renderPasswordChange } from "./passwordChange";
 import { renderTwoFactor } from "./twoFactor";
+import { renderLock, watchIdle } from "./lock";
 import { renderStaff } from "./staff";
 import { renderPatientList } from "../pharmacy/patientList";
 import { renderPatient } from "../pharmacy/patient";
@@ -36,6 +37,9 @@ function draw(ctx: Context, route: Route): void {
       break;
     case "twoFactor":
       renderTwoFactor(ctx);
+      break;
+    case "lock":
+      renderLock(ctx, route.resume);
       break;
     case "staff":
       void renderStaff(ctx);
@@ -117,6 +121,8 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
       // A reset password: its change comes first; otherwise the session is gone.
       if (error.code === "auth.password_change") {
         if (document.body.dataset.screen !== "passwordChange") ctx.go({ screen: "passwordChange" });
+      } else if (error.code === "session.locked") {
+        lockNow();
       } else if (document.body.dataset.screen !== "signIn") {
         ctx.go({ screen: "signIn", notice: error.message });
       }
@@ -142,12 +148,35 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
           void offerAfterSignIn(ctx.api);
         });
     },
+    lock: () => {
+      void api.lockSession("manual").catch(() => undefined).finally(lockNow);
+    },
     go: (route) => {
       leave();
       document.body.dataset.screen = route.screen;
       if (route.screen === "signIn") ctx.status = { ...ctx.status, staff: null, permissions: [] };
+      if (route.screen !== "lock") current = route;
       draw(ctx, route);
+      idle();
     },
+  };
+
+  // The idle lock: watched while someone is signed in and the screen is not
+  // the lock itself (or a password change that must come first).
+  let current: Route = { screen: "signIn" };
+  let stopIdle: (() => void) | null = null;
+  const lockNow = () => {
+    stopIdle?.();
+    stopIdle = null;
+    if (document.body.dataset.screen !== "lock") ctx.go({ screen: "lock", resume: current });
+  };
+  const idle = () => {
+    const watching = ctx.status.staff !== null && !["signIn", "lock", "setup"].includes(document.body.dataset.screen ?? "");
+    if (watching && !stopIdle) stopIdle = watchIdle(ctx, ctx.status.idle_lock_minutes || 10, lockNow);
+    if (!watching && stopIdle) {
+      stopIdle();
+      stopIdle = null;
+    }
   };
 
   // An update found by the schedule: the dialog, for whoever is signed in.
@@ -183,6 +212,9 @@ export async function start(root: HTMLElement, api: Api = realApi): Promise<void
     renderSetup(ctx);
   } else if (!status.staff) {
     ctx.go({ screen: "signIn" });
+  } else if (status.locked) {
+    current = homeRoute(status);
+    ctx.go({ screen: "lock", resume: current });
   } else {
     ctx.go(homeRoute(status));
     void offerAfterSignIn(ctx.api);

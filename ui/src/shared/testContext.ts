@@ -14,6 +14,8 @@ export function signedInStatus(staff: Partial<Staff> = {}, permissions: Permissi
     permissions,
     must_change_password: false,
     two_factor: false,
+    idle_lock_minutes: 10,
+    locked: false,
     last_backup: null,
     import_max_bytes: 2 * 1024 * 1024,
     demo: null,
@@ -33,6 +35,7 @@ export function testContext(options: { api?: Api; status?: AppStatus } = {}): { 
     onLeave: () => undefined,
     can: (permission) => ctx.status.permissions.includes(permission),
     touchClaims: new TouchClaims(),
+    lock: () => went.push({ screen: "lock", resume: { screen: "patientList" } }),
   };
   return { ctx, went };
 }
