@@ -141,9 +141,22 @@ test("every pharmacy screen reads well at 1366×768 on the demo data", async () 
     await shown(browser, "#staff-list");
     await screen(browser, "17-staff");
     await (await browser.$("#account-menu > summary")).click();
+    await (await shown(browser, "#open-audit")).click();
+    await shown(browser, "#audit-list tbody tr[data-id]");
+    await screen(browser, "31-audit");
+    await (await browser.$("#account-menu > summary")).click();
     await (await shown(browser, "#open-password")).click();
     await shown(browser, "form");
     await screen(browser, "18-password");
+    await (await browser.$("#account-menu > summary")).click();
+    await (await shown(browser, "#open-two-factor")).click();
+    await (await shown(browser, "#two-factor-start")).click();
+    await shown(browser, "#two-factor-qr");
+    await screen(browser, "29-two-factor");
+    await (await browser.$("#account-menu > summary")).click();
+    await (await shown(browser, "#lock-now")).click();
+    await shown(browser, "#lock-form");
+    await screen(browser, "30-lock");
   } finally {
     await app.close();
   }

@@ -5,6 +5,7 @@
 //! persistence is the store's, and every write the store makes is audited.
 
 pub mod account;
+pub mod audit;
 pub mod backup;
 pub mod cards;
 pub mod clinic;

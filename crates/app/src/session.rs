@@ -42,11 +42,13 @@ pub enum Permission {
     /// Send prescriptions to the 電子処方箋管理サービス (check, issue, cancel) and
     /// map usages: doctors only (C3).
     Prescribe,
+    /// Read and export the access log (監査ログ).
+    ReadAuditLog,
 }
 
 impl Permission {
     /// Every permission, in the order the table lists them.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ViewPatients,
         Permission::EditNotes,
         Permission::WithdrawBodyInfo,
@@ -59,6 +61,7 @@ impl Permission {
         Permission::RemapIds,
         Permission::ManageStaff,
         Permission::Prescribe,
+        Permission::ReadAuditLog,
     ];
 
     /// The Japanese message when the role may not do this.
@@ -77,6 +80,7 @@ impl Permission {
             Permission::ChangeSettings => "設定の変更は管理者だけが行えます。",
             Permission::RemapIds => "IDの付け替えは管理者だけが行えます。",
             Permission::ManageStaff => "スタッフの管理は管理者だけが行えます。",
+            Permission::ReadAuditLog => "監査ログは管理者だけが見られます。",
             Permission::Prescribe => "電子処方箋の送信と用法の紐付けは医師だけが行えます。",
             _ => "この操作を行う権限がありません。",
         }
@@ -106,6 +110,7 @@ pub const PERMISSIONS: &[(Permission, &[Role])] = &[
     (Permission::RemapIds, ADMIN),
     (Permission::ManageStaff, ADMIN),
     (Permission::Prescribe, DOCTOR),
+    (Permission::ReadAuditLog, ADMIN),
 ];
 
 /// The setting that lets clerks take in another pharmacy's notebook ("true").

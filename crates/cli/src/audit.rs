@@ -1,8 +1,10 @@
-//! `okusuri audit verify`: checks the access log's hash chain.
+//! `okusuri audit verify|list|export`: checks the access log's hash chain;
+//! lists and exports it for administrators (the export is itself logged).
 
 use std::process::ExitCode;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
+use okusuri_app::audit::AuditQuery;
 use okusuri_store::{DataDir, OpenOptions, Store};
 
 /// Audit subcommands.
@@ -10,11 +12,117 @@ use okusuri_store::{DataDir, OpenOptions, Store};
 pub enum AuditCommand {
     /// Check that no access-log row was edited or removed (exit 1 if one was).
     Verify,
+    /// List access-log rows, newest first (administrators; --staff).
+    List {
+        /// Which rows.
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// At most this many rows.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export access-log rows as CSV into the data folder's `exports`
+    /// (administrators; --staff; the export is logged).
+    Export {
+        /// Which rows.
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+}
+
+/// Which rows of the access log.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// The staff ID as entered.
+    #[arg(long = "login")]
+    login_id: Option<String>,
+    /// The patient's record number.
+    #[arg(long)]
+    patient: Option<i64>,
+    /// The event (sign_in, patient_opened, …).
+    #[arg(long)]
+    event: Option<String>,
+    /// From this local date (YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<String>,
+    /// To this local date (YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    to: Option<String>,
+}
+
+impl FilterArgs {
+    fn query(self) -> AuditQuery {
+        AuditQuery {
+            login_id: self.login_id,
+            patient_id: self.patient,
+            event: self.event,
+            from_date: self.from,
+            to_date: self.to,
+        }
+    }
 }
 
 /// Runs an audit subcommand.
-pub async fn run(command: AuditCommand, dir: DataDir) -> Result<ExitCode, String> {
+pub async fn run(
+    command: AuditCommand,
+    dir: DataDir,
+    staff: Option<&str>,
+) -> Result<ExitCode, String> {
     match command {
+        AuditCommand::List {
+            filter,
+            limit,
+            json,
+        } => {
+            let (app, session) = crate::signin::open_signed_in(&dir, staff).await?;
+            let query = filter.query();
+            let mut rows = Vec::new();
+            let mut before = None;
+            let listed = loop {
+                match app.audit_log(&session, &query, before).await {
+                    Err(e) => break Err(e.message),
+                    Ok(page) if page.is_empty() => break Ok(()),
+                    Ok(page) => {
+                        before = page.last().map(|r| r.id);
+                        rows.extend(page);
+                        if rows.len() >= limit {
+                            rows.truncate(limit);
+                            break Ok(());
+                        }
+                    }
+                }
+            };
+            crate::signin::finish(&app, &session).await;
+            listed?;
+            for r in rows {
+                if json {
+                    println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
+                } else {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        r.id,
+                        r.at,
+                        r.event,
+                        r.login_id,
+                        r.pc_name,
+                        r.patient_id.map(|p| p.to_string()).unwrap_or_default(),
+                        r.detail.unwrap_or_default()
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        AuditCommand::Export { filter } => {
+            let (app, session) = crate::signin::open_signed_in(&dir, staff).await?;
+            let exported = app.export_audit_log(&session, &filter.query()).await;
+            crate::signin::finish(&app, &session).await;
+            let (path, count) = exported.map_err(|e| e.message)?;
+            println!("監査ログ {count} 件を書き出しました: {path}");
+            Ok(ExitCode::SUCCESS)
+        }
         AuditCommand::Verify => {
             let store = Store::open_in(&dir, OpenOptions::default())
                 .await

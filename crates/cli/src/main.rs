@@ -131,7 +131,7 @@ fn main() -> ExitCode {
                         Command::History(args) => history::history(args, dir, staff).await,
                         Command::Copy(args) => history::copy(args, dir, staff).await,
                         Command::Qr(args) => qr::run(args, dir, staff).await,
-                        Command::Audit(cmd) => audit::run(cmd, dir).await,
+                        Command::Audit(cmd) => audit::run(cmd, dir, staff).await,
                         Command::Feed(cmd) => feed::run(cmd, dir, staff).await,
                         Command::Jahis(cmd) => jahis::run(cmd),
                         Command::Reader(cmd) => reader::run(cmd),

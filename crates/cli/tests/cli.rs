@@ -171,3 +171,45 @@ fn demo_fills_a_new_folder_and_never_overwrites_real_data() {
     assert!(ok);
     assert!(out.contains("PH1") || out.contains("本物薬局"), "{out}");
 }
+
+#[test]
+fn administrators_list_and_export_the_access_log_and_the_export_is_logged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let dir = dir.to_str().unwrap();
+    assert!(okusuri(&["--data-dir", dir, "demo"]).0);
+    let as_staff = |staff: &str, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_okusuri"))
+            .args(["--data-dir", dir, "--staff", staff])
+            .args(args)
+            .env("OKUSURI_PASSWORD", "okusuri-demo-2026")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (ok, out, err) = as_staff("kanri", &["audit", "list", "--limit", "5"]);
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().count(), 5, "{out}");
+    let (ok, out, err) = as_staff("kanri", &["audit", "export", "--event", "visit_recorded"]);
+    assert!(ok, "{err}");
+    let file = out.trim().rsplit(": ").next().unwrap();
+    let csv = std::fs::read_to_string(file).unwrap();
+    assert!(csv.lines().count() > 1, "{csv}");
+    assert!(
+        csv.lines().skip(1).all(|l| l.contains(",受付（カード）,")),
+        "{csv}"
+    );
+    let (ok, out, err) = as_staff(
+        "kanri",
+        &["audit", "list", "--event", "audit_exported", "--json"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (ok, _, err) = as_staff("jimu", &["audit", "list"]);
+    assert!(!ok);
+    assert!(err.contains("監査ログは管理者だけが見られます。"), "{err}");
+}

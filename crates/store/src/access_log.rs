@@ -98,6 +98,8 @@ pub enum AccessEvent {
     SessionLocked,
     /// The same staff member unlocked the window with their password.
     SessionUnlocked,
+    /// An administrator exported the access log (the detail says which rows).
+    AuditExported,
 }
 
 impl AccessEvent {
@@ -145,7 +147,107 @@ impl AccessEvent {
             AccessEvent::TwoFactorDisabled => "two_factor_disabled",
             AccessEvent::SessionLocked => "session_locked",
             AccessEvent::SessionUnlocked => "session_unlocked",
+            AccessEvent::AuditExported => "audit_exported",
         }
+    }
+
+    /// Every event, in the order they are declared.
+    pub const ALL: [AccessEvent; 42] = [
+        AccessEvent::FacilityCreated,
+        AccessEvent::SignIn,
+        AccessEvent::SignInFailed,
+        AccessEvent::LockedOut,
+        AccessEvent::SignInWhileLocked,
+        AccessEvent::SignOut,
+        AccessEvent::PasswordChanged,
+        AccessEvent::StaffAdded,
+        AccessEvent::PatientOpened,
+        AccessEvent::PatientNoteAdded,
+        AccessEvent::PatientNoteWithdrawn,
+        AccessEvent::JahisImported,
+        AccessEvent::PatientsMerged,
+        AccessEvent::PatientMergeUndone,
+        AccessEvent::ExternalIdRemapped,
+        AccessEvent::SettingsChanged,
+        AccessEvent::CardIssued,
+        AccessEvent::NotebookExported,
+        AccessEvent::PatientViewed,
+        AccessEvent::NotebookPreviewed,
+        AccessEvent::DatabaseRestored,
+        AccessEvent::BackupWritten,
+        AccessEvent::FeedFilesRecorded,
+        AccessEvent::FeedFileRetried,
+        AccessEvent::VisitRecorded,
+        AccessEvent::MasterImported,
+        AccessEvent::UsageMapped,
+        AccessEvent::OqsRequest,
+        AccessEvent::DoctorAuthenticated,
+        AccessEvent::DoctorAuthFailed,
+        AccessEvent::DoctorAuthEnded,
+        AccessEvent::PrescriptionSigned,
+        AccessEvent::PrescriptionPrinted,
+        AccessEvent::StaffDeactivated,
+        AccessEvent::StaffReactivated,
+        AccessEvent::PasswordReset,
+        AccessEvent::RoleChanged,
+        AccessEvent::TwoFactorEnabled,
+        AccessEvent::TwoFactorDisabled,
+        AccessEvent::SessionLocked,
+        AccessEvent::SessionUnlocked,
+        AccessEvent::AuditExported,
+    ];
+
+    /// The Japanese name 監査ログ shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessEvent::FacilityCreated => "初期設定",
+            AccessEvent::SignIn => "ログイン",
+            AccessEvent::SignInFailed => "ログイン失敗",
+            AccessEvent::LockedOut => "ロックアウト",
+            AccessEvent::SignInWhileLocked => "ロック中のログイン",
+            AccessEvent::SignOut => "ログアウト",
+            AccessEvent::PasswordChanged => "パスワード変更",
+            AccessEvent::StaffAdded => "スタッフ追加",
+            AccessEvent::PatientOpened => "患者を開いた",
+            AccessEvent::PatientNoteAdded => "からだの情報・メモの追加",
+            AccessEvent::PatientNoteWithdrawn => "からだの情報・メモの取消",
+            AccessEvent::JahisImported => "取込",
+            AccessEvent::PatientsMerged => "患者の統合",
+            AccessEvent::PatientMergeUndone => "統合の取り消し",
+            AccessEvent::ExternalIdRemapped => "IDの付け替え",
+            AccessEvent::SettingsChanged => "設定の変更",
+            AccessEvent::CardIssued => "カード発行",
+            AccessEvent::NotebookExported => "QR印刷",
+            AccessEvent::PatientViewed => "患者情報の閲覧",
+            AccessEvent::NotebookPreviewed => "他社手帳の閲覧",
+            AccessEvent::DatabaseRestored => "復元",
+            AccessEvent::BackupWritten => "バックアップ",
+            AccessEvent::FeedFilesRecorded => "レセコン連携の記録",
+            AccessEvent::FeedFileRetried => "取込の再試行",
+            AccessEvent::VisitRecorded => "受付（カード）",
+            AccessEvent::MasterImported => "マスタ取込",
+            AccessEvent::UsageMapped => "用法の紐付け",
+            AccessEvent::OqsRequest => "資格確認端末への要求",
+            AccessEvent::DoctorAuthenticated => "医師の認証",
+            AccessEvent::DoctorAuthFailed => "医師の認証失敗",
+            AccessEvent::DoctorAuthEnded => "医師の認証終了",
+            AccessEvent::PrescriptionSigned => "処方箋の署名",
+            AccessEvent::PrescriptionPrinted => "処方箋の印刷",
+            AccessEvent::StaffDeactivated => "スタッフの無効化",
+            AccessEvent::StaffReactivated => "スタッフの再有効化",
+            AccessEvent::PasswordReset => "パスワードのリセット",
+            AccessEvent::RoleChanged => "権限の変更",
+            AccessEvent::TwoFactorEnabled => "2段階認証の設定",
+            AccessEvent::TwoFactorDisabled => "2段階認証の解除",
+            AccessEvent::SessionLocked => "画面ロック",
+            AccessEvent::SessionUnlocked => "ロック解除",
+            AccessEvent::AuditExported => "監査ログの書き出し",
+        }
+    }
+
+    /// The event whose stable text is `text`.
+    pub fn parse(text: &str) -> Option<AccessEvent> {
+        AccessEvent::ALL.into_iter().find(|e| e.as_str() == text)
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod audit_read;
 pub mod backup;
 pub mod clinic;
 pub mod database;
@@ -27,6 +28,7 @@ pub use access_log::{AccessEvent, AccessLogEntry, ChainReport};
 pub use accounts::{
     AccountError, Facility, FacilityKind, FacilitySetup, NewStaff, Role, SignedIn, Staff,
 };
+pub use audit_read::{AuditFilter, AuditRow};
 pub use body::{BodyKind, NoteError, PatientNoteEntry};
 pub use cards::{CardError, ConsentMethod, NewPatient, Touch};
 pub use clinic::issued::{IssuedFilter, IssuedPrescription, Registration};

@@ -104,6 +104,9 @@ macro_rules! command_list {
             lock::unlock_session,
             lock::idle_lock_minutes,
             lock::set_idle_lock_minutes,
+            audit::audit_kinds,
+            audit::audit_log,
+            audit::export_audit_log,
         }
     };
 }

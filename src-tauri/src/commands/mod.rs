@@ -8,6 +8,7 @@ mod list;
 
 pub mod account;
 pub mod app;
+pub mod audit;
 pub mod backup;
 pub mod clinic;
 pub mod counter;

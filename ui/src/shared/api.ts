@@ -70,9 +70,15 @@ import type {
   BackupResult,
   StaffAccount,
   TwoFactorOffer,
+  AuditKind,
+  AuditQuery,
+  AuditRow,
 } from "./bindings";
 
 export type {
+  AuditKind,
+  AuditQuery,
+  AuditRow,
   StaffAccount,
   TwoFactorOffer,
   BackupSettings,
@@ -284,6 +290,9 @@ export const api = {
   stopTwoFactor: (password: string) => call<null>("stop_two_factor", { password }),
   clerksTakeIn: () => call<boolean>("clerks_take_in"),
   sessionAlive: () => call<null>("session_alive"),
+  auditKinds: () => call<AuditKind[]>("audit_kinds"),
+  auditLog: (query: AuditQuery, before: number | null) => call<AuditRow[]>("audit_log", { query, before }),
+  exportAuditLog: (query: AuditQuery) => call<[string, number]>("export_audit_log", { query }),
   lockSession: (reason: string) => call<null>("lock_session", { reason }),
   unlockSession: (password: string) => call<null>("unlock_session", { password }),
   idleLockMinutes: () => call<number>("idle_lock_minutes"),

@@ -197,6 +197,76 @@ must_change_password: boolean,
  */
 two_factor: boolean, };
 
+export type AuditRow = { 
+/**
+ * Row number (increasing).
+ */
+id: number, 
+/**
+ * When (UTC RFC 3339).
+ */
+at: string, 
+/**
+ * The event's stable name.
+ */
+event: string, 
+/**
+ * The staff ID as entered.
+ */
+login_id: string, 
+/**
+ * The staff member's name, when the row names one.
+ */
+staff_name: string | null, 
+/**
+ * The PC.
+ */
+pc_name: string, 
+/**
+ * The patient's record number, if any.
+ */
+patient_id: number | null, 
+/**
+ * The patient's name, if any.
+ */
+patient_name: string | null, 
+/**
+ * Extra facts.
+ */
+detail: string | null, };
+
+export type AuditQuery = { 
+/**
+ * The staff ID as entered.
+ */
+login_id?: string, 
+/**
+ * The patient's record number.
+ */
+patient_id?: number, 
+/**
+ * The event's stable name.
+ */
+event?: string, 
+/**
+ * From this local date (`YYYY-MM-DD`), inclusive.
+ */
+from_date?: string, 
+/**
+ * To this local date (`YYYY-MM-DD`), inclusive.
+ */
+to_date?: string, };
+
+export type AuditKind = { 
+/**
+ * The stable name.
+ */
+event: string, 
+/**
+ * What 監査ログ calls it.
+ */
+label: string, };
+
 export type DoctorAuthInfo = { 
 /**
  * How.
@@ -831,7 +901,7 @@ detail?: string, };
 
 export type ErrorCode = "auth.required" | "auth.forbidden" | "auth.failed" | "auth.locked" | "auth.second_factor" | "auth.password_change" | "session.locked" | "db.busy" | "db.damaged" | "db.unavailable" | "db.failed" | "input.invalid" | "import.refused" | "not_found" | "conflict" | "io.failed" | "setup.required" | "eps.unreachable" | "eps.unknown" | "eps.not_configured" | "update.unreachable" | "update.refused" | "sign.failed" | "sign.auth_required";
 
-export type Permission = "view_patients" | "edit_notes" | "withdraw_body_info" | "issue_cards" | "print_qr" | "take_in_notebook" | "merge_patients" | "import_files" | "change_settings" | "remap_ids" | "manage_staff" | "prescribe";
+export type Permission = "view_patients" | "edit_notes" | "withdraw_body_info" | "issue_cards" | "print_qr" | "take_in_notebook" | "merge_patients" | "import_files" | "change_settings" | "remap_ids" | "manage_staff" | "prescribe" | "read_audit_log";
 
 export type PrintedQr = { 
 /**

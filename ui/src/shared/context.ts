@@ -12,6 +12,8 @@ export type Route =
   | { screen: "passwordChange" }
   /** 2段階認証: turning two-factor sign-in on or off for oneself. */
   | { screen: "twoFactor" }
+  /** 監査ログ (administrators). */
+  | { screen: "audit" }
   /** The idle lock; `resume`: the screen drawn again once unlocked. */
   | { screen: "lock"; resume: Route }
   | { screen: "staff" }

@@ -49,6 +49,7 @@ function accountMenu(ctx: Context): HTMLElement {
       item("open-two-factor", "2段階認証", { screen: "twoFactor" }),
       lockNow,
       ctx.can("manage_staff") ? item("open-staff", "スタッフ管理", { screen: "staff" }) : null,
+      ctx.can("read_audit_log") ? item("open-audit", "監査ログ", { screen: "audit" }) : null,
       signOut,
     ),
   );

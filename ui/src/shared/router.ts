@@ -9,6 +9,7 @@ import { renderSignIn } from "./signIn";
 import { renderPasswordChange } from "./passwordChange";
 import { renderTwoFactor } from "./twoFactor";
 import { renderLock, watchIdle } from "./lock";
+import { renderAudit } from "./audit";
 import { renderStaff } from "./staff";
 import { renderPatientList } from "../pharmacy/patientList";
 import { renderPatient } from "../pharmacy/patient";
@@ -40,6 +41,9 @@ function draw(ctx: Context, route: Route): void {
       break;
     case "lock":
       renderLock(ctx, route.resume);
+      break;
+    case "audit":
+      void renderAudit(ctx);
       break;
     case "staff":
       void renderStaff(ctx);

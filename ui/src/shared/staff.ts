@@ -119,6 +119,6 @@ export async function renderStaff(ctx: Context): Promise<void> {
       })
       .catch((e: unknown) => { message.show(errorText(e)); });
   });
-  mount(ctx.main, header(ctx), h("section", { class: "card" }, h("h2", {}, "スタッフ管理"), listMessage.el, listArea), form);
+  mount(ctx.main, header(ctx), h("section", { class: "card staff-admin" }, h("h2", {}, "スタッフ管理"), listMessage.el, listArea), form);
   await load();
 }
