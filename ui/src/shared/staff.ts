@@ -62,7 +62,7 @@ function accountRow(ctx: Context, a: StaffAccount, reload: () => Promise<void>, 
     h("td", {}, a.staff.display_name, self ? "（自分）" : ""),
     h("td", {}, role),
     h("td", { class: "staff-state" }, accountState(a)),
-    h("td", { class: "staff-actions" }, toggle, reset, twoFactor),
+    h("td", {}, h("div", { class: "staff-actions" }, toggle, reset, twoFactor)),
   );
 }
 
