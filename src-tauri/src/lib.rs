@@ -8,7 +8,7 @@ pub mod tray;
 pub mod updater;
 
 use okusuri_app::{App, AppError};
-use okusuri_store::{DataDir, OpenOptions, Store};
+use okusuri_store::{DataDir, OpenOptions};
 use tauri::{Emitter, Manager};
 
 use crate::state::AppState;
@@ -17,9 +17,13 @@ use crate::state::AppState;
 /// shows instead of the sign-in screen.
 async fn open_app() -> Result<App, AppError> {
     let dir = DataDir::resolve()?;
-    Ok(App::new(
-        Store::open_in(&dir, OpenOptions::default()).await?,
-    ))
+    let store = okusuri_app::open::open_store(
+        &dir,
+        OpenOptions::default(),
+        okusuri_app::open::AuditKeyUse::Create,
+    )
+    .await?;
+    Ok(App::new(store))
 }
 
 /// Sends every feed event to the window as a `feed` event.

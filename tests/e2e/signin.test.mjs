@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { dbInfo, fillAndSubmit, freshDataDir, launch, shown, workspaceVersion, accountMenu } from "./support.mjs";
+import { execFileSync } from "node:child_process";
+import { CLI, dbInfo, fillAndSubmit, freshDataDir, launch, shown, workspaceVersion, accountMenu } from "./support.mjs";
 
 const FACILITY = { facility_code: "PH0001", facility_name: "さくら薬局 本店" };
 const ADMIN = { admin_login_id: "admin", admin_name: "管理 太郎", password: "first-pass-2026" };
@@ -120,6 +121,11 @@ test("first run, sign-in, empty patient list, restart keeps the data", async () 
 
   const info = dbInfo(dataDir);
   assert.equal(info.facility.name, FACILITY.facility_name);
+  // The app keyed the access log with a key in the OS key store (GNOME
+  // Keyring on this session's bus); the command line verifies it with it.
+  const verified = execFileSync(CLI, ["--data-dir", dataDir, "audit", "verify"], { encoding: "utf8" });
+  assert.match(verified, /から鍵付きの連鎖です/);
+  assert.match(verified, /変更・削除は見つかりません/);
   assert.equal(info.counts.staff, 2);
   // created, added, sign-out, failure, sign-in, sign-in, password, sign-out, sign-in
   assert.ok(info.counts.access_log >= 9, `access log rows: ${info.counts.access_log}`);

@@ -196,6 +196,7 @@ impl From<okusuri_store::StoreError> for AppError {
             | S::BackupDirMissing(_)
             | S::NetworkShare { .. } => ErrorCode::DbUnavailable,
             S::UnknownStaff => ErrorCode::AuthRequired,
+            S::AuditKeyMissing => ErrorCode::DbUnavailable,
             S::Database(_) => ErrorCode::DbFailed,
         };
         AppError::new(code, e.to_string())

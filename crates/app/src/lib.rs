@@ -18,6 +18,7 @@ pub mod link;
 pub mod lock;
 pub mod notebook;
 pub mod notices;
+pub mod open;
 pub mod patients;
 pub mod prescribe;
 pub mod qr;

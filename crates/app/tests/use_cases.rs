@@ -34,6 +34,7 @@ async fn app(dir: &Path) -> App {
             create_if_missing: false,
         },
         OpenOptions {
+            audit_key: None,
             busy_timeout: Duration::from_millis(200),
             pc_name: "TEST-PC".into(),
         },

@@ -5,13 +5,17 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use okusuri_app::audit::AuditQuery;
-use okusuri_store::{DataDir, OpenOptions, Store};
+use okusuri_store::DataDir;
 
 /// Audit subcommands.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check that no access-log row was edited or removed (exit 1 if one was).
+    /// Check that no access-log row was edited, removed or replaced by an old
+    /// copy (exit 1 if one was).
     Verify,
+    /// Key the access log's chain with a new key in the OS key store (the app
+    /// does this by itself at start; for a PC that only runs the command line).
+    Key,
     /// List access-log rows, newest first (administrators; --staff).
     List {
         /// Which rows.
@@ -72,6 +76,28 @@ pub async fn run(
     staff: Option<&str>,
 ) -> Result<ExitCode, String> {
     match command {
+        AuditCommand::Key => {
+            let store = okusuri_app::open::open_store(
+                &dir,
+                okusuri_store::OpenOptions::default(),
+                okusuri_app::open::AuditKeyUse::Create,
+            )
+            .await
+            .map_err(|e| e.message)?;
+            let marker = store.chain_marker().await.map_err(|e| e.to_string())?;
+            store.close().await;
+            match marker {
+                Some((id, _)) => {
+                    println!(
+                        "監査ログは記録 {id} から鍵付きです（鍵は OS の鍵保管庫にあります）。"
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    Err("OS の鍵保管庫を使えないため、監査ログに鍵を付けられませんでした。".into())
+                }
+            }
+        }
         AuditCommand::List {
             filter,
             limit,
@@ -124,32 +150,39 @@ pub async fn run(
             Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Verify => {
-            let store = Store::open_in(&dir, OpenOptions::default())
-                .await
-                .map_err(|e| e.to_string())?;
+            let store = crate::signin::open_store(&dir).await?;
             let report = store.verify_access_log().await.map_err(|e| e.to_string())?;
             store.close().await;
+            if report.key_missing {
+                println!(
+                    "監査ログは鍵付きですが、この鍵保管庫に鍵がないため検証できません（このデータベースを作ったPCで実行してください）。"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
             if report.unchained > 0 {
                 println!(
                     "連鎖化以前の記録 {} 件は検証の対象外です。",
                     report.unchained
                 );
             }
-            match report.first_broken {
-                None => {
-                    println!(
-                        "アクセスログ {} 件を確認しました。変更・削除は見つかりません。",
-                        report.rows
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(id) => {
-                    println!(
-                        "アクセスログの記録 {id} が変更されたか、その前の記録が削除されています。"
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
+            if let Some(id) = report.keyed_from {
+                println!("記録 {id} から鍵付きの連鎖です。");
             }
+            if let Some(id) = report.first_broken {
+                println!(
+                    "アクセスログの記録 {id} が変更されたか、その前の記録が削除されています。"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            if let Some(problem) = report.head_problem {
+                println!("{problem}");
+                return Ok(ExitCode::FAILURE);
+            }
+            println!(
+                "アクセスログ {} 件を確認しました。変更・削除は見つかりません。",
+                report.rows
+            );
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

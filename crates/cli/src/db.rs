@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use okusuri_store::{DataDir, OpenOptions, Store};
+use okusuri_store::{DataDir, OpenOptions};
 use serde::Serialize;
 
 /// Database subcommands.
@@ -65,9 +65,7 @@ pub async fn run(
 async fn describe(command: DbCommand, dir: DataDir, staff: Option<&str>) -> Result<String, String> {
     match command {
         DbCommand::Migrate => {
-            let store = Store::open_in(&dir, OpenOptions::default())
-                .await
-                .map_err(|e| e.to_string())?;
+            let store = crate::signin::open_store(&dir).await?;
             let (applied, _) = store.schema_version().await.map_err(|e| e.to_string())?;
             store.close().await;
             Ok(format!(
@@ -76,9 +74,7 @@ async fn describe(command: DbCommand, dir: DataDir, staff: Option<&str>) -> Resu
             ))
         }
         DbCommand::Backup { dir: folder, keep } => {
-            let store = Store::open_in(&dir, OpenOptions::default())
-                .await
-                .map_err(|e| e.to_string())?;
+            let store = crate::signin::open_store(&dir).await?;
             let folder = folder.unwrap_or_else(|| store.default_backup_dir());
             let file = store
                 .backup_to(&folder, keep, chrono::Utc::now())
@@ -93,15 +89,19 @@ async fn describe(command: DbCommand, dir: DataDir, staff: Option<&str>) -> Resu
                 login_id: "(okusuri db restore)".into(),
                 via: okusuri_store::Via::Cli,
             };
-            let aside = okusuri_store::backup::restore(
-                &dir,
-                &file,
-                &actor,
-                OpenOptions::default(),
-                chrono::Utc::now(),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+            // A keyed backup logs its restore with its own key (found by its ID).
+            let audit_key = match okusuri_store::backup::database_id_of(&file).await {
+                Some(id) => okusuri_secrets::audit_key(&id, false).ok().flatten(),
+                None => None,
+            };
+            let options = OpenOptions {
+                audit_key,
+                ..OpenOptions::default()
+            };
+            let aside =
+                okusuri_store::backup::restore(&dir, &file, &actor, options, chrono::Utc::now())
+                    .await
+                    .map_err(|e| e.to_string())?;
             Ok(format!(
                 "{} から復元しました。復元前のデータベースは {} に残してあります。\n",
                 file.display(),
@@ -135,9 +135,7 @@ async fn describe(command: DbCommand, dir: DataDir, staff: Option<&str>) -> Resu
                     file.display()
                 ));
             }
-            let store = Store::open_in(&dir, OpenOptions::default())
-                .await
-                .map_err(|e| e.to_string())?;
+            let store = crate::signin::open_store(&dir).await?;
             let (schema_version, known_version) =
                 store.schema_version().await.map_err(|e| e.to_string())?;
             let info = Info {

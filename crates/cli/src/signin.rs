@@ -12,10 +12,19 @@ pub const PASSWORD_ENV: &str = "OKUSURI_PASSWORD";
 
 /// Opens the application on the data folder's database.
 pub async fn open_app(dir: &DataDir) -> Result<App, String> {
-    Store::open_in(dir, OpenOptions::default())
-        .await
-        .map(App::new)
-        .map_err(|e| e.to_string())
+    open_store(dir).await.map(App::new)
+}
+
+/// Opens the data folder's store, with the access log's key when the chain
+/// is keyed (from the OS key store).
+pub async fn open_store(dir: &DataDir) -> Result<Store, String> {
+    okusuri_app::open::open_store(
+        dir,
+        OpenOptions::default(),
+        okusuri_app::open::AuditKeyUse::IfKeyed,
+    )
+    .await
+    .map_err(|e| e.message)
 }
 
 /// The password from `OKUSURI_PASSWORD`, else typed at a prompt (not echoed).

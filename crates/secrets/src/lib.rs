@@ -58,6 +58,24 @@ pub fn get(name: &str) -> Result<Vec<u8>, SecretError> {
         .map_err(|_| SecretError::Damaged(name.to_string()))
 }
 
+/// The key of a database's access-log chain (32 random bytes), stored as
+/// `audit-key-DBID`. With `create`, a missing key is made and stored (the
+/// app does this once per database); without, a missing key is `Ok(None)`.
+pub fn audit_key(database_id: &str, create: bool) -> Result<Option<Vec<u8>>, SecretError> {
+    let name = format!("audit-key-{database_id}");
+    match get(&name) {
+        Ok(key) => Ok(Some(key)),
+        Err(SecretError::Missing(_)) if create => {
+            let mut key = vec![0u8; 32];
+            getrandom::fill(&mut key).map_err(|e| SecretError::Unavailable(e.to_string()))?;
+            put(&name, &key)?;
+            Ok(Some(key))
+        }
+        Err(SecretError::Missing(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Removes the secret stored under `name` (nothing to remove is not an error).
 pub fn delete(name: &str) -> Result<(), SecretError> {
     match entry(name)?.delete_credential() {

@@ -1,15 +1,24 @@
 //! The access log: who did what, when, on which PC, and which patient they
-//! opened. Rows are only ever appended, as a hash chain: each row's `hash` is
-//! SHA-256 over the previous row's hash and the row's own fields, so an
-//! edited or removed row breaks the chain from that row on
-//! ([`Store::verify_access_log`], `okusuri audit verify`). Removing the
-//! newest rows cannot be seen from the chain alone.
+//! opened. Rows are only ever appended, as a hash chain: each row's `hash`
+//! covers the previous row's hash and the row's own fields, so an edited or
+//! removed row breaks the chain from that row on ([`Store::verify_access_log`],
+//! `okusuri audit verify`).
+//!
+//! The chain is keyed (issue 16 §7): once the app has a key for this
+//! database in the OS key store it writes one `audit_chain_keyed` row, whose
+//! detail records how many rows came before the chain existed and where the
+//! plain SHA-256 chain ends; from that row on every hash is HMAC-SHA256 with
+//! the key, so nobody without the key can rewrite rows and re-chain them,
+//! and rows cannot be "unchained" later. After every keyed write the newest
+//! row's ID and hash, signed with the key, go to `backups/audit-head.json`
+//! outside the database: deleting the newest rows, or putting an old copy
+//! of the database in place, no longer matches it.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::{Store, StoreError, Via, timestamp};
+use crate::{Actor, Store, StoreError, Via, timestamp};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -100,6 +109,9 @@ pub enum AccessEvent {
     SessionUnlocked,
     /// An administrator exported the access log (the detail says which rows).
     AuditExported,
+    /// From this row on the chain is keyed (HMAC with the key in the OS key
+    /// store); the detail records the rows before it, once.
+    AuditChainKeyed,
 }
 
 impl AccessEvent {
@@ -148,11 +160,12 @@ impl AccessEvent {
             AccessEvent::SessionLocked => "session_locked",
             AccessEvent::SessionUnlocked => "session_unlocked",
             AccessEvent::AuditExported => "audit_exported",
+            AccessEvent::AuditChainKeyed => "audit_chain_keyed",
         }
     }
 
     /// Every event, in the order they are declared.
-    pub const ALL: [AccessEvent; 42] = [
+    pub const ALL: [AccessEvent; 43] = [
         AccessEvent::FacilityCreated,
         AccessEvent::SignIn,
         AccessEvent::SignInFailed,
@@ -195,6 +208,7 @@ impl AccessEvent {
         AccessEvent::SessionLocked,
         AccessEvent::SessionUnlocked,
         AccessEvent::AuditExported,
+        AccessEvent::AuditChainKeyed,
     ];
 
     /// The Japanese name 監査ログ shows.
@@ -242,6 +256,7 @@ impl AccessEvent {
             AccessEvent::SessionLocked => "画面ロック",
             AccessEvent::SessionUnlocked => "ロック解除",
             AccessEvent::AuditExported => "監査ログの書き出し",
+            AccessEvent::AuditChainKeyed => "監査ログの鍵付け",
         }
     }
 
@@ -281,7 +296,159 @@ pub(crate) struct PendingRow {
     pub(crate) detail: Option<String>,
 }
 
+/// What the `audit_chain_keyed` row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ChainMarker {
+    /// Rows at the start written before the log was chained at all.
+    pub unchained: i64,
+    /// The last row of the plain SHA-256 chain (the marker row follows it).
+    pub sha256_through: i64,
+}
+
+/// The newest keyed row, as written outside the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct Head {
+    id: i64,
+    hash: String,
+    mac: String,
+}
+
+/// The head file's name, in the backups folder beside the database.
+pub const HEAD_FILE_NAME: &str = "audit-head.json";
+
 impl Store {
+    /// The marker row, if the chain is keyed: its ID and what it records.
+    pub async fn chain_marker(&self) -> Result<Option<(i64, ChainMarker)>, StoreError> {
+        let row = sqlx::query!(
+            r#"SELECT id AS "id!: i64", detail FROM access_log WHERE event = 'audit_chain_keyed' ORDER BY id LIMIT 1"#
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(row.and_then(|r| {
+            let marker = serde_json::from_str(r.detail.as_deref()?).ok()?;
+            Some((r.id, marker))
+        }))
+    }
+
+    /// Keys the chain from now on (see the module docs) when this store has
+    /// a key and the chain is not keyed yet; true when it did.
+    pub async fn key_audit_chain(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        if self.audit_key.is_none() || self.chain_marker().await?.is_some() {
+            return Ok(false);
+        }
+        let bounds = sqlx::query!(
+            r#"SELECT (SELECT min(id) FROM access_log WHERE hash != '') AS "first_chained?: i64",
+                      (SELECT max(id) FROM access_log) AS "last?: i64""#
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let last = bounds.last.unwrap_or(0);
+        let marker = ChainMarker {
+            unchained: bounds.first_chained.map_or(last, |first| first - 1),
+            sha256_through: last,
+        };
+        let detail =
+            serde_json::to_string(&marker).map_err(|e| StoreError::Database(e.to_string()))?;
+        self.audit(actor, AccessEvent::AuditChainKeyed, None, &detail, now)
+            .await?;
+        Ok(true)
+    }
+
+    /// Where the signed head of the keyed chain is kept.
+    pub fn head_file(&self) -> std::path::PathBuf {
+        self.default_backup_dir().join(HEAD_FILE_NAME)
+    }
+
+    /// Writes the signed head (after a keyed write commits). Failing to
+    /// write it is logged, not fatal: the change is stored; verify reports
+    /// the head behind.
+    pub(crate) fn write_head(&self, id: i64, hash: &str) {
+        let Some(key) = self.audit_key.as_deref() else {
+            return;
+        };
+        let head = Head {
+            id,
+            hash: hash.to_string(),
+            mac: head_mac(key, id, hash),
+        };
+        let path = self.head_file();
+        let written = (|| -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                crate::location::create_private_dir_all(dir)?;
+            }
+            let part = path.with_extension(format!("json.{}.part", std::process::id()));
+            std::fs::write(
+                &part,
+                serde_json::to_vec(&head).map_err(std::io::Error::other)?,
+            )?;
+            crate::location::make_private(&part)?;
+            std::fs::rename(&part, &path)
+        })();
+        if let Err(e) = written {
+            tracing::warn!("audit head not written: {e}");
+        }
+    }
+
+    /// Checks the signed head against the database: `None` when it holds,
+    /// else what is wrong, in Japanese.
+    async fn check_head(
+        &self,
+        key: &[u8],
+        last: Option<(i64, String)>,
+    ) -> Result<Option<String>, StoreError> {
+        let path = self.head_file();
+        let head: Head = match std::fs::read(&path) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(head) => head,
+                Err(_) => {
+                    return Ok(Some(format!(
+                        "監査ログの控え（{}）を読めません。",
+                        path.display()
+                    )));
+                }
+            },
+            Err(_) => {
+                return Ok(Some(format!(
+                    "監査ログの控え（{}）が見つかりません。削除されたか、データフォルダが移されています。",
+                    path.display()
+                )));
+            }
+        };
+        if head.mac != head_mac(key, head.id, &head.hash) {
+            return Ok(Some(
+                "監査ログの控えの署名が合いません（控えが書き換えられています）。".into(),
+            ));
+        }
+        let Some((last_id, _)) = last else {
+            return Ok(Some(
+                "監査ログが空です。控えにある記録がありません。".into(),
+            ));
+        };
+        if head.id > last_id {
+            return Ok(Some(format!(
+                "控えにある最新の記録 {} がデータベースにありません（最新の記録が削除されたか、古いデータベースに置き換えられています）。",
+                head.id
+            )));
+        }
+        let stored = sqlx::query_scalar!("SELECT hash FROM access_log WHERE id = ?", head.id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.fail(e))?;
+        if stored.as_deref() != Some(head.hash.as_str()) {
+            return Ok(Some(format!(
+                "記録 {} が控えと違います（古いデータベースに置き換えられたか、書き換えられています）。",
+                head.id
+            )));
+        }
+        Ok(None)
+    }
+
     /// Appends `rows`, chained in order after the newest row, inside the
     /// caller's transaction, which must have been begun with `BEGIN
     /// IMMEDIATE` (see [`crate::write`]): one read of the chain's end and one
@@ -293,10 +460,17 @@ impl Store {
         rows: &[PendingRow],
         via: Via,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<(i64, String)>, StoreError> {
         if rows.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
+        let keyed_from = sqlx::query_scalar!(
+            r#"SELECT min(id) AS "id?: i64" FROM access_log WHERE event = 'audit_chain_keyed'"#
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| self.fail(e))?;
+        let mut keyed = keyed_from.is_some();
         let last = sqlx::query!(
             r#"SELECT id AS "id!: i64", hash FROM access_log ORDER BY id DESC LIMIT 1"#
         )
@@ -317,6 +491,12 @@ impl Store {
         }
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
+            keyed |= row.event == AccessEvent::AuditChainKeyed;
+            let key = match (keyed, self.audit_key.as_deref()) {
+                (false, _) => None,
+                (true, Some(key)) => Some(key.as_slice()),
+                (true, None) => return Err(StoreError::AuditKeyMissing),
+            };
             let entry = AccessLogEntry {
                 id,
                 at: at.clone(),
@@ -327,11 +507,12 @@ impl Store {
                 patient_id: row.patient_id,
                 detail: row.detail.clone(),
             };
-            let hash = chain_hash(&prev, &entry);
+            let hash = row_hash(key, &prev, &entry);
             prev.clone_from(&hash);
             id += 1;
             out.push(Row { entry, hash });
         }
+        let head = keyed.then(|| (id - 1, prev.clone()));
         let json = serde_json::to_string(&out).map_err(|e| StoreError::Database(e.to_string()))?;
         sqlx::query!(
             "INSERT INTO access_log (id, at, event, staff_id, login_id, pc_name, patient_id, detail, hash)
@@ -344,13 +525,28 @@ impl Store {
         .execute(&mut *conn)
         .await
         .map_err(|e| self.fail(e))?;
-        Ok(())
+        Ok(head)
     }
 
-    /// Checks the whole chain, oldest first.
+    /// Checks the whole chain, oldest first, and (once keyed) the signed
+    /// head outside the database.
     pub async fn verify_access_log(&self) -> Result<ChainReport, StoreError> {
         const BATCH: i64 = 10_000;
         let mut report = ChainReport::default();
+        let marker = self.chain_marker().await?;
+        let key = self.audit_key.clone();
+        if let Some((id, m)) = marker {
+            report.keyed_from = Some(id);
+            report.recorded_unchained = Some(m.unchained);
+            if key.is_none() {
+                report.key_missing = true;
+                return Ok(report);
+            }
+        }
+        let broken = |mut report: ChainReport, id: i64| {
+            report.first_broken = Some(id);
+            Ok(report)
+        };
         let mut prev: Option<(i64, String)> = None;
         let mut after = 0i64;
         loop {
@@ -367,8 +563,18 @@ impl Store {
             after = last.id;
             for r in rows {
                 report.rows += 1;
-                if r.hash.is_empty() && prev.is_none() {
-                    report.unchained += 1; // written before the log was chained
+                let expected_id = prev.as_ref().map_or(1, |(id, _)| id + 1);
+                let legacy = match marker {
+                    // Exactly the rows the marker recorded, and only at the start.
+                    Some((_, m)) => r.id <= m.unchained,
+                    None => r.hash.is_empty() && prev.as_ref().is_none_or(|(_, h)| h.is_empty()),
+                };
+                if legacy {
+                    if !r.hash.is_empty() || (marker.is_some() && r.id != expected_id) {
+                        return broken(report, r.id);
+                    }
+                    report.unchained += 1;
+                    prev = Some((r.id, String::new()));
                     continue;
                 }
                 let entry = AccessLogEntry {
@@ -381,17 +587,29 @@ impl Store {
                     patient_id: r.patient_id,
                     detail: r.detail,
                 };
-                // The first chained row follows an empty hash; every later one its predecessor.
-                let (linked, prev_hash) = match &prev {
-                    Some((prev_id, hash)) => (entry.id == prev_id + 1, hash.as_str()),
-                    None => (true, ""),
+                let keyed_row = marker.is_some_and(|(id, _)| entry.id >= id);
+                let row_key = if keyed_row {
+                    key.as_deref().map(Vec::as_slice)
+                } else {
+                    None
                 };
-                if !linked || r.hash != chain_hash(prev_hash, &entry) {
-                    report.first_broken = Some(entry.id);
-                    return Ok(report);
+                // The first chained row follows an empty hash; every later one its predecessor.
+                let prev_hash = prev.as_ref().map_or("", |(_, h)| h.as_str());
+                let linked = prev.is_none() || entry.id == expected_id;
+                if !linked || r.hash != row_hash(row_key, prev_hash, &entry) {
+                    return broken(report, entry.id);
                 }
                 prev = Some((entry.id, r.hash));
             }
+        }
+        if let (Some((marker_id, m)), Some(key)) = (marker, key.as_deref()) {
+            if report.unchained != u64::try_from(m.unchained).unwrap_or(u64::MAX)
+                || marker_id != m.sha256_through + 1
+            {
+                report.first_broken = Some(marker_id);
+                return Ok(report);
+            }
+            report.head_problem = self.check_head(key, prev).await?;
         }
         Ok(report)
     }
@@ -418,13 +636,64 @@ pub struct ChainReport {
     pub unchained: u64,
     /// The first row whose link is broken (edited, or a row before it removed).
     pub first_broken: Option<i64>,
+    /// Where the keyed chain starts (the `audit_chain_keyed` row), if keyed.
+    pub keyed_from: Option<i64>,
+    /// The unchained rows the marker recorded, if keyed.
+    pub recorded_unchained: Option<i64>,
+    /// The chain is keyed but this store has no key: nothing could be checked.
+    pub key_missing: bool,
+    /// What is wrong with the signed head outside the database, if anything.
+    pub head_problem: Option<String>,
+}
+
+impl ChainReport {
+    /// True when nothing is wrong.
+    pub fn holds(&self) -> bool {
+        self.first_broken.is_none() && !self.key_missing && self.head_problem.is_none()
+    }
+}
+
+/// The MAC of the head file.
+fn head_mac(key: &[u8], id: i64, hash: &str) -> String {
+    hmac_hex(key, &format!("okusuri-audit-head\u{1f}{id}\u{1f}{hash}"))
+}
+
+fn hmac_hex(key: &[u8], text: &str) -> String {
+    use hmac::Mac;
+    // HMAC takes a key of any length: `new_from_slice` cannot fail for it.
+    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(text.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The hash of a row: HMAC-SHA256 with the key once the chain is keyed,
+/// SHA-256 before (see the module docs).
+fn row_hash(key: Option<&[u8]>, prev: &str, e: &AccessLogEntry) -> String {
+    match key {
+        Some(key) => hmac_hex(key, &row_text(prev, e)),
+        None => chain_hash(prev, e),
+    }
 }
 
 /// SHA-256 (hex) over the previous hash and every field of the row, separated
 /// by U+001F so that no two rows serialise alike.
 fn chain_hash(prev: &str, e: &AccessLogEntry) -> String {
+    Sha256::digest(row_text(prev, e).as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The previous hash and every field of the row, separated by U+001F.
+fn row_text(prev: &str, e: &AccessLogEntry) -> String {
     let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
-    let text = [
+    [
         prev,
         &e.id.to_string(),
         &e.at,
@@ -435,9 +704,5 @@ fn chain_hash(prev: &str, e: &AccessLogEntry) -> String {
         &opt(e.patient_id),
         e.detail.as_deref().unwrap_or("\u{0}"),
     ]
-    .join("\u{1f}");
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    .join("\u{1f}")
 }

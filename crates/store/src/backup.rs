@@ -225,6 +225,25 @@ fn prune(dir: &Path, keep: usize) {
     }
 }
 
+/// The database ID recorded in a backup file (read-only), if any: the name
+/// of its keys in the OS key store.
+pub async fn database_id_of(file: &Path) -> Option<String> {
+    let mut conn = SqliteConnectOptions::new()
+        .filename(file)
+        .read_only(true)
+        .connect()
+        .await
+        .ok()?;
+    let id: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(crate::database::DATABASE_ID_KEY)
+        .fetch_optional(&mut conn)
+        .await
+        .ok()
+        .flatten();
+    let _ = conn.close().await;
+    id
+}
+
 /// Checks a backup file: it opens read-only and passes `integrity_check`.
 async fn check_backup(file: &Path) -> Result<(), StoreError> {
     if !file.is_file() {

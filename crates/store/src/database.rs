@@ -61,6 +61,9 @@ pub struct OpenOptions {
     pub busy_timeout: Duration,
     /// The name of this PC, written to the access log.
     pub pc_name: String,
+    /// The key of the access log's chain, from the OS key store (`None`:
+    /// a store that cannot write to a keyed chain; see `access_log`).
+    pub audit_key: Option<Vec<u8>>,
 }
 
 impl Default for OpenOptions {
@@ -68,6 +71,7 @@ impl Default for OpenOptions {
         OpenOptions {
             busy_timeout: Duration::from_secs(5),
             pc_name: gethostname::gethostname().to_string_lossy().into_owned(),
+            audit_key: None,
         }
     }
 }
@@ -149,6 +153,7 @@ impl Store {
             pool,
             path: path.to_path_buf(),
             pc_name: options.pc_name,
+            audit_key: options.audit_key.map(std::sync::Arc::new),
             folder_lock: None,
         })
     }
@@ -161,6 +166,33 @@ impl Store {
     /// The PC name written to the access log.
     pub fn pc_name(&self) -> &str {
         &self.pc_name
+    }
+
+    /// This store with the key of the access log's chain (from the OS key
+    /// store; see `access_log`).
+    pub fn with_audit_key(mut self, key: Vec<u8>) -> Store {
+        self.audit_key = Some(std::sync::Arc::new(key));
+        self
+    }
+
+    /// This database's own random ID (made on first use, audited): the name
+    /// its keys have in the OS key store.
+    pub async fn database_id(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, StoreError> {
+        if let Some(id) = self.setting(DATABASE_ID_KEY).await? {
+            return Ok(id);
+        }
+        let id = uuid_like();
+        self.set_setting(
+            &crate::Actor::system("データベース"),
+            DATABASE_ID_KEY,
+            &id,
+            now,
+        )
+        .await?;
+        Ok(id)
     }
 
     /// Closes all connections (checkpointing the WAL) and lets go of the
@@ -200,6 +232,17 @@ impl Store {
     pub(crate) fn fail(&self, err: sqlx::Error) -> StoreError {
         StoreError::from_sqlx(err, &self.path)
     }
+}
+
+/// The setting that holds the database's own ID.
+pub const DATABASE_ID_KEY: &str = "db.id";
+
+/// 128 random bits as 32 hex digits.
+fn uuid_like() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Name of the data folder's lock file: every open store holds it shared,

@@ -66,6 +66,12 @@ pub enum StoreError {
     #[error("このスタッフは登録されていません。もう一度ログインしてください。")]
     UnknownStaff,
 
+    /// The access log is keyed and this program has no key for it.
+    #[error(
+        "監査ログの鍵を OS の鍵保管庫から読めないため、記録できません。このPCの Windows 資格情報マネージャー（Linux では Secret Service）を確認してください。鍵を別のPCから移すときは、設定 → セキュリティ の鍵の書き出しを使います。"
+    )]
+    AuditKeyMissing,
+
     /// A restore was asked for while something has the data folder open.
     #[error(
         "おくすりデスク（または okusuri コマンド）がこのデータフォルダを開いているため、復元できません: {0}\nアプリをトレイの「終了」で終わらせてから、もう一度実行してください。現在のデータはそのままです。"

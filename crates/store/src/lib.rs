@@ -58,6 +58,8 @@ pub struct Store {
     pool: sqlx::SqlitePool,
     path: std::path::PathBuf,
     pc_name: String,
+    /// The key of the access log's chain (from the OS key store), if given.
+    audit_key: Option<std::sync::Arc<Vec<u8>>>,
     /// The data folder's lock, held shared while this store (any clone) lives.
     folder_lock: Option<std::sync::Arc<std::sync::Mutex<Option<std::fs::File>>>>,
 }

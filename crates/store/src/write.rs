@@ -178,7 +178,7 @@ impl WriteTx<'_> {
             ));
         }
         let store = self.store;
-        store
+        let head = store
             .append_chained(
                 &mut self.tx,
                 &self.actor.login_id,
@@ -187,6 +187,10 @@ impl WriteTx<'_> {
                 self.now,
             )
             .await?;
-        self.tx.commit().await.map_err(|e| store.fail(e))
+        self.tx.commit().await.map_err(|e| store.fail(e))?;
+        if let Some((id, hash)) = head {
+            store.write_head(id, &hash);
+        }
+        Ok(())
     }
 }
