@@ -5,12 +5,13 @@ import { NOTICES_REUSE_MS, markRead, recentNotices, unreadCount } from "./notice
 
 describe("ヘルプ・サポート", () => {
   it("has a page for every screen of the header, bundled", () => {
-    for (const page of ["index", "patient-list", "patient", "card", "other-notebook", "settings", "import", "clinic", "prescribe", "issued", "usage-map"]) {
+    for (const page of ["index", "patient-list", "patient", "card", "other-notebook", "settings", "import", "clinic", "prescribe", "issued", "usage-map", "security"]) {
       expect(helpPages()).toContain(page);
     }
     expect(helpPageFor("issueCard")).toBe("card");
     expect(helpPageFor("usageMap")).toBe("usage-map");
-    expect(helpPageFor("passwordChange")).toBe("index");
+    expect(helpPageFor("passwordChange")).toBe("security");
+    expect(helpPageFor("notices")).toBe("index");
   });
 
   it("shows bundled screenshots and links only between its own pages", () => {

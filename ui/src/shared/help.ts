@@ -21,6 +21,11 @@ const PAGE_OF: Partial<Record<Screen, string>> = {
   prescribe: "prescribe",
   issued: "issued",
   usageMap: "usage-map",
+  staff: "security",
+  twoFactor: "security",
+  lock: "security",
+  audit: "security",
+  passwordChange: "security",
 };
 
 /** The help page for `screen`. */
