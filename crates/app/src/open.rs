@@ -2,7 +2,9 @@
 //! app makes a key for each database in the OS key store and keys the chain;
 //! the command line uses the key when the chain is keyed. Without a key
 //! store (a Linux PC without Secret Service) an unkeyed chain stays as it is
-//! — said in the log — and a keyed one can be read but not written.
+//! — said in the log — and a keyed one can be read but not written. A
+//! database moved to another PC needs its key moved too:
+//! `okusuri audit key --export FILE` on the old PC, `--import FILE` on the new.
 
 use chrono::Utc;
 use okusuri_store::{Actor, DataDir, OpenOptions, Store};
@@ -31,7 +33,10 @@ pub async fn open_store(
     }
     let now = Utc::now();
     let id = store.database_id(now).await?;
-    match okusuri_secrets::audit_key(&id, key_use == AuditKeyUse::Create) {
+    // A keyed chain's key is never made again (a new key would break the
+    // chain): it comes from this key store or from an exported key file.
+    let create = key_use == AuditKeyUse::Create && !keyed;
+    match okusuri_secrets::audit_key(&id, create) {
         Ok(Some(key)) => {
             let store = store.with_audit_key(key);
             if key_use == AuditKeyUse::Create {

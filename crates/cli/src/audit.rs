@@ -14,8 +14,16 @@ pub enum AuditCommand {
     /// copy (exit 1 if one was).
     Verify,
     /// Key the access log's chain with a new key in the OS key store (the app
-    /// does this by itself at start; for a PC that only runs the command line).
-    Key,
+    /// does this by itself at start; for a PC that only runs the command line);
+    /// or move the key to another PC with the database.
+    Key {
+        /// Write the key to this file (keep it like a password: a USB stick in a safe).
+        #[arg(long, conflicts_with = "import")]
+        export: Option<std::path::PathBuf>,
+        /// Store the key from this file (written by --export) in this PC's key store.
+        #[arg(long)]
+        import: Option<std::path::PathBuf>,
+    },
     /// List access-log rows, newest first (administrators; --staff).
     List {
         /// Which rows.
@@ -76,7 +84,13 @@ pub async fn run(
     staff: Option<&str>,
 ) -> Result<ExitCode, String> {
     match command {
-        AuditCommand::Key => {
+        AuditCommand::Key {
+            export: Some(file), ..
+        } => export_key(&dir, &file).await,
+        AuditCommand::Key {
+            import: Some(file), ..
+        } => import_key(&dir, &file).await,
+        AuditCommand::Key { .. } => {
             let store = okusuri_app::open::open_store(
                 &dir,
                 okusuri_store::OpenOptions::default(),
@@ -185,4 +199,92 @@ pub async fn run(
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The first line of an exported key file.
+const KEY_FILE_HEADER: &str = "okusuri-desk audit key v1";
+
+/// Writes the database's access-log key to `file` (owner-only), logged.
+async fn export_key(dir: &DataDir, file: &std::path::Path) -> Result<ExitCode, String> {
+    use base64::Engine;
+    let store = crate::signin::open_store(dir).await?;
+    let id = store
+        .database_id(chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    let key = okusuri_secrets::audit_key(&id, false)
+        .map_err(|e| e.to_string())?
+        .ok_or("この鍵保管庫に、このデータベースの監査ログの鍵がありません。")?;
+    let text = format!(
+        "{KEY_FILE_HEADER}\n{id}\n{}\n",
+        base64::engine::general_purpose::STANDARD.encode(&key)
+    );
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options
+        .open(file)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    if let Err(e) = written {
+        store.close().await;
+        return Err(format!("鍵を書き出せません: {}（{e}）", file.display()));
+    }
+    let logged = store
+        .audit(
+            &okusuri_store::Actor::system("okusuri audit key --export"),
+            okusuri_store::AccessEvent::SettingsChanged,
+            None,
+            "audit key exported",
+            chrono::Utc::now(),
+        )
+        .await;
+    store.close().await;
+    logged.map_err(|e| e.to_string())?;
+    println!(
+        "監査ログの鍵を書き出しました: {}（パスワードと同じように保管してください）",
+        file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Stores the key in `file` in this PC's key store, for this database only.
+async fn import_key(dir: &DataDir, file: &std::path::Path) -> Result<ExitCode, String> {
+    use base64::Engine;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("鍵のファイルを読めません: {}（{e}）", file.display()))?;
+    let mut lines = text.lines();
+    let (Some(KEY_FILE_HEADER), Some(id), Some(key)) = (lines.next(), lines.next(), lines.next())
+    else {
+        return Err("okusuri audit key --export で書き出した鍵のファイルではありません。".into());
+    };
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(key.trim())
+        .map_err(|_| "鍵のファイルが壊れています。".to_string())?;
+    let store = okusuri_store::Store::open_in(dir, okusuri_store::OpenOptions::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mine = store
+        .setting(okusuri_store::database::DATABASE_ID_KEY)
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    if mine.as_deref() != Some(id.trim()) {
+        return Err("この鍵は、このデータフォルダのデータベースのものではありません。".into());
+    }
+    okusuri_secrets::put_audit_key(id.trim(), &key).map_err(|e| e.to_string())?;
+    let store = crate::signin::open_store(dir).await?;
+    let report = store.verify_access_log().await.map_err(|e| e.to_string())?;
+    store.close().await;
+    if report.first_broken.is_some() {
+        return Err(
+            "鍵を取り込みましたが、監査ログがこの鍵で検証できません（別の鍵の可能性があります）。"
+                .into(),
+        );
+    }
+    println!("監査ログの鍵をこのPCの鍵保管庫に取り込みました。");
+    Ok(ExitCode::SUCCESS)
 }

@@ -85,3 +85,84 @@ echo '--- swap'; $O --data-dir $PWD/swap audit verify; echo "exit $?"
     let head = std::fs::read_to_string(dir.join("base/backups/audit-head.json")).unwrap();
     assert!(head.contains("\"mac\""), "{head}");
 }
+
+/// Runs `script` in its own D-Bus session with an unlocked GNOME Keyring
+/// whose files are in `keyring` (one folder = one PC's key store).
+fn on_pc(dir: &std::path::Path, keyring: &str, script: &str) -> (bool, String, String) {
+    let file = dir.join(format!("{keyring}.sh"));
+    std::fs::write(
+        &file,
+        format!(
+            "set -u\nprintf 'unlock-pw' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1\n{script}"
+        ),
+    )
+    .unwrap();
+    let out = Command::new("dbus-run-session")
+        .args(["--", "bash"])
+        .arg(&file)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_DATA_HOME", dir.join(keyring))
+        .env("OKUSURI_PASSWORD", "first-pass-2026")
+        .output()
+        .expect("dbus-run-session and gnome-keyring are installed");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_database_moved_to_another_pc_needs_its_key_exported_and_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let o = env!("CARGO_BIN_EXE_okusuri");
+    let (ok, out, err) = on_pc(
+        dir,
+        "old-pc",
+        &format!(
+            "set -e\nmkdir -p data\n{o} --data-dir data setup --facility-id PH0001 --facility-name 'さくら薬局' --admin-id admin --admin-name '管理 太郎'\n\
+             {o} --data-dir data audit key\n{o} --data-dir data --staff admin audit list --limit 1 >/dev/null\n\
+             {o} --data-dir data audit key --export usb-key.txt\n"
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("監査ログの鍵を書き出しました"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("usb-key.txt"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The new PC has its own, empty key store.
+    let (ok, out, err) = on_pc(
+        dir,
+        "new-pc",
+        &format!(
+            "echo '--- before'\n{o} --data-dir data --staff admin audit list --limit 1; echo \"exit $?\"\n\
+             echo '--- import'\n{o} --data-dir data audit key --import usb-key.txt; echo \"exit $?\"\n\
+             echo '--- after'\n{o} --data-dir data --staff admin audit list --limit 1 >/dev/null; echo \"exit $?\"\n\
+             {o} --data-dir data audit verify; echo \"exit $?\"\n"
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    let before = out.split("--- import").next().unwrap();
+    assert!(before.contains("exit 1"), "{out}");
+    assert!(
+        err.contains("okusuri audit key --import"),
+        "the message says what to do: {err}"
+    );
+    let after = out.split("--- after").nth(1).unwrap();
+    assert!(
+        out.contains("監査ログの鍵をこのPCの鍵保管庫に取り込みました"),
+        "{out}"
+    );
+    assert!(
+        after.starts_with("\nexit 0") && after.contains("変更・削除は見つかりません"),
+        "{out}\n{err}"
+    );
+}

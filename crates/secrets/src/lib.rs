@@ -76,6 +76,11 @@ pub fn audit_key(database_id: &str, create: bool) -> Result<Option<Vec<u8>>, Sec
     }
 }
 
+/// Stores a database's access-log key brought from another PC.
+pub fn put_audit_key(database_id: &str, key: &[u8]) -> Result<(), SecretError> {
+    put(&format!("audit-key-{database_id}"), key)
+}
+
 /// Removes the secret stored under `name` (nothing to remove is not an error).
 pub fn delete(name: &str) -> Result<(), SecretError> {
     match entry(name)?.delete_credential() {

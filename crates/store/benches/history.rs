@@ -342,5 +342,43 @@ async fn main() {
         }
         println!("{label:<28} median {} ({found} found)", ms(median(times)));
     }
+
+    // One audited read (患者を開いた: one committed access-log row, fsynced
+    // with synchronous=FULL), on the plain SHA-256 chain and then keyed
+    // (HMAC-SHA256 + the signed head file written after each commit).
+    let actor = okusuri_store::Actor::system("bench");
+    let opened = |store: Store| {
+        let actor = actor.clone();
+        async move {
+            let mut times = Vec::with_capacity(500);
+            for _ in 0..500 {
+                let t = Instant::now();
+                store
+                    .audit(
+                        &actor,
+                        okusuri_store::AccessEvent::PatientOpened,
+                        Some(big.patient_id),
+                        "",
+                        now,
+                    )
+                    .await
+                    .unwrap();
+                times.push(t.elapsed());
+            }
+            median(times)
+        }
+    };
+    println!(
+        "{:<28} median {}",
+        "audited open, SHA-256 chain",
+        ms(opened(store.clone()).await)
+    );
+    let keyed = store.clone().with_audit_key(vec![7u8; 32]);
+    keyed.key_audit_chain(&actor, now).await.unwrap();
+    println!(
+        "{:<28} median {}",
+        "audited open, keyed + head",
+        ms(opened(keyed.clone()).await)
+    );
     store.close().await;
 }

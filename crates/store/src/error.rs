@@ -68,7 +68,7 @@ pub enum StoreError {
 
     /// The access log is keyed and this program has no key for it.
     #[error(
-        "監査ログの鍵を OS の鍵保管庫から読めないため、記録できません。このPCの Windows 資格情報マネージャー（Linux では Secret Service）を確認してください。鍵を別のPCから移すときは、設定 → セキュリティ の鍵の書き出しを使います。"
+        "監査ログの鍵を OS の鍵保管庫から読めないため、記録できません。このPCの Windows 資格情報マネージャー（Linux では Secret Service）を確認してください。データベースを別のPCから移したときは、元のPCで okusuri audit key --export で書き出した鍵を、このPCで okusuri audit key --import で取り込んでください。"
     )]
     AuditKeyMissing,
 
