@@ -41,6 +41,7 @@ APT_PACKAGES=(
 )
 TAURI_DRIVER_VERSION=2.1.0
 SQLX_CLI_VERSION=0.9.0
+CARGO_DENY_VERSION=0.20.2
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -65,6 +66,9 @@ rustup target list --installed | grep -q x86_64-pc-windows-gnu || rustup target 
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 if ! "$cargo_bin/tauri-driver" --help >/dev/null 2>&1; then
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+fi
+if ! "$cargo_bin/cargo-deny" --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
 fi
 if ! "$cargo_bin/sqlx" --version 2>/dev/null | grep -q "$SQLX_CLI_VERSION"; then
   cargo install sqlx-cli --version "$SQLX_CLI_VERSION" --locked --no-default-features --features sqlite,rustls

@@ -10,6 +10,7 @@ step "TypeScript";         npm run --silent typecheck
 step "ESLint";             npm run --silent lint
 step "UI unit tests";      npm run --silent test:ui
 step "clippy";             cargo clippy --workspace --all-targets -- -D warnings
+step "licences and bans";  cargo deny --offline check licenses bans
 step "Rust tests";         cargo test --workspace
 step ".sqlx is current";   npm run --silent sqlx:check
 step "Windows build";      cargo check --target x86_64-pc-windows-gnu -p okusuri-desk
