@@ -11,6 +11,9 @@ use okusuri_store::{Actor, DataDir, OpenOptions, Store};
 
 use crate::AppError;
 
+/// How long opening waits for the OS key store.
+const KEY_STORE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// What to do about the access log's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditKeyUse {
@@ -36,7 +39,17 @@ pub async fn open_store(
     // A keyed chain's key is never made again (a new key would break the
     // chain): it comes from this key store or from an exported key file.
     let create = key_use == AuditKeyUse::Create && !keyed;
-    match okusuri_secrets::audit_key(&id, create) {
+    // A key store that waits for someone (a keyring asking for its password
+    // on a desktop nobody watches) must not hold the app's start.
+    let asked = tokio::task::spawn_blocking(move || okusuri_secrets::audit_key(&id, create));
+    let answer = match tokio::time::timeout(KEY_STORE_WAIT, asked).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(e)) => Err(okusuri_secrets::SecretError::Unavailable(e.to_string())),
+        Err(_) => Err(okusuri_secrets::SecretError::Unavailable(
+            "no answer from the key store".into(),
+        )),
+    };
+    match answer {
         Ok(Some(key)) => {
             let store = store.with_audit_key(key);
             if key_use == AuditKeyUse::Create {

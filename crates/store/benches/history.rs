@@ -65,6 +65,7 @@ fn dispensing(i: usize, date: NaiveDate) -> Dispensing {
                 unit: Some((*unit).into()),
                 code_kind: Some(2),
                 code: Some(format!("6{:08}", i % 100_000_000)),
+                author: Some(1),
                 notes: vec![Text {
                     text: Some("朝1錠、夕2錠".into()),
                     author: Some(1),
@@ -78,6 +79,7 @@ fn dispensing(i: usize, date: NaiveDate) -> Dispensing {
             quantity: Some(days),
             unit: Some("日分".into()),
             form: Some(form),
+            author: Some(1),
             code_kind: Some(1),
             ..Usage::default()
         }),
