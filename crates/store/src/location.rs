@@ -131,31 +131,14 @@ mod platform {
 
 #[cfg(windows)]
 mod platform {
-    use std::os::windows::ffi::OsStrExt;
-    use std::path::{Component, Path};
+    use std::path::Path;
 
-    use windows_sys::Win32::Storage::FileSystem::GetDriveTypeW;
-
-    /// `GetDriveTypeW`'s answer for a network drive.
-    const DRIVE_REMOTE: u32 = 4;
-
+    /// A mapped network drive (`Z:\…`) resolves to its UNC path
+    /// (`\\?\UNC\server\share\…`): the session's drive letters are
+    /// not the file's real name.
     pub fn network_share(path: &Path) -> Option<String> {
-        let real = super::nearest_existing(path).unwrap_or_else(|| path.to_path_buf());
-        let mut root = std::path::PathBuf::new();
-        for c in real.components() {
-            match c {
-                Component::Prefix(_) | Component::RootDir => root.push(c.as_os_str()),
-                _ => break,
-            }
-        }
-        let wide: Vec<u16> = root
-            .as_os_str()
-            .encode_wide()
-            .chain(std::iter::once(0))
-            .collect();
-        // SAFETY: `wide` is a NUL-terminated UTF-16 string that outlives the call.
-        let kind = unsafe { GetDriveTypeW(wide.as_ptr()) };
-        (kind == DRIVE_REMOTE).then(|| "ネットワークドライブ".to_string())
+        let real = super::nearest_existing(path)?;
+        super::is_unc(&real).then(|| "ネットワークドライブ".to_string())
     }
 }
 
