@@ -201,8 +201,11 @@ test("an administrator resets a password, deactivates a staff member; two-factor
     await accountMenu(browser, "#signout");
     await shown(browser, "#signin-form");
     await signIn(browser, "yamada", "mine-Hakone-2027");
+    const asked = await browser.$("#signin-error");
+    await browser.waitUntil(async () => /2段階認証のコード/.test(await asked.getText()), {
+      timeoutMsg: "the code is asked for after the right password",
+    });
     const code = await shown(browser, "#f-code");
-    assert.match(await (await browser.$("#signin-error")).getText(), /2段階認証のコード/);
     // The enrolment used this time step's code, which is never taken twice:
     // the next step's code (one step of clock skew is allowed) is new.
     await code.setValue(totp(secret, Date.now() + 30_000));
