@@ -133,6 +133,10 @@ test("every pharmacy screen reads well at 1366×768 on the demo data", async () 
     // A pharmacy's 設定 has no 電子処方箋 section (that is a clinic's).
     assert.equal((await browser.$$("#settings-eps")).length, 0);
     await screen(browser, "11-settings");
+    // The backup and staff sections (second folder, 今すぐバックアップ, idle lock minutes).
+    await browser.execute(() => document.getElementById("settings-backup")?.scrollIntoView({ block: "start" }));
+    await shown(browser, "#backup-second");
+    await screen(browser, "32-settings-backup-staff");
     await (await browser.$("#open-import")).click();
     await shown(browser, "#import-form, form");
     await screen(browser, "12-import");

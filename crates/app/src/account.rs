@@ -50,12 +50,11 @@ impl App {
     /// The facility, the session's staff member and permissions, the last backup.
     pub async fn status(&self, session: Option<&Session>) -> Result<Status, AppError> {
         let facility = self.store.facility().await?;
-        let offset = self.clock.offset();
-        let last_backup = self.store.last_backup().await?.map(|t| {
-            t.with_timezone(&offset)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        });
+        let last_backup = self
+            .store
+            .last_backup()
+            .await?
+            .map(|t| self.local_minute(t));
         Ok(Status {
             facility,
             staff: session.map(|s| s.staff().clone()),

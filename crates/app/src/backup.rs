@@ -55,12 +55,7 @@ fn check_writable(dir: &Path) -> Result<(), AppError> {
 
 impl App {
     fn local_text(&self, at: Option<DateTime<Utc>>) -> Option<String> {
-        let offset = self.clock.offset();
-        at.map(|t| {
-            t.with_timezone(&offset)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+        at.map(|t| self.local_minute(t))
     }
 
     /// 設定 → バックアップ.

@@ -78,6 +78,13 @@ impl App {
         Ok(())
     }
 
+    /// A moment as the facility's local `YYYY-MM-DD HH:MM`.
+    pub(crate) fn local_minute(&self, at: chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&self.clock.offset())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
     /// Everything the session may do: its role's permissions, and taking in
     /// notebooks for clerks when 設定 allows it.
     pub async fn permissions(&self, session: &Session) -> Result<Vec<Permission>, AppError> {

@@ -132,7 +132,6 @@ impl App {
                 Some((e.name, at))
             })
             .collect();
-        let offset = self.clock.offset();
         let second = match self.store.second_backup_dir().await? {
             Some(dir) => Some((
                 dir.display().to_string(),
@@ -149,11 +148,7 @@ impl App {
             &backups,
             self.is_demo().await?,
             self.clock.now(),
-            |t| {
-                t.with_timezone(&offset)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            },
+            |t| self.local_minute(t),
         ))
     }
 }

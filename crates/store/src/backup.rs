@@ -288,22 +288,35 @@ pub async fn restore(
     reopen_restored(dir, backup, &aside, actor, options, now).await
 }
 
+/// `base` with `suffix` appended (`okusuri.db` → `okusuri.db-wal`).
+fn sidecar(base: &Path, suffix: &str) -> PathBuf {
+    let mut s = base.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Puts the database moved to `aside` (with its -wal/-shm) back at `db`,
+/// removing what was copied there (nothing to put back: just the removal).
+fn put_back(db: &Path, aside: &Path) {
+    let _ = std::fs::remove_file(db);
+    if aside.exists() {
+        let _ = std::fs::rename(aside, db);
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::rename(sidecar(aside, suffix), sidecar(db, suffix));
+        }
+    }
+}
+
 /// Moves the current database aside and copies the backup in its place.
 fn swap_in(dir: &DataDir, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf, StoreError> {
     let db = dir.database_file();
     let stamp = now.with_timezone(&Local).format("%Y%m%d-%H%M%S");
     let aside = dir.path.join(format!("okusuri.db.before-restore-{stamp}"));
-    let sidecar = |base: &Path, suffix: &str| {
-        let mut s = base.as_os_str().to_owned();
-        s.push(suffix);
-        PathBuf::from(s)
-    };
     let io = |path: &Path, e: std::io::Error| StoreError::Inaccessible {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
-    let had_db = db.exists();
-    if had_db {
+    if db.exists() {
         std::fs::rename(&db, &aside).map_err(|e| io(&db, e))?;
         for suffix in ["-wal", "-shm"] {
             let from = sidecar(&db, suffix);
@@ -312,24 +325,16 @@ fn swap_in(dir: &DataDir, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf, 
             }
         }
     }
-    let put_back = || {
-        let _ = std::fs::remove_file(&db);
-        if had_db {
-            let _ = std::fs::rename(&aside, &db);
-            for suffix in ["-wal", "-shm"] {
-                let _ = std::fs::rename(sidecar(&aside, suffix), sidecar(&db, suffix));
-            }
-        }
-    };
     if let Err(e) = std::fs::copy(backup, &db) {
-        put_back();
+        put_back(&db, &aside);
         return Err(io(&db, e));
     }
     Ok(aside)
 }
 
 /// Opens the restored database and logs the restore in it; when it does
-/// not open, the previous database is put back.
+/// not open, or the restore cannot be logged (a keyed log without its key),
+/// the previous database is put back: a failed restore changes nothing.
 async fn reopen_restored(
     dir: &DataDir,
     backup: &Path,
@@ -339,38 +344,26 @@ async fn reopen_restored(
     now: DateTime<Utc>,
 ) -> Result<PathBuf, StoreError> {
     let db = dir.database_file();
-    let sidecar = |base: &Path, suffix: &str| {
-        let mut s = base.as_os_str().to_owned();
-        s.push(suffix);
-        PathBuf::from(s)
-    };
-    let put_back = || {
-        let _ = std::fs::remove_file(&db);
-        if aside.exists() {
-            let _ = std::fs::rename(aside, &db);
-            for suffix in ["-wal", "-shm"] {
-                let _ = std::fs::rename(sidecar(aside, suffix), sidecar(&db, suffix));
-            }
-        }
-    };
-    match Store::open_file(&db, options).await {
-        Ok(store) => {
-            let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
-            let detail = format!(
-                "restored from {}; previous database kept as {}",
-                name(backup).unwrap_or_default(),
-                name(aside).unwrap_or_default()
-            );
-            let logged = store
-                .audit(actor, AccessEvent::DatabaseRestored, None, &detail, now)
-                .await;
-            store.close().await;
-            logged?;
-            Ok(aside.to_path_buf())
-        }
+    let store = match Store::open_file(&db, options).await {
+        Ok(store) => store,
         Err(e) => {
-            put_back();
-            Err(e)
+            put_back(&db, aside);
+            return Err(e);
         }
+    };
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let detail = format!(
+        "restored from {}; previous database kept as {}",
+        name(backup).unwrap_or_default(),
+        name(aside).unwrap_or_default()
+    );
+    let logged = store
+        .audit(actor, AccessEvent::DatabaseRestored, None, &detail, now)
+        .await;
+    store.close().await;
+    if let Err(e) = logged {
+        put_back(&db, aside);
+        return Err(e);
     }
+    Ok(aside.to_path_buf())
 }

@@ -223,3 +223,41 @@ async fn without_the_key_a_keyed_log_is_neither_written_nor_verified() {
     let wrong = plain.with_audit_key(b"not the key at all, not at all!!".to_vec());
     assert!(!wrong.verify_access_log().await.unwrap().holds());
 }
+
+#[tokio::test]
+async fn a_keyed_backup_restored_without_its_key_is_refused_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = keyed(tmp.path()).await;
+    set_up(&store).await;
+    store
+        .key_audit_chain(&sys(), at(2026, 11, 2, 0, 0))
+        .await
+        .unwrap();
+    let old = store
+        .backup_to(&store.default_backup_dir(), 5, at(2026, 11, 2, 3, 0))
+        .await
+        .unwrap();
+    some_rows(&store, 4, 3).await;
+    let before = store.recent_access_log(1).await.unwrap()[0].id;
+    store.close().await;
+    drop(store);
+    let err = okusuri_store::backup::restore(
+        &dir_of(tmp.path()),
+        &old,
+        &sys(),
+        options(),
+        at(2026, 11, 3, 0, 0),
+    )
+    .await
+    .unwrap_err();
+    println!("{err}");
+    assert!(matches!(err, StoreError::AuditKeyMissing), "{err:?}");
+    assert!(err.to_string().contains("okusuri audit key --import"));
+    let store = keyed(tmp.path()).await;
+    assert_eq!(
+        store.recent_access_log(1).await.unwrap()[0].id,
+        before,
+        "the current database is back in place"
+    );
+    assert!(store.verify_access_log().await.unwrap().holds());
+}

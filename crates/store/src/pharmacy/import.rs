@@ -441,13 +441,6 @@ impl Store {
     ) -> Result<(), StoreError> {
         for p in placed.iter().filter(|p| p.item.source.supersedes) {
             let label = p.item.source.label.as_str();
-            let rows: Vec<bulk::DispensingRow> = p
-                .item
-                .doc
-                .dispensings
-                .iter()
-                .map(|d| bulk::DispensingRow::new(d, p.patient_id, label, None))
-                .collect();
             let earlier = sqlx::query!(
                 r#"SELECT id AS "id!: i64", identity, dispensed_on, place_code, prescriber_code
                    FROM dispensing WHERE patient_id = ? AND source = ?"#,
@@ -457,6 +450,16 @@ impl Store {
             .fetch_all(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
+            if earlier.is_empty() {
+                continue; // a new file: nothing to compare (no identities computed twice)
+            }
+            let rows: Vec<bulk::DispensingRow> = p
+                .item
+                .doc
+                .dispensings
+                .iter()
+                .map(|d| bulk::DispensingRow::new(d, p.patient_id, label, None))
+                .collect();
             let replaced: Vec<i64> = earlier
                 .into_iter()
                 .filter(|old| {
