@@ -260,7 +260,7 @@ async function staffCard(ctx: Context): Promise<HTMLElement> {
     { class: "card" },
     h("p", {}, "スタッフの追加・無効化・パスワードのリセット・権限の変更（役割: 管理者・薬剤師・医師・事務）。"),
     open,
-    h("div", { class: "row" }, clerks, h("label", { for: "clerks-take-in" }, "事務も他社の手帳を取り込める（からだの情報の取消は、常に薬剤師・医師・管理者だけです）")),
+    h("label", { class: "check-line" }, clerks, " 事務も他社の手帳を取り込める（からだの情報の取消は、常に薬剤師・医師・管理者だけです）"),
     idleForm,
     message.el,
   );
