@@ -20,7 +20,7 @@ async fn open_app() -> Result<App, AppError> {
     let store = okusuri_app::open::open_store(
         &dir,
         OpenOptions::default(),
-        okusuri_app::open::AuditKeyUse::Create,
+        okusuri_app::open::KeyUse::Create,
     )
     .await?;
     Ok(App::new(store))

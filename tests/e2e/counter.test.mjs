@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN, CLI, dbInfo, ensurePcscd, freshDataDir, launch, layoutProblems, setUpFacility, shown, virtualCard } from "./support.mjs";
+import { ADMIN, CLI, dbInfo, ensurePcscd, freshDataDir, launch, layoutProblems, plainSqliteReads, setUpFacility, shown, sql, virtualCard } from "./support.mjs";
 
 const CARD = "0123456789ABCDEF";
 const NEW_CARD = "FEDCBA9876543210";
@@ -202,13 +202,16 @@ test("card reader at the counter: choose, issue, touch, re-issue, not FeliCa, pc
     await (await shown(again, "#issue-submit:not([disabled])")).click();
     await says(again, "#issue-message", "鈴木 一郎 様のカードを発行しました。");
     await card.remove();
-    const sql = (query) => execFileSync("sqlite3", [join(dataDir, "okusuri.db"), query], { encoding: "utf8" }).trim();
-    assert.equal(sql("SELECT COUNT(*) FROM patient WHERE birth_date = '1970-01-01'"), "1", "no duplicate record");
+    const query = (text) => sql(dataDir, text).trim();
+    assert.equal(query("SELECT COUNT(*) FROM patient WHERE birth_date = '1970-01-01'"), "1", "no duplicate record");
     assert.equal(
-      sql("SELECT c.method FROM consent c JOIN patient p ON p.id = c.patient_id WHERE p.birth_date = '1970-01-01'"),
+      query("SELECT c.method FROM consent c JOIN patient p ON p.id = c.patient_id WHERE p.birth_date = '1970-01-01'"),
       "paper",
     );
-    assert.equal(sql(`SELECT COUNT(*) FROM card WHERE idm = '${THIRD_CARD}' AND disabled_at IS NULL`), "1");
+    assert.equal(query(`SELECT COUNT(*) FROM card WHERE idm = '${THIRD_CARD}' AND disabled_at IS NULL`), "1");
+    // The app encrypted the database with a key in the session's keyring.
+    assert.equal(plainSqliteReads(dataDir), false, "the stock sqlite3 cannot read the database");
+    assert.equal(dbInfo(dataDir).encrypted, true);
   } finally {
     card.close();
     await app.close();

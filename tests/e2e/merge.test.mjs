@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
+import { CLI, fillAndSubmit, freshDataDir, launch, setUpFacility, shown, sql } from "./support.mjs";
 
 /** A UTF-8 JAHIS file of one patient with `count` dispensings, newest on `newest`. */
 function jahisFile(dir, fileName, name, count, newest) {
@@ -140,11 +140,7 @@ test("settings, paging, merge and undo, withdraw: all audited", async () => {
     await app.close();
   }
 
-  const events = execFileSync(
-    "sqlite3",
-    [join(dataDir, "okusuri.db"), "SELECT event FROM access_log ORDER BY id"],
-    { encoding: "utf8" },
-  ).split("\n");
+  const events = sql(dataDir, "SELECT event FROM access_log ORDER BY id").split("\n");
   for (const event of ["settings_changed", "jahis_imported", "patients_merged", "patient_merge_undone", "patient_note_withdrawn"]) {
     assert.ok(events.includes(event), `${event} in the access log: ${events.join(",")}`);
   }

@@ -3,10 +3,9 @@
 // are shown read-only, marked 他社手帳, then taken in onto the patient.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, cliAsAdmin, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
+import { ROOT, cliAsAdmin, freshDataDir, launch, setUpFacility, shown, sql } from "./support.mjs";
 
 const FIXTURES = join(ROOT, "crates/jahis/tests/fixtures");
 
@@ -47,8 +46,6 @@ test("another pharmacy's notebook: scanned, shown, taken in", async () => {
   } finally {
     await app.close();
   }
-  const events = execFileSync("sqlite3", [join(dataDir, "okusuri.db"), "SELECT detail FROM access_log WHERE event = 'jahis_imported'"], {
-    encoding: "utf8",
-  });
+  const events = sql(dataDir, "SELECT detail FROM access_log WHERE event = 'jahis_imported'");
   assert.match(events, /^他社手帳: \d+ added, \d+ skipped$/m);
 });

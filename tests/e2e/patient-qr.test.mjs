@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, ROOT, cliAsAdmin, fillAndSubmit, freshDataDir, launch, setUpFacility, shown } from "./support.mjs";
+import { CLI, ROOT, cliAsAdmin, fillAndSubmit, freshDataDir, launch, setUpFacility, shown, sql } from "./support.mjs";
 
 const FIXTURES = join(ROOT, "crates/jahis/tests/fixtures");
 
@@ -86,16 +86,12 @@ test("patient QR: chosen dispensings printed and read back from the PDF", async 
   assert.equal(doc.output_category, 1);
   assert.equal(doc.patient.name, "山田 太郎");
   const dates = doc.dispensings.map((d) => d.date);
-  const stored = execFileSync("sqlite3", [join(dataDir, "okusuri.db"), "SELECT dispensed_on FROM dispensing ORDER BY dispensed_on DESC LIMIT 2"], {
-    encoding: "utf8",
-  })
+  const stored = sql(dataDir, "SELECT dispensed_on FROM dispensing ORDER BY dispensed_on DESC LIMIT 2")
     .split("\n")
     .filter(Boolean)
     .reverse();
   assert.deepEqual(dates, stored, "the two chosen dispensings, oldest first");
 
-  const events = execFileSync("sqlite3", [join(dataDir, "okusuri.db"), "SELECT detail FROM access_log WHERE event = 'notebook_exported'"], {
-    encoding: "utf8",
-  });
+  const events = sql(dataDir, "SELECT detail FROM access_log WHERE event = 'notebook_exported'");
   assert.equal(events.trim(), "2 dispensings, 1 QR");
 });

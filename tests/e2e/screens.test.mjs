@@ -5,10 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, execSync } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, ROOT, freshDataDir, launch, layoutProblems, shown } from "./support.mjs";
+import { CLI, ROOT, freshDataDir, launch, layoutProblems, plainSqliteReads, shown, sql } from "./support.mjs";
 
 /**
  * A demo patient's birth date in 和暦 (昭和) as staff type it: the demo makes
@@ -136,6 +136,19 @@ test("every pharmacy screen reads well at 1366×768 on the demo data", async () 
     // The backup and staff sections (second folder, 今すぐバックアップ, idle lock minutes).
     await browser.execute(() => document.getElementById("settings-backup")?.scrollIntoView({ block: "start" }));
     await shown(browser, "#backup-second");
+    // The demo database was plain (made by the CLI): the app encrypted it at start.
+    assert.match(await (await browser.$("#backup-encryption")).getText(), /暗号化されています/);
+    assert.equal(plainSqliteReads(dir), false, "the stock sqlite3 cannot read the converted demo database");
+    // 鍵を書き出す: the keys into a folder standing in for a USB stick, logged.
+    const stick = mkdtempSync(join(tmpdir(), "okusuri-usb-"));
+    await (await browser.$("#keys-folder")).setValue(stick);
+    await (await browser.$("#keys-export")).click();
+    await browser.waitUntil(async () => (await (await browser.$("#backup-message")).getText()).includes("鍵を書き出しました"));
+    const [keyFile] = readdirSync(stick);
+    assert.match(readFileSync(join(stick, keyFile), "utf8"), /^okusuri-desk keys v2\ndatabase-id \w+\ndatabase-key \S+\naudit-key \S+\n$/);
+    assert.equal((statSync(join(stick, keyFile)).mode & 0o777).toString(8), "600");
+    assert.match(sql(dir, "SELECT detail FROM access_log WHERE event = 'keys_exported'"), /database key and access-log key exported to okusuri-keys-/);
+    await browser.execute(() => document.getElementById("settings-backup")?.scrollIntoView({ block: "start" }));
     await screen(browser, "32-settings-backup-staff");
     await (await browser.$("#open-import")).click();
     await shown(browser, "#import-form, form");

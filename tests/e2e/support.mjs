@@ -152,6 +152,20 @@ export async function fillAndSubmit(browser, formSelector, values, submitSelecto
   await (await browser.$(submitSelector)).click();
 }
 
+/**
+ * What the app stored, read like `sqlite3 FILE SQL` (rows as `a|b`): the
+ * database is encrypted, so the test tool target/debug/examples/sql opens it
+ * with its key from the key store the app used.
+ */
+export function sql(dataDir, query) {
+  return execFileSync(join(ROOT, "target/debug/examples/sql"), [dataDir, query], { encoding: "utf8" });
+}
+
+/** Whether the stock `sqlite3` (no SQLCipher) can read the data folder's database. */
+export function plainSqliteReads(dataDir) {
+  return spawnSync("sqlite3", [join(dataDir, "okusuri.db"), "SELECT count(*) FROM sqlite_schema"]).status === 0;
+}
+
 /** `okusuri db info --json` on a data folder. */
 export function dbInfo(dataDir) {
   const out = execFileSync(CLI, ["--data-dir", dataDir, "db", "info", "--json"], { encoding: "utf8" });

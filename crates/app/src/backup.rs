@@ -20,6 +20,9 @@ pub struct BackupSettings {
     pub second_folder: Option<String>,
     /// When a backup last reached the second folder.
     pub second_last: Option<String>,
+    /// Whether the database and its backups are encrypted (SQLCipher, the
+    /// key in the OS key store).
+    pub encrypted: bool,
 }
 
 /// What 今すぐバックアップ did.
@@ -70,6 +73,7 @@ impl App {
                 .await?
                 .map(|d| d.display().to_string()),
             second_last: self.local_text(self.store.last_second_backup().await?),
+            encrypted: self.store.is_encrypted(),
         })
     }
 

@@ -196,7 +196,12 @@ impl From<okusuri_store::StoreError> for AppError {
             | S::BackupDirMissing(_)
             | S::NetworkShare { .. } => ErrorCode::DbUnavailable,
             S::UnknownStaff => ErrorCode::AuthRequired,
-            S::AuditKeyMissing => ErrorCode::DbUnavailable,
+            S::AuditKeyMissing
+            | S::DatabaseKeyMissing(_)
+            | S::DatabaseKeyDamaged
+            | S::BackupNeedsKey(_) => ErrorCode::DbUnavailable,
+            S::DatabaseKeyWrong(_) => ErrorCode::DbDamaged,
+            S::EncryptionFailed { .. } => ErrorCode::DbFailed,
             S::Database(_) => ErrorCode::DbFailed,
         };
         AppError::new(code, e.to_string())

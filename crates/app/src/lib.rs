@@ -13,6 +13,7 @@ pub mod clock;
 pub mod demo;
 pub mod doctor;
 pub mod error;
+pub mod keys;
 pub mod limits;
 pub mod link;
 pub mod lock;

@@ -35,6 +35,7 @@ async fn app(dir: &Path) -> App {
         },
         OpenOptions {
             audit_key: None,
+            database_key: None,
             busy_timeout: Duration::from_millis(200),
             pc_name: "TEST-PC".into(),
         },

@@ -94,7 +94,7 @@ pub async fn run(
             let store = okusuri_app::open::open_store(
                 &dir,
                 okusuri_store::OpenOptions::default(),
-                okusuri_app::open::AuditKeyUse::Create,
+                okusuri_app::open::KeyUse::AuditKey,
             )
             .await
             .map_err(|e| e.message)?;
@@ -201,90 +201,25 @@ pub async fn run(
     }
 }
 
-/// The first line of an exported key file.
-const KEY_FILE_HEADER: &str = "okusuri-desk audit key v1";
-
-/// Writes the database's access-log key to `file` (owner-only), logged.
-async fn export_key(dir: &DataDir, file: &std::path::Path) -> Result<ExitCode, String> {
-    use base64::Engine;
+/// Writes the database's keys to `file` (owner-only, audited): see `okusuri_app::keys`.
+pub async fn export_key(dir: &DataDir, file: &std::path::Path) -> Result<ExitCode, String> {
     let store = crate::signin::open_store(dir).await?;
-    let id = store
-        .database_id(chrono::Utc::now())
-        .await
-        .map_err(|e| e.to_string())?;
-    let key = okusuri_secrets::audit_key(&id, false)
-        .map_err(|e| e.to_string())?
-        .ok_or("この鍵保管庫に、このデータベースの監査ログの鍵がありません。")?;
-    let text = format!(
-        "{KEY_FILE_HEADER}\n{id}\n{}\n",
-        base64::engine::general_purpose::STANDARD.encode(&key)
-    );
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = options
-        .open(file)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
-    if let Err(e) = written {
-        store.close().await;
-        return Err(format!("鍵を書き出せません: {}（{e}）", file.display()));
-    }
-    let logged = store
-        .audit(
-            &okusuri_store::Actor::system("okusuri audit key --export"),
-            okusuri_store::AccessEvent::SettingsChanged,
-            None,
-            "audit key exported",
-            chrono::Utc::now(),
-        )
-        .await;
+    let actor = okusuri_store::Actor::system("okusuri key --export");
+    let written = okusuri_app::keys::export(&store, &actor, file, chrono::Utc::now()).await;
     store.close().await;
-    logged.map_err(|e| e.to_string())?;
+    written.map_err(|e| e.message)?;
     println!(
-        "監査ログの鍵を書き出しました: {}（パスワードと同じように保管してください）",
+        "鍵を書き出しました: {}（パスワードと同じように保管してください）",
         file.display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Stores the key in `file` in this PC's key store, for this database only.
-async fn import_key(dir: &DataDir, file: &std::path::Path) -> Result<ExitCode, String> {
-    use base64::Engine;
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| format!("鍵のファイルを読めません: {}（{e}）", file.display()))?;
-    let mut lines = text.lines();
-    let (Some(KEY_FILE_HEADER), Some(id), Some(key)) = (lines.next(), lines.next(), lines.next())
-    else {
-        return Err("okusuri audit key --export で書き出した鍵のファイルではありません。".into());
-    };
-    let key = base64::engine::general_purpose::STANDARD
-        .decode(key.trim())
-        .map_err(|_| "鍵のファイルが壊れています。".to_string())?;
-    let store = okusuri_store::Store::open_in(dir, okusuri_store::OpenOptions::default())
+/// Stores the keys in `file` in this PC's key store, for this database only.
+pub async fn import_key(dir: &DataDir, file: &std::path::Path) -> Result<ExitCode, String> {
+    let which = okusuri_app::keys::import(dir, file)
         .await
-        .map_err(|e| e.to_string())?;
-    let mine = store
-        .setting(okusuri_store::database::DATABASE_ID_KEY)
-        .await
-        .map_err(|e| e.to_string())?;
-    store.close().await;
-    if mine.as_deref() != Some(id.trim()) {
-        return Err("この鍵は、このデータフォルダのデータベースのものではありません。".into());
-    }
-    okusuri_secrets::put_audit_key(id.trim(), &key).map_err(|e| e.to_string())?;
-    let store = crate::signin::open_store(dir).await?;
-    let report = store.verify_access_log().await.map_err(|e| e.to_string())?;
-    store.close().await;
-    if report.first_broken.is_some() {
-        return Err(
-            "鍵を取り込みましたが、監査ログがこの鍵で検証できません（別の鍵の可能性があります）。"
-                .into(),
-        );
-    }
-    println!("監査ログの鍵をこのPCの鍵保管庫に取り込みました。");
+        .map_err(|e| e.message)?;
+    println!("{which}をこのPCの鍵保管庫に取り込みました。");
     Ok(ExitCode::SUCCESS)
 }

@@ -34,6 +34,19 @@ pub enum DbCommand {
         /// The backup file.
         file: std::path::PathBuf,
     },
+    /// Encrypt the database and key its access log with new keys in the OS
+    /// key store (the app does this at start; for a PC that runs only the
+    /// command line); or move the keys with the database: write them to a
+    /// file for a USB stick in the safe, or store them from such a file in
+    /// this PC's key store (before opening or restoring the database here).
+    Key {
+        /// Write the keys to this new file (keep it like a password).
+        #[arg(long, conflicts_with = "import")]
+        export: Option<std::path::PathBuf>,
+        /// Store the keys from this file (written by --export or 設定) here.
+        #[arg(long)]
+        import: Option<std::path::PathBuf>,
+    },
     /// Print the path, schema version and row counts (never creates a database).
     Info {
         /// Print JSON instead of text.
@@ -45,6 +58,7 @@ pub enum DbCommand {
 #[derive(Serialize)]
 struct Info {
     path: String,
+    encrypted: bool,
     schema_version: i64,
     known_version: i64,
     facility: Option<okusuri_store::Facility>,
@@ -57,6 +71,15 @@ pub async fn run(
     dir: DataDir,
     staff: Option<&str>,
 ) -> Result<ExitCode, String> {
+    match command {
+        DbCommand::Key {
+            export: Some(file), ..
+        } => return crate::audit::export_key(&dir, &file).await,
+        DbCommand::Key {
+            import: Some(file), ..
+        } => return crate::audit::import_key(&dir, &file).await,
+        _ => {}
+    }
     let output = describe(command, dir, staff).await?;
     print!("{output}");
     Ok(ExitCode::SUCCESS)
@@ -89,15 +112,19 @@ async fn describe(command: DbCommand, dir: DataDir, staff: Option<&str>) -> Resu
                 login_id: "(okusuri db restore)".into(),
                 via: okusuri_store::Via::Cli,
             };
-            // A keyed backup logs its restore with its own key (found by its ID).
-            let audit_key = match okusuri_store::backup::database_id_of(&file).await {
-                Some(id) => okusuri_secrets::audit_key(&id, false).ok().flatten(),
-                None => None,
-            };
-            let options = OpenOptions {
-                audit_key,
-                ..OpenOptions::default()
-            };
+            // The folder's keys (an encrypted backup opens with the folder's
+            // database key); a plain keyed backup logs its restore with its
+            // own access-log key (found by its ID).
+            let (mut options, _) = okusuri_app::open::keys_for(
+                &dir,
+                OpenOptions::default(),
+                okusuri_app::open::KeyUse::IfKeyed,
+            )
+            .await
+            .map_err(|e| e.message)?;
+            if let Some(id) = okusuri_store::backup::database_id_of(&file).await {
+                options.audit_key = okusuri_secrets::audit_key(&id, false).ok().flatten();
+            }
             let aside =
                 okusuri_store::backup::restore(&dir, &file, &actor, options, chrono::Utc::now())
                     .await
@@ -127,6 +154,25 @@ async fn describe(command: DbCommand, dir: DataDir, staff: Option<&str>) -> Resu
                 codes.prefecture, codes.table, codes.code
             ))
         }
+        DbCommand::Key { .. } => {
+            let store = okusuri_app::open::open_store(
+                &dir,
+                OpenOptions::default(),
+                okusuri_app::open::KeyUse::Create,
+            )
+            .await
+            .map_err(|e| e.message)?;
+            let encrypted = store.is_encrypted();
+            store.close().await;
+            match encrypted {
+                true => Ok(
+                    "データベースは暗号化されています（鍵は OS の鍵保管庫にあります）。\n".into(),
+                ),
+                false => Err(
+                    "OS の鍵保管庫を使えないため、データベースを暗号化できませんでした。".into(),
+                ),
+            }
+        }
         DbCommand::Info { json } => {
             let file = dir.database_file();
             if !file.exists() {
@@ -140,6 +186,7 @@ async fn describe(command: DbCommand, dir: DataDir, staff: Option<&str>) -> Resu
                 store.schema_version().await.map_err(|e| e.to_string())?;
             let info = Info {
                 path: file.display().to_string(),
+                encrypted: store.is_encrypted(),
                 schema_version,
                 known_version,
                 facility: store.facility().await.map_err(|e| e.to_string())?,
@@ -164,8 +211,13 @@ fn text(info: &Info) -> String {
         .map(|f| format!("{} ({})", f.name, f.code))
         .unwrap_or_else(|| "未設定".into());
     format!(
-        "データベース: {}\nスキーマ: {} (このバージョンの最新: {})\n施設: {}\nスタッフ: {}\n患者: {}\n来局: {}\nアクセスログ: {}\n",
+        "データベース: {}{}\nスキーマ: {} (このバージョンの最新: {})\n施設: {}\nスタッフ: {}\n患者: {}\n来局: {}\nアクセスログ: {}\n",
         info.path,
+        if info.encrypted {
+            "（暗号化）"
+        } else {
+            ""
+        },
         info.schema_version,
         info.known_version,
         facility,

@@ -36,9 +36,11 @@ async fn check_folder(dir: &Path, fresh: bool) -> Result<(), String> {
             dir.display()
         ));
     }
-    let store = Store::open_file(&db, OpenOptions::default())
-        .await
-        .map_err(|e| e.to_string())?;
+    let data = DataDir {
+        path: dir.to_path_buf(),
+        create_if_missing: false,
+    };
+    let store = crate::signin::open_store(&data).await?;
     let is_demo = store
         .setting(demo::DEMO_KEY)
         .await
@@ -58,6 +60,7 @@ async fn check_folder(dir: &Path, fresh: bool) -> Result<(), String> {
             // folder, printed QR PDFs. Anything else is left where it is.
             let ours = |name: &str| {
                 name.starts_with(DB_FILE_NAME)
+                    || name == okusuri_store::encryption::ID_FILE_NAME
                     || [demo::FEED_FOLDER, "backups", "print"].contains(&name)
             };
             for entry in entries

@@ -21,7 +21,7 @@ pub async fn open_store(dir: &DataDir) -> Result<Store, String> {
     okusuri_app::open::open_store(
         dir,
         OpenOptions::default(),
-        okusuri_app::open::AuditKeyUse::IfKeyed,
+        okusuri_app::open::KeyUse::IfKeyed,
     )
     .await
     .map_err(|e| e.message)

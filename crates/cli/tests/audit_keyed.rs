@@ -128,7 +128,7 @@ fn a_database_moved_to_another_pc_needs_its_key_exported_and_imported() {
         ),
     );
     assert!(ok, "{out}\n{err}");
-    assert!(out.contains("監査ログの鍵を書き出しました"), "{out}");
+    assert!(out.contains("鍵を書き出しました"), "{out}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -164,5 +164,73 @@ fn a_database_moved_to_another_pc_needs_its_key_exported_and_imported() {
     assert!(
         after.starts_with("\nexit 0") && after.contains("変更・削除は見つかりません"),
         "{out}\n{err}"
+    );
+}
+
+#[test]
+fn an_encrypted_database_and_its_backup_move_with_the_key_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let o = env!("CARGO_BIN_EXE_okusuri");
+    let (ok, out, err) = on_pc(
+        dir,
+        "old-pc",
+        &format!(
+            "set -e\nmkdir -p data\n{o} --data-dir data setup --facility-id PH0001 --facility-name 'さくら薬局' --admin-id admin --admin-name '管理 太郎'\n\
+             {o} --data-dir data db key\n{o} --data-dir data db backup\n\
+             {o} --data-dir data db info\n\
+             echo '--- sqlite3'; sqlite3 data/okusuri.db 'SELECT count(*) FROM staff' || echo 'sqlite3 failed'\n\
+             {o} --data-dir data db key --export usb-keys.txt\n"
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("データベースは暗号化されています"), "{out}");
+    assert!(out.contains("（暗号化）"), "{out}");
+    assert!(
+        out.contains("sqlite3 failed"),
+        "the stock sqlite3 read the file: {out}"
+    );
+    let keys = std::fs::read_to_string(dir.join("usb-keys.txt")).unwrap();
+    assert!(
+        keys.contains("database-key ") && keys.contains("audit-key "),
+        "{keys}"
+    );
+
+    // A new PC: nothing opens until the key file is imported; then the
+    // database, its access log and its backup (restored) all do.
+    let (ok, out, err) = on_pc(
+        dir,
+        "new-pc",
+        &format!(
+            "echo '--- before'\n{o} --data-dir data db info; echo \"exit $?\"\n\
+             echo '--- import'\n{o} --data-dir data db key --import usb-keys.txt; echo \"exit $?\"\n\
+             echo '--- after'\n{o} --data-dir data db info; echo \"exit $?\"\n\
+             {o} --data-dir data audit verify; echo \"exit $?\"\n\
+             {o} --data-dir data db restore $(ls data/backups/okusuri-*.db | head -1); echo \"exit $?\"\n\
+             {o} --data-dir data audit verify; echo \"exit $?\"\n"
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    println!("{out}\n{err}");
+    let before = out.split("--- import").next().unwrap();
+    assert!(before.contains("exit 1"), "{out}");
+    assert!(
+        err.contains("okusuri db key --import"),
+        "the message says what to do: {err}"
+    );
+    assert!(
+        out.contains("データベースの鍵と監査ログの鍵をこのPCの鍵保管庫に取り込みました"),
+        "{out}"
+    );
+    let after = out.split("--- after").nth(1).unwrap();
+    assert!(!after.contains("exit 1"), "{out}\n{err}");
+    assert!(
+        after.contains("（暗号化）") && after.contains("から復元しました"),
+        "{out}"
+    );
+    assert_eq!(
+        after.matches("変更・削除は見つかりません").count(),
+        2,
+        "{out}"
     );
 }

@@ -58,17 +58,15 @@ pub fn get(name: &str) -> Result<Vec<u8>, SecretError> {
         .map_err(|_| SecretError::Damaged(name.to_string()))
 }
 
-/// The key of a database's access-log chain (32 random bytes), stored as
-/// `audit-key-DBID`. With `create`, a missing key is made and stored (the
-/// app does this once per database); without, a missing key is `Ok(None)`.
-pub fn audit_key(database_id: &str, create: bool) -> Result<Option<Vec<u8>>, SecretError> {
-    let name = format!("audit-key-{database_id}");
-    match get(&name) {
+/// The key stored under `name`; with `create`, a missing one is made (32
+/// random bytes) and stored; without, a missing key is `Ok(None)`.
+fn key_named(name: &str, create: bool) -> Result<Option<Vec<u8>>, SecretError> {
+    match get(name) {
         Ok(key) => Ok(Some(key)),
         Err(SecretError::Missing(_)) if create => {
             let mut key = vec![0u8; 32];
             getrandom::fill(&mut key).map_err(|e| SecretError::Unavailable(e.to_string()))?;
-            put(&name, &key)?;
+            put(name, &key)?;
             Ok(Some(key))
         }
         Err(SecretError::Missing(_)) => Ok(None),
@@ -76,9 +74,27 @@ pub fn audit_key(database_id: &str, create: bool) -> Result<Option<Vec<u8>>, Sec
     }
 }
 
+/// The key of a database's access-log chain (32 random bytes), stored as
+/// `audit-key-DBID`. With `create`, a missing key is made and stored (the
+/// app does this once per database); without, a missing key is `Ok(None)`.
+pub fn audit_key(database_id: &str, create: bool) -> Result<Option<Vec<u8>>, SecretError> {
+    key_named(&format!("audit-key-{database_id}"), create)
+}
+
 /// Stores a database's access-log key brought from another PC.
 pub fn put_audit_key(database_id: &str, key: &[u8]) -> Result<(), SecretError> {
     put(&format!("audit-key-{database_id}"), key)
+}
+
+/// The key the database file is encrypted with (32 random bytes, SQLCipher),
+/// stored as `database-key-DBID`; `create` as for [`audit_key`].
+pub fn database_key(database_id: &str, create: bool) -> Result<Option<Vec<u8>>, SecretError> {
+    key_named(&format!("database-key-{database_id}"), create)
+}
+
+/// Stores a database's encryption key brought from another PC (or a USB stick).
+pub fn put_database_key(database_id: &str, key: &[u8]) -> Result<(), SecretError> {
+    put(&format!("database-key-{database_id}"), key)
 }
 
 /// Removes the secret stored under `name` (nothing to remove is not an error).

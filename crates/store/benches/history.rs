@@ -180,7 +180,23 @@ async fn main() {
         path: tmp.path().to_path_buf(),
         create_if_missing: false,
     };
-    let store = Store::open_in(&dir, OpenOptions::default()).await.unwrap();
+    // OKUSURI_BENCH_ENCRYPTED=1: the same on a SQLCipher file (the app's
+    // default), to state the cost of encryption against a plain run.
+    let encrypted = std::env::var_os("OKUSURI_BENCH_ENCRYPTED").is_some();
+    let options = OpenOptions {
+        database_key: encrypted
+            .then(|| okusuri_store::DatabaseKey::new("bench", vec![7; 32]).unwrap()),
+        ..OpenOptions::default()
+    };
+    let store = Store::open_in(&dir, options).await.unwrap();
+    println!(
+        "database file: {}",
+        if encrypted {
+            "encrypted (SQLCipher)"
+        } else {
+            "plain SQLite"
+        }
+    );
     store
         .set_facility_codes(
             &okusuri_store::Actor::system("test"),

@@ -112,6 +112,10 @@ pub enum AccessEvent {
     /// From this row on the chain is keyed (HMAC with the key in the OS key
     /// store); the detail records the rows before it, once.
     AuditChainKeyed,
+    /// The plain database was converted into an encrypted one (SQLCipher).
+    DatabaseEncrypted,
+    /// An administrator exported the database's keys to a file (key recovery).
+    KeysExported,
 }
 
 impl AccessEvent {
@@ -161,11 +165,13 @@ impl AccessEvent {
             AccessEvent::SessionUnlocked => "session_unlocked",
             AccessEvent::AuditExported => "audit_exported",
             AccessEvent::AuditChainKeyed => "audit_chain_keyed",
+            AccessEvent::DatabaseEncrypted => "database_encrypted",
+            AccessEvent::KeysExported => "keys_exported",
         }
     }
 
     /// Every event, in the order they are declared.
-    pub const ALL: [AccessEvent; 43] = [
+    pub const ALL: [AccessEvent; 45] = [
         AccessEvent::FacilityCreated,
         AccessEvent::SignIn,
         AccessEvent::SignInFailed,
@@ -209,6 +215,8 @@ impl AccessEvent {
         AccessEvent::SessionUnlocked,
         AccessEvent::AuditExported,
         AccessEvent::AuditChainKeyed,
+        AccessEvent::DatabaseEncrypted,
+        AccessEvent::KeysExported,
     ];
 
     /// The Japanese name 監査ログ shows.
@@ -257,6 +265,8 @@ impl AccessEvent {
             AccessEvent::SessionUnlocked => "ロック解除",
             AccessEvent::AuditExported => "監査ログの書き出し",
             AccessEvent::AuditChainKeyed => "監査ログの鍵付け",
+            AccessEvent::DatabaseEncrypted => "データベースの暗号化",
+            AccessEvent::KeysExported => "鍵の書き出し",
         }
     }
 

@@ -13,7 +13,11 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
 use crate::access_log::AccessEvent;
-use crate::{Actor, DataDir, OpenOptions, Store, StoreError, parse_timestamp, timestamp};
+use crate::encryption::sidecar;
+use crate::{
+    Actor, DataDir, DatabaseKey, FileState, OpenOptions, Store, StoreError, parse_timestamp,
+    timestamp,
+};
 
 /// Settings key of the last backup's time.
 const LAST_BACKUP_KEY: &str = "backup.last";
@@ -192,7 +196,7 @@ pub struct BackupDone {
 /// Makes a written temporary file the finished one: owner-only, its bytes on
 /// the disk (`fsync`) before the rename, and the rename itself on the disk
 /// (the folder synced, where the platform allows it).
-fn finish_file(part: &Path, target: &Path) -> std::io::Result<()> {
+pub(crate) fn finish_file(part: &Path, target: &Path) -> std::io::Result<()> {
     crate::location::make_private(part)?;
     std::fs::OpenOptions::new()
         .read(true)
@@ -244,14 +248,23 @@ pub async fn database_id_of(file: &Path) -> Option<String> {
     id
 }
 
-/// Checks a backup file: it opens read-only and passes `integrity_check`.
-async fn check_backup(file: &Path) -> Result<(), StoreError> {
+/// Checks a backup file: it opens read-only (an encrypted one with `key`)
+/// and passes `integrity_check`.
+async fn check_backup(file: &Path, key: Option<&DatabaseKey>) -> Result<(), StoreError> {
     if !file.is_file() {
         return Err(StoreError::BackupInvalid(file.to_path_buf()));
     }
-    let mut conn = SqliteConnectOptions::new()
-        .filename(file)
-        .read_only(true)
+    let encrypted = crate::encryption::file_state(file)? == FileState::Encrypted;
+    let mut options = SqliteConnectOptions::new().filename(file).read_only(true);
+    match (encrypted, key) {
+        (true, None) => return Err(StoreError::BackupNeedsKey(file.to_path_buf())),
+        (true, Some(key)) => {
+            crate::encryption::check_encrypted(file, key).await?;
+            options = crate::encryption::with_key(options, key);
+        }
+        (false, _) => {}
+    }
+    let mut conn = options
         .connect()
         .await
         .map_err(|_| StoreError::BackupInvalid(file.to_path_buf()))?;
@@ -281,18 +294,11 @@ pub async fn restore(
     options: OpenOptions,
     now: DateTime<Utc>,
 ) -> Result<PathBuf, StoreError> {
-    check_backup(backup).await?;
+    check_backup(backup, options.database_key.as_ref()).await?;
     let lock = crate::database::lock_exclusive(dir)?;
     let aside = swap_in(dir, backup, now)?;
     drop(lock);
     reopen_restored(dir, backup, &aside, actor, options, now).await
-}
-
-/// `base` with `suffix` appended (`okusuri.db` → `okusuri.db-wal`).
-fn sidecar(base: &Path, suffix: &str) -> PathBuf {
-    let mut s = base.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
 }
 
 /// Puts the database moved to `aside` (with its -wal/-shm) back at `db`,

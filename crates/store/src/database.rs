@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{Store, StoreError};
+use crate::{FileState, Store, StoreError};
 
 /// Name of the database file inside the data folder.
 pub const DB_FILE_NAME: &str = "okusuri.db";
@@ -64,6 +64,10 @@ pub struct OpenOptions {
     /// The key of the access log's chain, from the OS key store (`None`:
     /// a store that cannot write to a keyed chain; see `access_log`).
     pub audit_key: Option<Vec<u8>>,
+    /// The key the database is (to be) encrypted with, from the OS key
+    /// store (`None`: the file is opened as it is — plain, or refused when
+    /// encrypted). A plain database opened with a key is encrypted first.
+    pub database_key: Option<crate::DatabaseKey>,
 }
 
 impl Default for OpenOptions {
@@ -72,6 +76,7 @@ impl Default for OpenOptions {
             busy_timeout: Duration::from_secs(5),
             pc_name: gethostname::gethostname().to_string_lossy().into_owned(),
             audit_key: None,
+            database_key: None,
         }
     }
 }
@@ -105,6 +110,9 @@ impl Store {
             let _ = crate::location::make_private(&dir.path);
         }
         let lock = lock_shared(dir)?;
+        if let Some(key) = &options.database_key {
+            crate::encryption::write_folder_id(dir, &key.id)?;
+        }
         let mut store = Store::open_file(&dir.database_file(), options).await?;
         store.folder_lock = Some(std::sync::Arc::new(std::sync::Mutex::new(Some(lock))));
         Ok(store)
@@ -113,8 +121,17 @@ impl Store {
     /// Opens the database file at `path`, creating it only when neither it nor
     /// its journal files exist.
     pub async fn open_file(path: &Path, options: OpenOptions) -> Result<Store, StoreError> {
+        crate::encryption::recover_interrupted(path)?;
         let create = check_file(path)?;
-        let connect = SqliteConnectOptions::new()
+        let state = match create {
+            true => FileState::Missing,
+            false => crate::encryption::file_state(path)?,
+        };
+        let encrypting = options.database_key.is_some() && state == FileState::Plain;
+        if let (Some(key), true) = (&options.database_key, encrypting) {
+            crate::encryption::encrypt_in_place(path, key).await?;
+        }
+        let mut connect = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
@@ -122,17 +139,26 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout);
+        if let Some(key) = &options.database_key {
+            connect = crate::encryption::with_key(connect, key);
+        }
+        let keyed_file = options.database_key.is_some() && state != FileState::Plain;
+        let open_error = |e: sqlx::Error| match StoreError::from_sqlx(e, path) {
+            StoreError::Corrupt(path) if keyed_file => StoreError::DatabaseKeyWrong(path),
+            other => other,
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(options.busy_timeout + Duration::from_secs(5))
             .connect_with(connect)
             .await
-            .map_err(|e| StoreError::from_sqlx(e, path))?;
-        // Reading the schema makes SQLite check the header of an existing file.
+            .map_err(open_error)?;
+        // Reading the schema makes SQLite check the header of an existing
+        // file (and SQLCipher the key).
         sqlx::query("SELECT count(*) FROM sqlite_schema")
             .execute(&pool)
             .await
-            .map_err(|e| StoreError::from_sqlx(e, path))?;
+            .map_err(open_error)?;
         MIGRATOR.run(&pool).await.map_err(|e| match e {
             sqlx::migrate::MigrateError::VersionMissing(_) => {
                 StoreError::NewerSchema(path.to_path_buf())
@@ -148,14 +174,19 @@ impl Store {
                 tracing::warn!("database file permissions not tightened: {e}");
             }
         }
-        tracing::info!(path = %path.display(), "database opened");
-        Ok(Store {
+        tracing::info!(path = %path.display(), encrypted = options.database_key.is_some(), "database opened");
+        let store = Store {
             pool,
             path: path.to_path_buf(),
             pc_name: options.pc_name,
             audit_key: options.audit_key.map(std::sync::Arc::new),
+            database_key: options.database_key.map(std::sync::Arc::new),
             folder_lock: None,
-        })
+        };
+        if let Some(key) = store.database_key.clone() {
+            store.adopt_database_id(&key.id, encrypting).await?;
+        }
+        Ok(store)
     }
 
     /// The database file this store uses.
@@ -173,6 +204,49 @@ impl Store {
     pub fn with_audit_key(mut self, key: Vec<u8>) -> Store {
         self.audit_key = Some(std::sync::Arc::new(key));
         self
+    }
+
+    /// Whether the database file is encrypted (opened with a key).
+    pub fn is_encrypted(&self) -> bool {
+        self.database_key.is_some()
+    }
+
+    /// The key the database is encrypted with, if it is (for the
+    /// administrator's key export).
+    pub fn database_key(&self) -> Option<&crate::DatabaseKey> {
+        self.database_key.as_deref()
+    }
+
+    /// Records `id` (the name of the encryption key) as this database's ID
+    /// when it has none yet, and logs a conversion that just happened.
+    /// A keyed access log opened without its key cannot take these rows; the
+    /// database still opens (read-only in effect, see `access_log`).
+    async fn adopt_database_id(&self, id: &str, converted: bool) -> Result<(), StoreError> {
+        let now = chrono::Utc::now();
+        let actor = crate::Actor::system("データベース");
+        let mut written = Ok(());
+        if self.setting(DATABASE_ID_KEY).await?.is_none() {
+            written = self.set_setting(&actor, DATABASE_ID_KEY, id, now).await;
+        }
+        if converted && written.is_ok() {
+            let detail = "the database file and its later backups are encrypted (SQLCipher)";
+            written = self
+                .audit(
+                    &actor,
+                    crate::AccessEvent::DatabaseEncrypted,
+                    None,
+                    detail,
+                    now,
+                )
+                .await;
+        }
+        match written {
+            Err(StoreError::AuditKeyMissing) => {
+                tracing::warn!("the encryption could not be logged: no key for the access log");
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// This database's own random ID (made on first use, audited): the name

@@ -89,6 +89,39 @@ pub enum StoreError {
         kind: String,
     },
 
+    /// The database is encrypted and this PC's key store has no key for it.
+    #[error(
+        "データベースは暗号化されていますが、その鍵がこのPCの OS の鍵保管庫（Windows 資格情報マネージャー / Secret Service）にありません: {0}\nデータベースを別のPCから移したときは、元のPCの「設定 → バックアップ → 鍵を書き出す」（または okusuri db key --export）で書き出した鍵のファイルを、このPCで okusuri db key --import で取り込んでください。データはそのままです。"
+    )]
+    DatabaseKeyMissing(PathBuf),
+
+    /// A backup that is not plain SQLite, and no key to try on it.
+    #[error(
+        "このファイルからは復元できません: {0}\n暗号化されたバックアップなら、その鍵がこのPCの鍵保管庫にありません（元のPCで書き出した鍵のファイルを okusuri db key --import で取り込んでください）。そうでなければ、Okusuri Desk のバックアップではないか、壊れています。現在のデータはそのままです。"
+    )]
+    BackupNeedsKey(PathBuf),
+
+    /// The key does not open this encrypted file (another database's key, or the file is damaged).
+    #[error(
+        "暗号化されたデータベースをこのPCにある鍵で開けません: {0}\n別のデータベース（別のPC・薬局）のファイルか、ファイルが壊れています。このデータベースの鍵のファイルがあれば okusuri db key --import で取り込んでください。ファイルはそのままです。"
+    )]
+    DatabaseKeyWrong(PathBuf),
+
+    /// The stored key is not a database key.
+    #[error("鍵保管庫のデータベースの鍵が壊れています（32バイトではありません）。")]
+    DatabaseKeyDamaged,
+
+    /// Converting the plain database into an encrypted one failed; the plain one is kept.
+    #[error(
+        "データベースを暗号化できませんでした: {path}（{reason}）\n暗号化していない元のデータベースはそのまま使えます。次回の起動時にもう一度暗号化を試みます。"
+    )]
+    EncryptionFailed {
+        /// The database file.
+        path: PathBuf,
+        /// What went wrong (for the log and support).
+        reason: String,
+    },
+
     /// Any other database failure.
     #[error("データベースの処理に失敗しました: {0}")]
     Database(String),

@@ -9,6 +9,7 @@ pub mod audit_read;
 pub mod backup;
 pub mod clinic;
 pub mod database;
+pub mod encryption;
 pub mod error;
 pub mod location;
 pub mod password;
@@ -37,6 +38,7 @@ pub use clinic::journal::{
 };
 pub use clinic::masters::{MasterImport, MasterKind, MasterRows, UsageMapping};
 pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions};
+pub use encryption::{DatabaseKey, FileState};
 pub use error::StoreError;
 pub use export::{ExportError, NotebookExport};
 pub use feed_ledger::{FeedError, FeedFile, FeedFileStatus};
@@ -58,6 +60,8 @@ pub struct Store {
     pool: sqlx::SqlitePool,
     path: std::path::PathBuf,
     pc_name: String,
+    /// The key the database file is encrypted with (SQLCipher), if it is.
+    database_key: Option<std::sync::Arc<DatabaseKey>>,
     /// The key of the access log's chain (from the OS key store), if given.
     audit_key: Option<std::sync::Arc<Vec<u8>>>,
     /// The data folder's lock, held shared while this store (any clone) lives.

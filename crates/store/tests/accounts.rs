@@ -194,6 +194,7 @@ async fn parallel_guesses_cannot_pass_the_lock() {
         &dir_of(tmp.path()),
         okusuri_store::OpenOptions {
             audit_key: None,
+            database_key: None,
             busy_timeout: std::time::Duration::from_secs(30),
             pc_name: "TEST-PC".into(),
         },

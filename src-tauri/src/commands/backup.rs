@@ -1,4 +1,5 @@
-//! 設定 → バックアップ: the backups' state, the second folder, 今すぐバックアップ.
+//! 設定 → バックアップ: the backups' state, the second folder, 今すぐバックアップ,
+//! and the database's keys written to a USB stick.
 
 use okusuri_app::AppError;
 use okusuri_app::backup::{BackupResult, BackupSettings};
@@ -27,4 +28,10 @@ pub async fn set_second_backup_dir(
 #[tauri::command]
 pub async fn backup_now(signed: Signed) -> Result<BackupResult, AppError> {
     signed.app.backup_now(&signed.session).await
+}
+
+/// 鍵を書き出す: the database's keys into a folder (administrators; audited).
+#[tauri::command]
+pub async fn export_keys(signed: Signed, folder: String) -> Result<String, AppError> {
+    signed.app.export_keys(&signed.session, &folder).await
 }

@@ -89,6 +89,7 @@ macro_rules! command_list {
             backup::backup_settings,
             backup::set_second_backup_dir,
             backup::backup_now,
+            backup::export_keys,
             staff::staff_accounts,
             staff::set_staff_active,
             staff::set_staff_role,

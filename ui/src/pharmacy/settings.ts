@@ -180,6 +180,7 @@ async function backupCard(ctx: Context): Promise<HTMLElement> {
     state.replaceChildren(
       h("p", {}, `最終バックアップ: ${s.last ?? "まだありません"}（${s.folder}）`),
       h("p", {}, s.second_folder ? `2つ目の場所: ${s.second_folder}（最終コピー: ${s.second_last ?? "まだありません"}）` : "2つ目の場所: 使っていません"),
+      h("p", { id: "backup-encryption" }, s.encrypted ? "暗号化: データベースとバックアップは暗号化されています（鍵はこのPCの鍵保管庫）" : "暗号化: されていません（OS の鍵保管庫を使えないか、暗号化に失敗しました。詳しくはアプリのログにあります）"),
     );
     second.value = s.second_folder ?? "";
   };
@@ -213,11 +214,30 @@ async function backupCard(ctx: Context): Promise<HTMLElement> {
       .catch((e: unknown) => { message.show(errorText(e)); })
       .finally(() => { now.disabled = false; });
   });
+  const keyFolder = h<"input">("input", { id: "keys-folder", type: "text", placeholder: "例: E:\\", autocomplete: "off" });
+  const keyForm = h(
+    "form",
+    { class: "inline-form", id: "keys-form" },
+    h("label", { for: "keys-folder" }, "鍵を書き出す場所（USB メモリなど）"),
+    keyFolder,
+    h("button", { type: "submit", id: "keys-export" }, "鍵を書き出す"),
+  );
+  keyForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    message.clear();
+    void ctx.api
+      .exportKeys(keyFolder.value)
+      .then((file) => { message.show(`鍵を書き出しました: ${file}（金庫など、PCとは別の場所に保管してください）`, "success"); })
+      .catch((e: unknown) => { message.show(errorText(e)); });
+  });
   card.append(
     state,
     form,
     h("div", { class: "actions" }, now),
     h("p", { class: "field-note" }, "アプリは起動している間、1日に1回データフォルダの backups にバックアップを作り、2つ目の場所が設定されていればそこにもコピーします。復元は、アプリを終了してから okusuri db restore で行います。"),
+    h("h3", {}, "鍵の書き出し"),
+    h("p", { class: "field-note" }, "鍵がないと、このPCが壊れたときにバックアップを開けません。最初に一度、USB メモリなどに書き出して金庫に保管してください。新しいPCでは okusuri db key --import で取り込みます。"),
+    keyForm,
     message.el,
   );
   return card;

@@ -363,6 +363,7 @@ export const api = {
   backupSettings: () => call<BackupSettings>("backup_settings"),
   setSecondBackupDir: (folder: string) => call<BackupResult | null>("set_second_backup_dir", { folder }),
   backupNow: () => call<BackupResult>("backup_now"),
+  exportKeys: (folder: string) => call<string>("export_keys", { folder }),
   /** Calls `handler` when the scheduled check finds an update. */
   onUpdateAvailable: (handler: (offer: Offer) => void): Promise<UnlistenFn> =>
     listen<Offer>("update-available", (e) => { handler(e.payload); }),

@@ -149,7 +149,12 @@ second_folder: string | null,
 /**
  * When a backup last reached the second folder.
  */
-second_last: string | null, };
+second_last: string | null, 
+/**
+ * Whether the database and its backups are encrypted (SQLCipher, the
+ * key in the OS key store).
+ */
+encrypted: boolean, };
 
 export type BackupResult = { 
 /**

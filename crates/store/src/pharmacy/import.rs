@@ -498,7 +498,7 @@ impl Store {
     }
 
     /// Inserts the batch's dispensings that are not stored yet, with their
-    /// RPs, drugs and notes: one `INSERT … SELECT … FROM jsonb_each(?)` per
+    /// RPs, drugs and notes: one `INSERT … SELECT … FROM json_each(?)` per
     /// table, in document order (so row IDs follow the documents), instead of
     /// one statement per row. Counts go into each document's summary.
     async fn insert_dispensings(
@@ -537,7 +537,7 @@ impl Store {
                       json_extract(value, '$.prescriber_prefecture'), json_extract(value, '$.prescriber_table'),
                       json_extract(value, '$.prescriber_code'), json_extract(value, '$.source'), ?2,
                       json_extract(value, '$.warnings')
-               FROM jsonb_each(?1) WHERE true ORDER BY key
+               FROM json_each(?1) WHERE true ORDER BY key
                ON CONFLICT (patient_id, identity) DO NOTHING
                RETURNING id AS "id!: i64", patient_id, identity"#,
             json,
@@ -594,7 +594,7 @@ impl Store {
                     json_extract(r.value, '$.usage_name'), json_extract(r.value, '$.quantity'),
                     json_extract(r.value, '$.usage_unit'), json_extract(r.value, '$.form'),
                     json_extract(r.value, '$.usage_code')
-             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.rps') r
+             FROM json_each(?1) d, json_each(d.value, '$.rps') r
              ORDER BY d.key, r.key",
             json
         )
@@ -606,7 +606,7 @@ impl Store {
              SELECT rp.id, g.key, json_extract(g.value, '$.name'), json_extract(g.value, '$.dose'),
                     json_extract(g.value, '$.unit'), json_extract(g.value, '$.code_kind'),
                     json_extract(g.value, '$.code'), json_extract(g.value, '$.generic_name')
-             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.rps') r, jsonb_each(r.value, '$.drugs') g
+             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.drugs') g
              JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
              ORDER BY d.key, r.key, g.key",
             json
@@ -617,8 +617,8 @@ impl Store {
         sqlx::query!(
             "INSERT INTO rp_note (rp_id, drug_id, record, text)
              SELECT rp.id, drug.id, json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
-             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.rps') r, jsonb_each(r.value, '$.drugs') g,
-                  jsonb_each(g.value, '$.notes') n
+             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.drugs') g,
+                  json_each(g.value, '$.notes') n
              JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
              JOIN drug ON drug.rp_id = rp.id AND drug.seq = g.key
              ORDER BY d.key, r.key, g.key, n.key",
@@ -630,7 +630,7 @@ impl Store {
         sqlx::query!(
             "INSERT INTO rp_note (rp_id, drug_id, record, text)
              SELECT rp.id, NULL, json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
-             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.rps') r, jsonb_each(r.value, '$.notes') n
+             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.notes') n
              JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
              ORDER BY d.key, r.key, n.key",
             json
@@ -641,7 +641,7 @@ impl Store {
         sqlx::query!(
             "INSERT INTO dispensing_note (dispensing_id, record, text)
              SELECT json_extract(d.value, '$.id'), json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
-             FROM jsonb_each(?1) d, jsonb_each(d.value, '$.notes') n
+             FROM json_each(?1) d, json_each(d.value, '$.notes') n
              ORDER BY d.key, n.key",
             json
         )

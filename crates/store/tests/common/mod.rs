@@ -12,6 +12,7 @@ use okusuri_store::{Actor, DataDir, FacilitySetup, OpenOptions, Staff, Store, Vi
 pub fn options() -> OpenOptions {
     OpenOptions {
         audit_key: None,
+        database_key: None,
         busy_timeout: Duration::from_millis(300),
         pc_name: "TEST-PC".into(),
     }

@@ -1,4 +1,4 @@
-//! The JSON rows the bulk inserts read with `jsonb_each` (parsed once per document).
+//! The JSON rows the bulk inserts read with `json_each` (one JSONB value per batch).
 use okusuri_jahis::model::{Dispensing, Text};
 use serde::Serialize;
 
