@@ -555,7 +555,7 @@ impl Store {
                 .entry((r.patient_id, r.identity.as_str()))
                 .or_insert(i);
         }
-        let mut added: Vec<bulk::Children<'_>> = Vec::with_capacity(inserted.len());
+        let mut added = bulk::Children::default();
         let mut stored = vec![false; rows.len()];
         for row in &inserted {
             let Some(&i) = first.get(&(row.patient_id, row.identity.as_str())) else {
@@ -567,7 +567,7 @@ impl Store {
                 summary.dispensings_added += 1;
                 summary.drugs_added += d.rps.iter().map(|rp| rp.drugs.len()).sum::<usize>();
             }
-            added.push(bulk::Children::new(row.id, d));
+            added.add(row.id, d);
         }
         for (i, (index, _)) in origin.iter().enumerate() {
             if !stored[i]
@@ -576,78 +576,73 @@ impl Store {
                 summary.dispensings_skipped += 1;
             }
         }
-        if added.is_empty() {
-            return Ok(());
-        }
-        let text =
-            serde_json::to_string(&added).map_err(|e| StoreError::Database(e.to_string()))?;
-        // Parsed once into SQLite's binary JSON, which the five statements below read.
-        let json = sqlx::query_scalar!(r#"SELECT jsonb(?) AS "blob!: Vec<u8>""#, text)
-            .fetch_one(&mut **tx)
+        if !added.rps.is_empty() {
+            sqlx::query!(
+                "INSERT INTO rp (dispensing_id, seq, rp_no, doctor_name, doctor_department, usage_name,
+                     quantity, usage_unit, form, usage_code)
+                 SELECT value ->> '$.d', value ->> '$.seq', value ->> '$.rp_no', value ->> '$.doctor_name',
+                        value ->> '$.doctor_department', value ->> '$.usage_name', value ->> '$.quantity',
+                        value ->> '$.usage_unit', value ->> '$.form', value ->> '$.usage_code'
+                 FROM json_each(?1) ORDER BY key",
+                bulk::json(&added.rps)?
+            )
+            .execute(&mut **tx)
             .await
             .map_err(|e| self.fail(e))?;
-        sqlx::query!(
-            "INSERT INTO rp (dispensing_id, seq, rp_no, doctor_name, doctor_department, usage_name, quantity,
-                 usage_unit, form, usage_code)
-             SELECT json_extract(d.value, '$.id'), r.key, json_extract(r.value, '$.rp_no'),
-                    json_extract(r.value, '$.doctor_name'), json_extract(r.value, '$.doctor_department'),
-                    json_extract(r.value, '$.usage_name'), json_extract(r.value, '$.quantity'),
-                    json_extract(r.value, '$.usage_unit'), json_extract(r.value, '$.form'),
-                    json_extract(r.value, '$.usage_code')
-             FROM json_each(?1) d, json_each(d.value, '$.rps') r
-             ORDER BY d.key, r.key",
-            json
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| self.fail(e))?;
-        sqlx::query!(
-            "INSERT INTO drug (rp_id, seq, name, dose, unit, code_kind, code, generic_name)
-             SELECT rp.id, g.key, json_extract(g.value, '$.name'), json_extract(g.value, '$.dose'),
-                    json_extract(g.value, '$.unit'), json_extract(g.value, '$.code_kind'),
-                    json_extract(g.value, '$.code'), json_extract(g.value, '$.generic_name')
-             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.drugs') g
-             JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
-             ORDER BY d.key, r.key, g.key",
-            json
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| self.fail(e))?;
-        sqlx::query!(
-            "INSERT INTO rp_note (rp_id, drug_id, record, text)
-             SELECT rp.id, drug.id, json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
-             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.drugs') g,
-                  json_each(g.value, '$.notes') n
-             JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
-             JOIN drug ON drug.rp_id = rp.id AND drug.seq = g.key
-             ORDER BY d.key, r.key, g.key, n.key",
-            json
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| self.fail(e))?;
-        sqlx::query!(
-            "INSERT INTO rp_note (rp_id, drug_id, record, text)
-             SELECT rp.id, NULL, json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
-             FROM json_each(?1) d, json_each(d.value, '$.rps') r, json_each(r.value, '$.notes') n
-             JOIN rp ON rp.dispensing_id = json_extract(d.value, '$.id') AND rp.seq = r.key
-             ORDER BY d.key, r.key, n.key",
-            json
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| self.fail(e))?;
-        sqlx::query!(
-            "INSERT INTO dispensing_note (dispensing_id, record, text)
-             SELECT json_extract(d.value, '$.id'), json_extract(n.value, '$.record'), json_extract(n.value, '$.text')
-             FROM json_each(?1) d, json_each(d.value, '$.notes') n
-             ORDER BY d.key, n.key",
-            json
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| self.fail(e))?;
+        }
+        if !added.drugs.is_empty() {
+            sqlx::query!(
+                "INSERT INTO drug (rp_id, seq, name, dose, unit, code_kind, code, generic_name)
+                 SELECT rp.id, g.value ->> '$.seq', g.value ->> '$.name', g.value ->> '$.dose',
+                        g.value ->> '$.unit', g.value ->> '$.code_kind', g.value ->> '$.code',
+                        g.value ->> '$.generic_name'
+                 FROM json_each(?1) g
+                 JOIN rp ON rp.dispensing_id = g.value ->> '$.d' AND rp.seq = g.value ->> '$.r'
+                 ORDER BY g.key",
+                bulk::json(&added.drugs)?
+            )
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
+        if !added.drug_notes.is_empty() {
+            sqlx::query!(
+                "INSERT INTO rp_note (rp_id, drug_id, record, text)
+                 SELECT rp.id, drug.id, n.value ->> '$.record', n.value ->> '$.text'
+                 FROM json_each(?1) n
+                 JOIN rp ON rp.dispensing_id = n.value ->> '$.d' AND rp.seq = n.value ->> '$.r'
+                 JOIN drug ON drug.rp_id = rp.id AND drug.seq = n.value ->> '$.g'
+                 ORDER BY n.key",
+                bulk::json(&added.drug_notes)?
+            )
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
+        if !added.rp_notes.is_empty() {
+            sqlx::query!(
+                "INSERT INTO rp_note (rp_id, drug_id, record, text)
+                 SELECT rp.id, NULL, n.value ->> '$.record', n.value ->> '$.text'
+                 FROM json_each(?1) n
+                 JOIN rp ON rp.dispensing_id = n.value ->> '$.d' AND rp.seq = n.value ->> '$.r'
+                 ORDER BY n.key",
+                bulk::json(&added.rp_notes)?
+            )
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
+        if !added.dispensing_notes.is_empty() {
+            sqlx::query!(
+                "INSERT INTO dispensing_note (dispensing_id, record, text)
+                 SELECT value ->> '$.d', value ->> '$.record', value ->> '$.text'
+                 FROM json_each(?1) ORDER BY key",
+                bulk::json(&added.dispensing_notes)?
+            )
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
         Ok(())
     }
 

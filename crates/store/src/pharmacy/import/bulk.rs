@@ -1,4 +1,4 @@
-//! The JSON rows the bulk inserts read with `json_each` (one JSONB value per batch).
+//! The JSON rows the bulk inserts read with `json_each`: one flat list per table.
 use okusuri_jahis::model::{Dispensing, Text};
 use serde::Serialize;
 
@@ -49,33 +49,28 @@ impl<'a> DispensingRow<'a> {
     }
 }
 
-/// A note with its record number.
+/// A note with its record number, naming its dispensing (`d`), RP (`r`) and
+/// drug (`g`) by ID and position.
 #[derive(Serialize)]
 pub struct NoteRow<'a> {
+    d: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    r: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    g: Option<usize>,
     record: i64,
     text: &'a str,
-}
-
-fn notes<'a>(items: impl Iterator<Item = (i64, Option<&'a str>)>) -> Vec<NoteRow<'a>> {
-    items
-        .filter_map(|(record, text)| text.map(|text| NoteRow { record, text }))
-        .collect()
 }
 
 fn texts(record: i64, list: &[Text]) -> impl Iterator<Item = (i64, Option<&str>)> {
     list.iter().map(move |t| (record, t.text.as_deref()))
 }
 
-/// A stored dispensing's ID with its RPs, drugs and notes.
+/// An RP, naming its dispensing by ID and its own position.
 #[derive(Serialize)]
-pub struct Children<'a> {
-    id: i64,
-    rps: Vec<RpRow<'a>>,
-    notes: Vec<NoteRow<'a>>,
-}
-
-#[derive(Serialize)]
-struct RpRow<'a> {
+pub struct RpRow<'a> {
+    d: i64,
+    seq: usize,
     rp_no: Option<u32>,
     doctor_name: Option<&'a str>,
     doctor_department: Option<&'a str>,
@@ -84,72 +79,102 @@ struct RpRow<'a> {
     usage_unit: Option<&'a str>,
     form: Option<u8>,
     usage_code: Option<&'a str>,
-    drugs: Vec<DrugRow<'a>>,
-    notes: Vec<NoteRow<'a>>,
 }
 
+/// A drug, naming its dispensing and RP and its own position.
 #[derive(Serialize)]
-struct DrugRow<'a> {
+pub struct DrugRow<'a> {
+    d: i64,
+    r: usize,
+    seq: usize,
     name: Option<&'a str>,
     dose: Option<&'a str>,
     unit: Option<&'a str>,
     code_kind: Option<u8>,
     code: Option<&'a str>,
     generic_name: Option<&'a str>,
-    notes: Vec<NoteRow<'a>>,
+}
+
+/// The stored dispensings' RPs, drugs and notes as one flat list per table,
+/// in document order: each INSERT reads one level of JSON (SQLite parses
+/// each list once; nested lists would be parsed again at every level).
+#[derive(Default)]
+pub struct Children<'a> {
+    pub rps: Vec<RpRow<'a>>,
+    pub drugs: Vec<DrugRow<'a>>,
+    pub drug_notes: Vec<NoteRow<'a>>,
+    pub rp_notes: Vec<NoteRow<'a>>,
+    pub dispensing_notes: Vec<NoteRow<'a>>,
 }
 
 impl<'a> Children<'a> {
-    pub fn new(id: i64, d: &'a Dispensing) -> Self {
-        let rps = d
-            .rps
-            .iter()
-            .map(|rp| {
-                let usage = rp.usage.as_ref();
-                RpRow {
-                    rp_no: rp.rp,
-                    doctor_name: rp.doctor.as_ref().and_then(|x| x.name.as_deref()),
-                    doctor_department: rp.doctor.as_ref().and_then(|x| x.department.as_deref()),
-                    usage_name: usage.and_then(|u| u.name.as_deref()),
-                    quantity: usage.and_then(|u| u.quantity),
-                    usage_unit: usage.and_then(|u| u.unit.as_deref()),
-                    form: usage.and_then(|u| u.form),
-                    usage_code: usage.and_then(|u| u.code.as_deref()),
-                    drugs: rp
-                        .drugs
-                        .iter()
-                        .map(|g| DrugRow {
-                            name: g.name.as_deref(),
-                            dose: g.dose.as_deref(),
-                            unit: g.unit.as_deref(),
-                            code_kind: g.code_kind,
-                            code: g.code.as_deref(),
-                            generic_name: g.generic_name.as_deref(),
-                            notes: notes(texts(281, &g.notes).chain(texts(291, &g.cautions))),
-                        })
-                        .collect(),
-                    notes: notes(
-                        usage
-                            .map(|u| u.notes.as_slice())
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|t| (311, t.text.as_deref()))
-                            .chain(texts(391, &rp.cautions)),
-                    ),
-                }
-            })
-            .collect();
-        let dispensing_notes = notes(
+    /// Adds the children of dispensing `d`, stored as `id`.
+    pub fn add(&mut self, id: i64, d: &'a Dispensing) {
+        let note = |r: Option<usize>, g: Option<usize>| {
+            move |(record, text): (i64, Option<&'a str>)| {
+                text.map(|text| NoteRow {
+                    d: id,
+                    r,
+                    g,
+                    record,
+                    text,
+                })
+            }
+        };
+        for (r, rp) in d.rps.iter().enumerate() {
+            let usage = rp.usage.as_ref();
+            self.rps.push(RpRow {
+                d: id,
+                seq: r,
+                rp_no: rp.rp,
+                doctor_name: rp.doctor.as_ref().and_then(|x| x.name.as_deref()),
+                doctor_department: rp.doctor.as_ref().and_then(|x| x.department.as_deref()),
+                usage_name: usage.and_then(|u| u.name.as_deref()),
+                quantity: usage.and_then(|u| u.quantity),
+                usage_unit: usage.and_then(|u| u.unit.as_deref()),
+                form: usage.and_then(|u| u.form),
+                usage_code: usage.and_then(|u| u.code.as_deref()),
+            });
+            for (g, drug) in rp.drugs.iter().enumerate() {
+                self.drugs.push(DrugRow {
+                    d: id,
+                    r,
+                    seq: g,
+                    name: drug.name.as_deref(),
+                    dose: drug.dose.as_deref(),
+                    unit: drug.unit.as_deref(),
+                    code_kind: drug.code_kind,
+                    code: drug.code.as_deref(),
+                    generic_name: drug.generic_name.as_deref(),
+                });
+                self.drug_notes.extend(
+                    texts(281, &drug.notes)
+                        .chain(texts(291, &drug.cautions))
+                        .filter_map(note(Some(r), Some(g))),
+                );
+            }
+            self.rp_notes.extend(
+                usage
+                    .map(|u| u.notes.as_slice())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|t| (311, t.text.as_deref()))
+                    .chain(texts(391, &rp.cautions))
+                    .filter_map(note(Some(r), None)),
+            );
+        }
+        self.dispensing_notes.extend(
             texts(401, &d.cautions)
                 .chain(d.provided_info.iter().map(|p| (411, p.text.as_deref())))
                 .chain(texts(421, &d.leftover))
                 .chain(texts(501, &d.remarks))
-                .chain(d.patient_entries.iter().map(|e| (601, e.text.as_deref()))),
+                .chain(d.patient_entries.iter().map(|e| (601, e.text.as_deref())))
+                .filter_map(note(None, None)),
         );
-        Children {
-            id,
-            rps,
-            notes: dispensing_notes,
-        }
     }
+}
+
+/// One table's rows as the JSON text its INSERT reads.
+pub fn json<T: Serialize>(rows: &[T]) -> Result<String, crate::StoreError> {
+    serde_json::to_string(rows).map_err(|e| crate::StoreError::Database(e.to_string()))
 }
