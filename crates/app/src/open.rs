@@ -67,25 +67,30 @@ async fn database_key(
 ) -> Result<(Option<DatabaseKey>, bool), AppError> {
     let file = dir.database_file();
     let state = file_state(&file)?;
-    let id = match state {
-        FileState::Encrypted => match folder_id(dir) {
-            Some(id) => id,
-            // No ID: nothing to look a key up by; the store reports the file.
-            None => return Ok((None, true)),
-        },
-        _ if key_use != KeyUse::Create => return Ok((None, true)),
+    let create = key_use == KeyUse::Create;
+    let id = match (state, folder_id(dir)) {
+        (FileState::Encrypted, Some(id)) => id,
+        // An empty folder named by an imported key file: the database a
+        // restore or the app brings in is encrypted with that key.
+        (FileState::Missing, Some(id)) => id,
         // A plain database names itself; one without an ID keeps the name
         // an earlier, failed conversion gave it.
-        FileState::Plain => match okusuri_store::backup::database_id_of(&file).await {
-            Some(id) => id,
-            None => folder_id(dir).map_or_else(new_id, Ok)?,
-        },
-        FileState::Missing => new_id()?,
+        (FileState::Plain, named) if create => {
+            match okusuri_store::backup::database_id_of(&file).await {
+                Some(id) => id,
+                None => named.map_or_else(new_id, Ok)?,
+            }
+        }
+        (FileState::Missing, None) if create => new_id()?,
+        // Encrypted without an ID: nothing to look a key up by (the store
+        // reports the file); plain or missing on the command line: as it is.
+        _ => return Ok((None, true)),
     };
-    let create = state != FileState::Encrypted;
+    let create = create && state != FileState::Encrypted;
     let lookup = id.clone();
     match ask(move || okusuri_secrets::database_key(&lookup, create)).await {
         Ok(Some(key)) => Ok((Some(DatabaseKey::new(&id, key)?), true)),
+        Ok(None) if state == FileState::Missing => Ok((None, true)),
         Ok(None) => Err(StoreError::DatabaseKeyMissing(file).into()),
         Err(e) if state == FileState::Encrypted => {
             tracing::warn!("no OS key store for the encrypted database: {e}");

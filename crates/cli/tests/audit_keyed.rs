@@ -233,4 +233,26 @@ fn an_encrypted_database_and_its_backup_move_with_the_key_file() {
         2,
         "{out}"
     );
+
+    // A replacement PC with an empty data folder: the key file, then the
+    // backup restored into it (encrypted with the same key), all there.
+    let (ok, out, err) = on_pc(
+        dir,
+        "replacement-pc",
+        &format!(
+            "set -e\nmkdir empty\ncp $(ls data/backups/okusuri-*.db | head -1) usb-backup.db\n\
+             {o} --data-dir empty db key --import usb-keys.txt\n\
+             {o} --data-dir empty db restore usb-backup.db\n\
+             {o} --data-dir empty db info\n{o} --data-dir empty audit verify\n"
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("から復元しました") && out.contains("（暗号化）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("さくら薬局") && out.contains("変更・削除は見つかりません"),
+        "{out}"
+    );
 }
