@@ -38,6 +38,9 @@ APT_PACKAGES=(
   # the Windows installer: wixl/msibuild/msiinfo (msitools) build and read the
   # MSI, wine installs it in the tests, minisign checks the updater signature
   msitools wixl wine wine64 minisign
+  # a real network mount for the data-folder refusal: sshfs (FUSE) served by
+  # an unprivileged sshd on 127.0.0.1 (tests/share/network-mount-test.sh)
+  sshfs openssh-server
 )
 TAURI_DRIVER_VERSION=2.1.0
 SQLX_CLI_VERSION=0.9.0

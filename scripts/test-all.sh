@@ -19,6 +19,7 @@ step "MSI template (wixl + wine)"; bash tests/msi/template-test.sh
 step "the real MSI (cross-built exe under wine)"; bash scripts/test-msi-real.sh
 step "app build";          npm run --silent app:build
 step "e2e helpers";        cargo build -p okusuri -p okusuri-vcard -p okusuri-oqs-sim && cargo build -p okusuri-app --example sql
+step "network mount refused"; bash tests/share/network-mount-test.sh
 step "end-to-end tests";   bash scripts/e2e.sh
 
 printf '\nall checks passed in %ss\n' "$(( $(date +%s) - start ))"
