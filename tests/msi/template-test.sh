@@ -73,6 +73,8 @@ expect_eq "LaunchApplication runs the exe with LAUNCHAPPARGS" "$(ca LaunchApplic
 expect_eq "the bootstrapper runs silently, deferred, as the system" "$(ca InvokeBootstrapper)" "3090|WebView2Setup|/silent /install"
 comp_attr() { table "$msi" Component | awk -F'\t' -v c="$1" '$1 == c { print $4 }'; }
 expect_eq "the exe's component is 64-bit" "$(comp_attr MainExe)" "256"
+table "$msi" Registry | grep OkusuriDesk | sed 's/^/# /'
+check "the event source OkusuriDesk is registered (the audit head's copy)" grep -qP 'EventLog\\Application\\OkusuriDesk\tEventMessageFile\t\[WindowsFolder\]Microsoft\.NET\\Framework64\\v4\.0\.30319\\EventLogMessages\.dll\t' <(table "$msi" Registry)
 check "WebView2Loader.dll is in the File table" grep -qP "^WebView2Loader\tWebView2Loader\tWebView2Loader.dll\t" <(table "$msi" File)
 expect_eq "the MSI header (what the updater checks before msiexec)" "$(head -c 8 "$msi" | od -An -tx1 | tr -d ' \n')" "d0cf11e0a1b11ae1"
 check "without the bootstrapper: a Japanese refusal when WebView2 is missing" \
@@ -98,6 +100,7 @@ check "the exe is installed" test -f "$APPDIR/okusuri-desk.exe"
 expect_eq "the WebView2 bootstrapper ran once, silently" "$(tr -d '\r' < "$C/webview2-setup.txt" 2>/dev/null)" "/silent /install"
 lnk=$(find "$WINEPREFIX" -name 'おくすりデスク.lnk' | head -1)
 check "a Start menu shortcut with the Japanese name" test -n "$lnk"
+check "the event source is in the registry after install" grep -qi 'EventLog\\\\Application\\\\OkusuriDesk\]' "$WINEPREFIX/system.reg"
 check "Apps & features shows おくすりデスク" grep -q 'DisplayName"="\\x304a\\x304f\\x3059\\x308a\\x30c7\\x30b9\\x30af"' "$WINEPREFIX/system.reg"
 wine "$APPDIR/okusuri-desk.exe" write >/dev/null 2>&1; wineserver -w
 echo "user file" > "$APPDIR/user-settings.ini"

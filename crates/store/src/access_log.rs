@@ -403,6 +403,7 @@ impl Store {
         if let Err(e) = written {
             tracing::warn!("audit head not written: {e}");
         }
+        crate::event_log::record_head(head.id, &head.hash, &head.mac);
     }
 
     /// Checks the signed head against the database: `None` when it holds,

@@ -11,6 +11,7 @@ pub mod clinic;
 pub mod database;
 pub mod encryption;
 pub mod error;
+pub mod event_log;
 pub mod location;
 pub mod password;
 pub mod settings;
