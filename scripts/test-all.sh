@@ -17,6 +17,7 @@ step "Windows build";      cargo check --target x86_64-pc-windows-gnu -p okusuri
 step "release ignores test overrides"; cargo test --release -q -p okusuri-update
 step "MSI template (wixl + wine)"; bash tests/msi/template-test.sh
 step "the real MSI (cross-built exe under wine)"; bash scripts/test-msi-real.sh
+step "the Windows build's data at rest (CLI under wine)"; bash tests/msi/cli-under-wine.sh
 step "app build";          npm run --silent app:build
 step "e2e helpers";        cargo build -p okusuri -p okusuri-vcard -p okusuri-oqs-sim && cargo build -p okusuri-app --example sql
 step "network mount refused"; bash tests/share/network-mount-test.sh

@@ -298,7 +298,7 @@ pub(crate) async fn encrypt_in_place(path: &Path, key: &DatabaseKey) -> Result<(
         return Err(io(path, e));
     }
     if let Some(folder) = path.parent() {
-        let _ = sync(folder);
+        sync_dir(folder);
     }
     remove_with_journals(&aside);
     tracing::info!("the database was encrypted");
@@ -320,7 +320,22 @@ pub(crate) async fn check_encrypted(file: &Path, key: &DatabaseKey) -> Result<()
     }
 }
 
-/// Flushes a file or folder to the disk.
+/// Flushes a file to the disk (Windows flushes only through a handle that
+/// may write).
 fn sync(path: &Path) -> std::io::Result<()> {
-    std::fs::File::open(path)?.sync_all()
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)?
+        .sync_all()
+}
+
+/// Flushes a folder's entries (a rename) to the disk, where the platform can.
+fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Err(e) = std::fs::File::open(path).and_then(|f| f.sync_all()) {
+        tracing::warn!("folder not synced: {e}");
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }

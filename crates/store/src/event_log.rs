@@ -21,9 +21,8 @@ pub fn head_text(id: i64, hash: &str, mac: &str) -> String {
 pub(crate) fn record_head(id: i64, hash: &str, mac: &str) {
     use winsafe::{HEVENTLOG, co};
     let text = head_text(id, hash, mac);
-    let written = HEVENTLOG::RegisterEventSource(None, SOURCE).and_then(|log| {
-        log.ReportEvent(co::EVENTLOG::INFORMATION_TYPE, 0, 1, None, &[text], &[])
-    });
+    let written = HEVENTLOG::RegisterEventSource(None, SOURCE)
+        .and_then(|log| log.ReportEvent(co::EVENTLOG::INFORMATION_TYPE, 0, 1, None, &[text], &[]));
     if let Err(e) = written {
         tracing::warn!("audit head not written to the Windows event log: {e}");
     }
