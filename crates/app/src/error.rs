@@ -202,6 +202,7 @@ impl From<okusuri_store::StoreError> for AppError {
             | S::BackupNeedsKey(_) => ErrorCode::DbUnavailable,
             S::DatabaseKeyWrong(_) => ErrorCode::DbDamaged,
             S::EncryptionFailed { .. } => ErrorCode::DbFailed,
+            S::NotShared(_) => ErrorCode::Conflict,
             S::Database(_) => ErrorCode::DbFailed,
         };
         AppError::new(code, e.to_string())

@@ -51,14 +51,6 @@ where
     }
 }
 
-/// 128 random bits as 32 hex digits: a new database's ID.
-fn new_id() -> Result<String, AppError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::new(crate::ErrorCode::DbFailed, e.to_string()))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// The database's encryption key for opening `dir`, and whether the key
 /// store answered at all.
 async fn database_key(
@@ -78,10 +70,10 @@ async fn database_key(
         (FileState::Plain, named) if create => {
             match okusuri_store::backup::database_id_of(&file).await {
                 Some(id) => id,
-                None => named.map_or_else(new_id, Ok)?,
+                None => named.unwrap_or_else(okusuri_store::new_id),
             }
         }
-        (FileState::Missing, None) if create => new_id()?,
+        (FileState::Missing, None) if create => okusuri_store::new_id(),
         // Encrypted without an ID: nothing to look a key up by (the store
         // reports the file); plain or missing on the command line: as it is.
         _ => return Ok((None, true)),

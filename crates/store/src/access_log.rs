@@ -327,6 +327,16 @@ struct Head {
 pub const HEAD_FILE_NAME: &str = "audit-head.json";
 
 impl Store {
+    /// The PC as the access log names it (`(CLI)` added for the command line).
+    pub(crate) fn log_pc_name(&self, via: Via) -> String {
+        match via {
+            Via::Cli => format!("{} (CLI)", self.pc_name),
+            Via::Window | Via::System => self.pc_name.clone(),
+        }
+    }
+}
+
+impl Store {
     /// The marker row, if the chain is keyed: its ID and what it records.
     pub async fn chain_marker(&self) -> Result<Option<(i64, ChainMarker)>, StoreError> {
         let row = sqlx::query!(
@@ -490,10 +500,7 @@ impl Store {
         .map_err(|e| self.fail(e))?;
         let (mut id, mut prev) = last.map_or((1, String::new()), |r| (r.id + 1, r.hash));
         let at = timestamp(now);
-        let pc_name = match via {
-            Via::Cli => format!("{} (CLI)", self.pc_name),
-            Via::Window | Via::System => self.pc_name.clone(),
-        };
+        let pc_name = self.log_pc_name(via);
         #[derive(Serialize)]
         struct Row {
             #[serde(flatten)]

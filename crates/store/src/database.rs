@@ -258,7 +258,7 @@ impl Store {
         if let Some(id) = self.setting(DATABASE_ID_KEY).await? {
             return Ok(id);
         }
-        let id = uuid_like();
+        let id = new_id();
         self.set_setting(
             &crate::Actor::system("データベース"),
             DATABASE_ID_KEY,
@@ -312,7 +312,9 @@ impl Store {
 pub const DATABASE_ID_KEY: &str = "db.id";
 
 /// 128 random bits as 32 hex digits.
-fn uuid_like() -> String {
+/// A new random 128-bit ID as 32 lower-case hex digits (database IDs,
+/// change IDs).
+pub fn new_id() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     let mut bytes = [0u8; 16];
     OsRng.fill_bytes(&mut bytes);

@@ -122,6 +122,13 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// A write this version cannot yet share with the pharmacy's other PCs,
+    /// refused while the PC is connected to a server; nothing was stored.
+    #[error(
+        "この操作は、複数台で使う設定（サーバー接続）ではまだ使えません（{0}）。変更は保存されていません。"
+    )]
+    NotShared(String),
+
     /// Any other database failure.
     #[error("データベースの処理に失敗しました: {0}")]
     Database(String),

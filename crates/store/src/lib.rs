@@ -17,6 +17,7 @@ pub mod password;
 pub mod settings;
 pub mod staff_admin;
 pub mod stats;
+pub mod sync;
 pub mod two_factor;
 pub mod write;
 
@@ -38,7 +39,7 @@ pub use clinic::journal::{
     AnswerRecord, IssuedLabel, JournalSummary, NewRequest, RequestEntry, RequestState, StageRecord,
 };
 pub use clinic::masters::{MasterImport, MasterKind, MasterRows, UsageMapping};
-pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions};
+pub use database::{DATA_DIR_ENV, DB_FILE_NAME, DataDir, MIGRATOR, OpenOptions, new_id};
 pub use encryption::{DatabaseKey, FileState};
 pub use error::StoreError;
 pub use export::{ExportError, NotebookExport};
@@ -50,6 +51,7 @@ pub use merge::{MergeError, MergeRecord};
 pub use patient_list::{PatientListDay, PatientListRow};
 pub use remap::{IdPair, RemapError, RemapSummary, parse_remap_csv};
 pub use staff_admin::StaffAccount;
+pub use sync::{Change, OutboxEntry, Outcome, RemoteChange, SyncState};
 pub use two_factor::Enrolment;
 pub use write::{Actor, Via};
 

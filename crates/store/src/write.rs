@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access_log::{AccessEvent, PendingRow};
-use crate::{Staff, Store, StoreError};
+use crate::sync::{self, Change, LogRow, LogRows, Mode, Outcome, Table};
+use crate::{Staff, Store, StoreError, timestamp};
 
 /// Through what a change or read was made; the access log's PC column says so
 /// for the command line.
@@ -64,6 +65,12 @@ pub(crate) struct WriteTx<'a> {
     now: DateTime<Utc>,
     /// The access-log rows, written at commit in one statement.
     pending: Vec<PendingRow>,
+    /// The PC's number and whether writes go to the outbox.
+    mode: Mode,
+    /// What the write changed, for the outbox.
+    changes: Vec<Change>,
+    /// The connection's changed-row count at the start (when recording).
+    changed_before: i64,
 }
 
 impl std::ops::Deref for WriteTx<'_> {
@@ -102,12 +109,23 @@ impl Store {
                 return Err(StoreError::UnknownStaff);
             }
         }
+        let mode = sync::mode(&mut tx).await.map_err(|e| self.fail(e))?;
+        let changed_before = if mode.recording {
+            sync::total_changes(&mut tx)
+                .await
+                .map_err(|e| self.fail(e))?
+        } else {
+            0
+        };
         Ok(WriteTx {
             tx,
             store: self,
             actor,
             now,
             pending: Vec::new(),
+            mode,
+            changes: Vec::new(),
+            changed_before,
         })
     }
 
@@ -138,6 +156,23 @@ impl WriteTx<'_> {
         self.actor
     }
 
+    /// The next free ID of `table` in this PC's range.
+    pub(crate) async fn next_id(&mut self, table: Table) -> Result<i64, StoreError> {
+        sync::next_id(&mut self.tx, table, self.mode.pc_number)
+            .await
+            .map_err(|e| self.store.fail(e))
+    }
+
+    /// Makes a change (the one way rows of the kinds in [`Change`] are
+    /// written) and keeps it for the outbox.
+    pub(crate) async fn change(&mut self, change: Change) -> Result<Outcome, StoreError> {
+        let outcome = sync::apply(&mut self.tx, &change)
+            .await
+            .map_err(|e| self.store.fail(e))?;
+        self.changes.push(change);
+        Ok(outcome)
+    }
+
     /// Appends an access-log row inside the transaction.
     pub(crate) fn log(&mut self, event: AccessEvent, patient_id: Option<i64>, detail: &str) {
         self.append(event, self.actor.staff_id, patient_id, detail);
@@ -164,6 +199,36 @@ impl WriteTx<'_> {
         });
     }
 
+    /// Puts the write into the outbox; refuses a write that changed rows
+    /// without saying what as a [`Change`] (the other PCs would never see it).
+    async fn record(&mut self, store: &Store) -> Result<(), StoreError> {
+        let changed = sync::total_changes(&mut self.tx)
+            .await
+            .map_err(|e| store.fail(e))?;
+        if changed > self.changed_before && self.changes.is_empty() {
+            let event = self.pending.first().map_or("", |row| row.event.as_str());
+            return Err(StoreError::NotShared(event.to_string()));
+        }
+        let log = LogRows {
+            at: timestamp(self.now),
+            pc_name: store.log_pc_name(self.actor.via),
+            login_id: self.actor.login_id.clone(),
+            rows: self
+                .pending
+                .iter()
+                .map(|r| LogRow {
+                    event: r.event.as_str().to_string(),
+                    staff_id: r.staff_id,
+                    patient_id: r.patient_id,
+                    detail: r.detail.clone(),
+                })
+                .collect(),
+        };
+        store
+            .record_in_outbox(&mut self.tx, &self.changes, &log)
+            .await
+    }
+
     /// Stores nothing (as when the transaction is dropped).
     pub(crate) async fn rollback(self) -> Result<(), StoreError> {
         self.tx.rollback().await.map_err(|e| self.store.fail(e))
@@ -178,6 +243,9 @@ impl WriteTx<'_> {
             ));
         }
         let store = self.store;
+        if self.mode.recording {
+            self.record(store).await?;
+        }
         let head = store
             .append_chained(
                 &mut self.tx,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::access_log::AccessEvent;
+use crate::sync::{Change, Outcome, Table};
 use crate::{Actor, Store, StoreError, timestamp};
 
 /// What kind of body information.
@@ -23,7 +24,8 @@ pub enum BodyKind {
 }
 
 impl BodyKind {
-    fn as_str(self) -> &'static str {
+    /// The stable text stored in the `kind` column.
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             BodyKind::Allergy => "allergy",
             BodyKind::SideEffect => "side_effect",
@@ -104,37 +106,18 @@ impl Store {
         if text.is_empty() {
             return Err(NoteError::Invalid("内容を入力してください。"));
         }
-        let at = timestamp(now);
         let mut tx = self.begin_write(actor, now).await?;
-        let id = match kind {
-            Some(kind) => {
-                let kind = kind.as_str();
-                sqlx::query_scalar!(
-                    r#"INSERT INTO body_info (patient_id, kind, text, source, staff_id, created_at)
-                       VALUES (?, ?, ?, 'facility', ?, ?) RETURNING id AS "id!: i64""#,
-                    patient_id,
-                    kind,
-                    text,
-                    actor.staff_id,
-                    at
-                )
-                .fetch_one(&mut **tx)
-                .await
-            }
-            None => {
-                sqlx::query_scalar!(
-                    r#"INSERT INTO memo (patient_id, text, source, staff_id, created_at)
-                       VALUES (?, ?, 'facility', ?, ?) RETURNING id AS "id!: i64""#,
-                    patient_id,
-                    text,
-                    actor.staff_id,
-                    at
-                )
-                .fetch_one(&mut **tx)
-                .await
-            }
-        }
-        .map_err(|e| self.fail(e))?;
+        let table = kind.map_or(Table::Memo, |_| Table::BodyInfo);
+        let id = tx.next_id(table).await?;
+        tx.change(Change::NoteAdded {
+            id,
+            patient_id,
+            kind,
+            text: text.to_string(),
+            staff_id: actor.staff_id,
+            at: timestamp(now),
+        })
+        .await?;
         let detail = format!("{} {id}", kind.map_or("memo", BodyKind::as_str));
         tx.log(AccessEvent::PatientNoteAdded, Some(patient_id), &detail);
         tx.commit().await?;
@@ -155,37 +138,40 @@ impl Store {
         if reason.is_empty() {
             return Err(NoteError::Invalid("取り消す理由を入力してください。"));
         }
-        let at = timestamp(now);
         let mut tx = self.begin_write(actor, now).await?;
-        let changed = if kind == "memo" {
-            sqlx::query!(
-                "UPDATE memo SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ?
-                 WHERE id = ? AND patient_id = ? AND withdrawn_at IS NULL",
-                at,
-                actor.staff_id,
-                reason,
+        // The entry must be this patient's (the screen names both).
+        let found = if kind == "memo" {
+            sqlx::query_scalar!(
+                r#"SELECT count(*) AS "n!: i64" FROM memo WHERE id = ? AND patient_id = ? AND withdrawn_at IS NULL"#,
                 id,
                 patient_id
             )
-            .execute(&mut **tx)
+            .fetch_one(&mut **tx)
             .await
         } else {
-            sqlx::query!(
-                "UPDATE body_info SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ?
-                 WHERE id = ? AND patient_id = ? AND kind = ? AND withdrawn_at IS NULL",
-                at,
-                actor.staff_id,
-                reason,
+            sqlx::query_scalar!(
+                r#"SELECT count(*) AS "n!: i64" FROM body_info WHERE id = ? AND patient_id = ? AND kind = ? AND withdrawn_at IS NULL"#,
                 id,
                 patient_id,
                 kind
             )
-            .execute(&mut **tx)
+            .fetch_one(&mut **tx)
             .await
         }
-        .map_err(|e| self.fail(e))?
-        .rows_affected();
-        if changed == 0 {
+        .map_err(|e| self.fail(e))?;
+        if found == 0 {
+            return Err(NoteError::NotFound);
+        }
+        let outcome = tx
+            .change(Change::NoteWithdrawn {
+                id,
+                kind: kind.to_string(),
+                staff_id: actor.staff_id,
+                at: timestamp(now),
+                reason: reason.to_string(),
+            })
+            .await?;
+        if outcome != Outcome::Applied {
             return Err(NoteError::NotFound);
         }
         let detail = format!("{kind} {id}: {reason}");

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::access_log::AccessEvent;
-use crate::import::{kana_key, name_key};
+use crate::sync::{Change, Table};
 use crate::write::WriteTx;
 use crate::{Actor, Store, StoreError, timestamp};
 
@@ -169,30 +169,22 @@ impl Store {
         let at = timestamp(now);
         let mut tx = self.begin_write(actor, now).await?;
         self.refuse_used_card(&mut tx, idm).await?;
-        let name = patient.name.trim();
-        let kana = patient.kana.trim();
-        let (nk, kk) = (name_key(name), kana_key(kana));
-        let sex = i64::from(patient.sex);
-        let phone = patient
-            .phone
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty());
-        let patient_id = sqlx::query_scalar!(
-            r#"INSERT INTO patient (name, kana, sex, birth_date, created_at, name_key, kana_key, phone)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
-            name,
-            kana,
-            sex,
-            patient.birth_date,
-            at,
-            nk,
-            kk,
-            phone
-        )
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(|e| self.fail(e))?;
+        let patient_id = tx.next_id(Table::Patient).await?;
+        tx.change(Change::PatientCreated {
+            id: patient_id,
+            name: patient.name.trim().to_string(),
+            kana: patient.kana.trim().to_string(),
+            sex: i64::from(patient.sex),
+            birth_date: Some(patient.birth_date.clone()),
+            phone: patient
+                .phone
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
+            at: at.clone(),
+        })
+        .await?;
         self.first_card(&mut tx, patient_id, consent, idm, &at)
             .await?;
         tx.commit().await?;
@@ -252,18 +244,15 @@ impl Store {
             ConsentMethod::Screen => "screen",
             ConsentMethod::Paper => "paper",
         };
-        let staff_id = tx.actor().staff_id;
-        let conn: &mut sqlx::SqliteConnection = tx;
-        sqlx::query!(
-            "INSERT INTO consent (patient_id, method, staff_id, at) VALUES (?, ?, ?, ?)",
+        let id = tx.next_id(Table::Consent).await?;
+        tx.change(Change::ConsentGiven {
+            id,
             patient_id,
-            method,
-            staff_id,
-            at
-        )
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| self.fail(e))?;
+            method: method.to_string(),
+            staff_id: tx.actor().staff_id,
+            at: at.to_string(),
+        })
+        .await?;
         let detail = format!("card {idm} issued, consent {method}");
         self.add_card(tx, patient_id, idm, &detail).await?;
         self.insert_visit(tx, patient_id, "card").await?;
@@ -299,14 +288,21 @@ impl Store {
             return Err(CardError::NoCard);
         }
         self.refuse_used_card(&mut tx, idm).await?;
-        sqlx::query!(
-            "UPDATE card SET disabled_at = ?, disabled_reason = '再発行' WHERE patient_id = ? AND disabled_at IS NULL",
-            at,
+        let working = sqlx::query_scalar!(
+            r#"SELECT idm AS "idm!: String" FROM card WHERE patient_id = ? AND disabled_at IS NULL"#,
             patient_id
         )
-        .execute(&mut **tx)
+        .fetch_all(&mut **tx)
         .await
         .map_err(|e| self.fail(e))?;
+        for old in working {
+            tx.change(Change::CardDisabled {
+                idm: old,
+                at: at.clone(),
+                reason: "再発行".into(),
+            })
+            .await?;
+        }
         self.add_card(&mut tx, patient_id, idm, &format!("card {idm} reissued"))
             .await?;
         tx.commit().await?;
@@ -351,17 +347,14 @@ impl Store {
         detail: &str,
     ) -> Result<(), StoreError> {
         let at = timestamp(tx.now());
-        let issued_by = tx.actor().staff_id;
-        sqlx::query!(
-            "INSERT INTO card (idm, patient_id, issued_at, issued_by) VALUES (?, ?, ?, ?)",
-            idm,
+        let staff_id = tx.actor().staff_id;
+        tx.change(Change::CardIssued {
+            idm: idm.to_string(),
             patient_id,
+            staff_id,
             at,
-            issued_by
-        )
-        .execute(&mut ***tx)
-        .await
-        .map_err(|e| self.fail(e))?;
+        })
+        .await?;
         tx.log(AccessEvent::CardIssued, Some(patient_id), detail);
         Ok(())
     }

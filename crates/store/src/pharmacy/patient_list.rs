@@ -6,6 +6,7 @@ use okusuri_domain::labels::{birth_label, day_label, kana_label, sex_label};
 use serde::Serialize;
 
 use crate::access_log::AccessEvent;
+use crate::sync::{Change, Table};
 use crate::write::WriteTx;
 use crate::{Actor, Store, StoreError, parse_timestamp, timestamp};
 
@@ -137,16 +138,14 @@ impl Store {
         patient_id: i64,
         source: &str,
     ) -> Result<i64, StoreError> {
-        let at = timestamp(tx.now());
-        let id = sqlx::query_scalar!(
-            "INSERT INTO visit (patient_id, visited_at, source) VALUES (?, ?, ?) RETURNING id AS \"id!: i64\"",
+        let id = tx.next_id(Table::Visit).await?;
+        tx.change(Change::VisitRecorded {
+            id,
             patient_id,
-            at,
-            source
-        )
-        .fetch_one(&mut ***tx)
-        .await
-        .map_err(|e| self.fail(e))?;
+            at: timestamp(tx.now()),
+            source: source.to_string(),
+        })
+        .await?;
         tx.log(AccessEvent::VisitRecorded, Some(patient_id), source);
         Ok(id)
     }

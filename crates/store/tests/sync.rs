@@ -1,0 +1,415 @@
+//! Several PCs (docs/multi-pc.md), the PC's side: two real SQLite databases
+//! as two PCs, and a change log kept in memory standing in for the server
+//! (its PostgreSQL side is `store::server`'s own tests). Each PC writes
+//! through the store's public API; what reaches the other PC goes only
+//! through the outbox and `apply_remote`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use okusuri_store::sync::{PC_RANGE, RemoteChange};
+use okusuri_store::{
+    BodyKind, ConsentMethod, NewPatient, Outcome, Staff, Store, StoreError, Touch,
+};
+
+/// The server's change log as the PCs see it: each change once, numbered in
+/// arrival order.
+#[derive(Default)]
+struct Log {
+    changes: Vec<RemoteChange>,
+}
+
+impl Log {
+    /// Takes a PC's unsent writes into the log (skipping op_ids it has) and,
+    /// if `confirm`, marks them sent on the PC — `false` is a PC killed
+    /// after the server committed but before it heard so.
+    async fn send(&mut self, pc: &Store, confirm: bool) -> usize {
+        let unsent = pc.unsent(1000).await.unwrap();
+        let n = unsent.len();
+        for entry in unsent {
+            let seq = match self.changes.iter().find(|c| c.op_id == entry.op_id) {
+                Some(c) => c.seq,
+                None => {
+                    let seq = self.changes.len() as i64 + 1;
+                    self.changes.push(RemoteChange {
+                        seq,
+                        op_id: entry.op_id.clone(),
+                        changes: entry.changes,
+                    });
+                    seq
+                }
+            };
+            if confirm {
+                pc.mark_sent(&entry.op_id, seq).await.unwrap();
+            }
+        }
+        n
+    }
+
+    /// Applies to a PC what it has not seen yet.
+    async fn pull(&self, pc: &Store) -> Vec<Vec<Outcome>> {
+        let last = pc.sync_state().await.unwrap().last_seq;
+        let mut out = Vec::new();
+        for change in self.changes.iter().filter(|c| c.seq > last) {
+            out.push(
+                pc.apply_remote(change, at(2026, 12, 1, 12, 0))
+                    .await
+                    .unwrap(),
+            );
+        }
+        out
+    }
+}
+
+async fn pc(dir: &std::path::Path, number: i64) -> (Store, Staff) {
+    let store = open_new(dir).await;
+    let admin = set_up(&store).await;
+    store
+        .start_recording(&act(&admin), number, at(2026, 12, 1, 8, 0))
+        .await
+        .unwrap();
+    (store, admin)
+}
+
+async fn open_new(dir: &std::path::Path) -> Store {
+    let data = okusuri_store::DataDir {
+        path: dir.to_path_buf(),
+        create_if_missing: true,
+    };
+    Store::open_in(&data, options()).await.unwrap()
+}
+
+fn hanako() -> NewPatient {
+    NewPatient {
+        name: "山田 花子".into(),
+        kana: "ヤマダ ハナコ".into(),
+        sex: 2,
+        birth_date: "1958-03-03".into(),
+        phone: None,
+    }
+}
+
+/// Every row the sync covers, as text, for comparing two PCs.
+async fn dump(dir: &std::path::Path) -> Vec<String> {
+    use sqlx::Row;
+    let mut conn = raw(dir).await;
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT id, name, kana, sex, birth_date, phone, created_at FROM patient ORDER BY id",
+        "SELECT id, patient_id, visited_at, source FROM visit ORDER BY id",
+        "SELECT id, patient_id, text, staff_id, created_at, withdrawn_at, withdrawn_reason FROM memo ORDER BY id",
+        "SELECT id, patient_id, kind, text, created_at, withdrawn_at, withdrawn_reason FROM body_info ORDER BY id",
+        "SELECT idm, patient_id, issued_at, disabled_at, disabled_reason FROM card ORDER BY idm",
+        "SELECT id, patient_id, method, at FROM consent ORDER BY id",
+    ] {
+        for row in sqlx::query(sql).fetch_all(&mut conn).await.unwrap() {
+            let cols: Vec<String> = (0..row.len())
+                .map(|i| {
+                    row.try_get::<Option<String>, _>(i)
+                        .ok()
+                        .flatten()
+                        .or_else(|| {
+                            row.try_get::<Option<i64>, _>(i)
+                                .ok()
+                                .flatten()
+                                .map(|n| n.to_string())
+                        })
+                        .unwrap_or_else(|| "NULL".into())
+                })
+                .collect();
+            out.push(format!("{sql}: {}", cols.join("|")));
+        }
+    }
+    out
+}
+
+const CARD: &str = "0123456789ABCDEF";
+
+#[tokio::test]
+async fn a_patient_card_and_memo_written_on_one_pc_reach_the_other_once() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ((a, admin_a), (b, admin_b)) = (pc(da.path(), 1).await, pc(db.path(), 2).await);
+    let mut log = Log::default();
+
+    let patient = a
+        .issue_card(
+            &act(&admin_a),
+            &hanako(),
+            ConsentMethod::Screen,
+            CARD,
+            at(2026, 12, 1, 9, 0),
+        )
+        .await
+        .unwrap();
+    assert!(
+        (PC_RANGE..2 * PC_RANGE).contains(&patient),
+        "PC 1's range: {patient}"
+    );
+    let memo = a
+        .add_patient_note(
+            &act(&admin_a),
+            patient,
+            None,
+            "粉薬が苦手",
+            at(2026, 12, 1, 9, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.sync_state().await.unwrap().unsent, 2);
+
+    assert_eq!(log.send(&a, true).await, 2);
+    assert_eq!(a.sync_state().await.unwrap().unsent, 0);
+    let outcomes = log.pull(&b).await;
+    assert_eq!(
+        outcomes,
+        vec![vec![Outcome::Applied; 4], vec![Outcome::Applied]],
+        "patient, consent, card, visit; then the memo"
+    );
+
+    // On PC B: the card finds the patient, the memo is there, with A's IDs.
+    let touch = b
+        .card_touched(&sys(), CARD, at(2026, 12, 1, 10, 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        touch,
+        Touch::Patient {
+            patient_id: patient,
+            name: "山田 花子".into()
+        }
+    );
+    let notes = b.patient_notes(patient).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!((notes[0].id, notes[0].text.as_str()), (memo, "粉薬が苦手"));
+
+    // B's visit and allergy come back to A; A's own changes are skipped.
+    b.add_patient_note(
+        &act(&admin_b),
+        patient,
+        Some(BodyKind::Allergy),
+        "ペニシリン",
+        at(2026, 12, 1, 10, 1),
+    )
+    .await
+    .unwrap();
+    log.send(&b, true).await;
+    log.pull(&a).await;
+    log.pull(&b).await;
+    assert_eq!(a.sync_state().await.unwrap().last_seq, 4);
+    assert_eq!(dump(da.path()).await, dump(db.path()).await);
+    let notes_on_a = a.patient_notes(patient).await.unwrap();
+    assert_eq!(notes_on_a.len(), 2);
+
+    // The same change delivered again changes nothing.
+    let again = b
+        .apply_remote(&log.changes[1], at(2026, 12, 1, 12, 0))
+        .await
+        .unwrap();
+    assert!(again.is_empty());
+    assert_eq!(dump(da.path()).await, dump(db.path()).await);
+}
+
+#[tokio::test]
+async fn writes_made_offline_on_both_pcs_converge_whatever_the_order() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ((a, admin_a), (b, admin_b)) = (pc(da.path(), 1).await, pc(db.path(), 2).await);
+    let mut log = Log::default();
+    let patient = a
+        .issue_card(
+            &act(&admin_a),
+            &hanako(),
+            ConsentMethod::Paper,
+            CARD,
+            at(2026, 12, 1, 9, 0),
+        )
+        .await
+        .unwrap();
+    let memo = a
+        .add_patient_note(
+            &act(&admin_a),
+            patient,
+            None,
+            "粉薬が苦手",
+            at(2026, 12, 1, 9, 1),
+        )
+        .await
+        .unwrap();
+    log.send(&a, true).await;
+    log.pull(&b).await;
+
+    // The server is away: both withdraw the same memo, each adds a memo,
+    // both record visits, and each issues the same new card to a new patient.
+    let later = |m| at(2026, 12, 1, 11, m);
+    b.withdraw_patient_note(
+        &act(&admin_b),
+        patient,
+        "memo",
+        memo,
+        "別の患者様の記録",
+        later(5),
+    )
+    .await
+    .unwrap();
+    a.withdraw_patient_note(&act(&admin_a), patient, "memo", memo, "重複", later(7))
+        .await
+        .unwrap();
+    let memo_a = a
+        .add_patient_note(&act(&admin_a), patient, None, "A で追加", later(8))
+        .await
+        .unwrap();
+    let memo_b = b
+        .add_patient_note(&act(&admin_b), patient, None, "B で追加", later(8))
+        .await
+        .unwrap();
+    assert_ne!(memo_a, memo_b, "two PCs never make the same ID");
+    let other = NewPatient {
+        name: "佐藤 一郎".into(),
+        kana: "サトウ イチロウ".into(),
+        sex: 1,
+        birth_date: "1970-01-01".into(),
+        phone: None,
+    };
+    const NEW_CARD: &str = "FEDCBA9876543210";
+    let on_a = a
+        .issue_card(
+            &act(&admin_a),
+            &other,
+            ConsentMethod::Screen,
+            NEW_CARD,
+            later(20),
+        )
+        .await
+        .unwrap();
+    let on_b = b
+        .issue_card(
+            &act(&admin_b),
+            &other,
+            ConsentMethod::Screen,
+            NEW_CARD,
+            later(10),
+        )
+        .await
+        .unwrap();
+    assert_ne!(on_a, on_b);
+
+    // A comes back first, then B: the earlier withdrawal and the earlier
+    // card issue win on both PCs.
+    log.send(&a, true).await;
+    log.send(&b, true).await;
+    log.pull(&a).await;
+    log.pull(&b).await;
+    assert_eq!(dump(da.path()).await, dump(db.path()).await);
+    for pc in [&a, &b] {
+        let notes = pc.patient_notes(patient).await.unwrap();
+        let old = notes.iter().find(|n| n.id == memo).unwrap();
+        assert_eq!(old.withdrawn_reason.as_deref(), Some("別の患者様の記録"));
+        assert_eq!(notes.len(), 3, "the withdrawn memo and both new ones");
+        let touch = pc.card_touched(&sys(), NEW_CARD, later(30)).await.unwrap();
+        assert!(
+            matches!(touch, Touch::Patient { patient_id, .. } if patient_id == on_b),
+            "B issued the card first: {touch:?}"
+        );
+    }
+    // Two records of the same person: the duplicate flow offers them, nothing merged silently.
+    assert!(a.patient_card(on_a).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_pc_killed_before_it_heard_back_sends_again_and_nothing_is_doubled() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ((a, admin_a), (b, _)) = (pc(da.path(), 1).await, pc(db.path(), 2).await);
+    let mut log = Log::default();
+    let patient = a
+        .issue_card(
+            &act(&admin_a),
+            &hanako(),
+            ConsentMethod::Screen,
+            CARD,
+            at(2026, 12, 1, 9, 0),
+        )
+        .await
+        .unwrap();
+    a.add_patient_note(
+        &act(&admin_a),
+        patient,
+        None,
+        "一包化",
+        at(2026, 12, 1, 9, 2),
+    )
+    .await
+    .unwrap();
+    // The server committed both, the PC died before marking them sent.
+    assert_eq!(log.send(&a, false).await, 2);
+    drop(a);
+    let a = open(da.path()).await;
+    assert_eq!(
+        a.sync_state().await.unwrap().unsent,
+        2,
+        "still in the outbox after restart"
+    );
+    assert_eq!(log.send(&a, true).await, 2);
+    assert_eq!(log.changes.len(), 2, "the server kept each once");
+    log.pull(&a).await;
+    log.pull(&b).await;
+    assert_eq!(a.sync_state().await.unwrap().unsent, 0);
+    assert_eq!(dump(da.path()).await, dump(db.path()).await);
+    assert_eq!(b.patient_notes(patient).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_write_that_cannot_be_shared_yet_is_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, admin) = pc(dir.path(), 3).await;
+    let before = dump(dir.path()).await;
+    let err = store
+        .set_setting(
+            &act(&admin),
+            "history.default_months",
+            "6",
+            at(2026, 12, 1, 9, 0),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotShared(_)), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("複数台で使う設定"), "{message}");
+    assert!(message.contains("変更は保存されていません"), "{message}");
+    assert_eq!(store.setting("history.default_months").await.unwrap(), None);
+    assert_eq!(dump(dir.path()).await, before);
+    assert_eq!(store.sync_state().await.unwrap().unsent, 0);
+}
+
+#[tokio::test]
+async fn a_single_pc_database_records_nothing_and_numbers_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_new(dir.path()).await;
+    let admin = set_up(&store).await;
+    let patient = store
+        .issue_card(
+            &act(&admin),
+            &hanako(),
+            ConsentMethod::Screen,
+            CARD,
+            at(2026, 12, 1, 9, 0),
+        )
+        .await
+        .unwrap();
+    assert_eq!(patient, 1);
+    store
+        .add_patient_note(&act(&admin), patient, None, "メモ", at(2026, 12, 1, 9, 1))
+        .await
+        .unwrap();
+    let state = store.sync_state().await.unwrap();
+    assert_eq!(
+        (state.pc_number, state.recording, state.unsent),
+        (0, false, 0)
+    );
+    let mut conn = raw(dir.path()).await;
+    let outbox: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(outbox, 0);
+}
