@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
 use crate::body::BodyKind;
+use crate::import::bulk::{self, ChildrenJson};
 use crate::import::{kana_key, name_key};
 use crate::{Actor, Store, StoreError, timestamp};
 
@@ -105,6 +106,70 @@ pub enum Change {
         /// When.
         at: String,
     },
+    /// からだの情報 (`kind`) or a メモ (`None`) read from a notebook (JAHIS).
+    NoteImported {
+        /// The entry's ID.
+        id: i64,
+        /// The patient.
+        patient_id: i64,
+        /// The body kind's stored text; `None` for a memo.
+        kind: Option<String>,
+        /// The text (with the patient, what identifies an imported entry).
+        text: String,
+        /// The memo's date, if it has one.
+        written_on: Option<String>,
+        /// When.
+        at: String,
+    },
+    /// A receipt computer's (or other source's) patient number linked to a patient.
+    ExternalIdLinked {
+        /// The source (`レセコン`, …).
+        source: String,
+        /// Its patient number.
+        external_id: String,
+        /// The patient.
+        patient_id: i64,
+        /// When.
+        at: String,
+    },
+    /// Dispensings stored by an import, with their RPs, drugs and notes (the
+    /// JSON lists the bulk statements read; see `import::bulk`).
+    DispensingsAdded {
+        /// The dispensing rows.
+        dispensings: String,
+        /// Their children.
+        children: ChildrenJson,
+        /// When they were imported.
+        at: String,
+    },
+    /// Dispensings a newer version of their source replaced (removed with their children).
+    DispensingsRemoved {
+        /// Their IDs.
+        ids: Vec<i64>,
+    },
+    /// OTC use read from a notebook.
+    OtcAdded {
+        /// The row's ID.
+        id: i64,
+        /// The patient.
+        patient_id: i64,
+        /// Its content identity.
+        identity: String,
+        /// The product's name.
+        name: Option<String>,
+        /// From (YYYY-MM-DD).
+        start_on: Option<String>,
+        /// Until.
+        end_on: Option<String>,
+        /// JAN code.
+        jan: Option<String>,
+        /// Components, joined with 「、」.
+        components: String,
+        /// Where it came from.
+        source: String,
+        /// When it was imported.
+        at: String,
+    },
     /// An entry of からだの情報 or メモ withdrawn with a reason.
     NoteWithdrawn {
         /// The entry's ID.
@@ -150,6 +215,12 @@ pub(crate) enum Table {
     Visit,
     Memo,
     BodyInfo,
+    Dispensing,
+    Rp,
+    Drug,
+    RpNote,
+    DispensingNote,
+    OtcUse,
 }
 
 impl Table {
@@ -160,6 +231,12 @@ impl Table {
             Table::Visit => "visit",
             Table::Memo => "memo",
             Table::BodyInfo => "body_info",
+            Table::Dispensing => "dispensing",
+            Table::Rp => "rp",
+            Table::Drug => "drug",
+            Table::RpNote => "rp_note",
+            Table::DispensingNote => "dispensing_note",
+            Table::OtcUse => "otc_use",
         }
     }
 }
@@ -495,6 +572,118 @@ pub(crate) async fn apply(
                 }
             };
             inserted(n.rows_affected())
+        }
+        Change::NoteImported {
+            id,
+            patient_id,
+            kind,
+            text,
+            written_on,
+            at,
+        } => {
+            let patient_id = current_patient(conn, *patient_id).await?;
+            // The same entry read again (the unique indexes of imported
+            // entries) is skipped.
+            let n = match kind {
+                Some(kind) => {
+                    sqlx::query!(
+                        "INSERT INTO body_info (id, patient_id, kind, text, source, created_at)
+                         VALUES (?, ?, ?, ?, 'import', ?) ON CONFLICT DO NOTHING",
+                        id,
+                        patient_id,
+                        kind,
+                        text,
+                        at
+                    )
+                    .execute(&mut *conn)
+                    .await?
+                }
+                None => {
+                    sqlx::query!(
+                        "INSERT INTO memo (id, patient_id, text, written_on, source, created_at)
+                         VALUES (?, ?, ?, ?, 'import', ?) ON CONFLICT DO NOTHING",
+                        id,
+                        patient_id,
+                        text,
+                        written_on,
+                        at
+                    )
+                    .execute(&mut *conn)
+                    .await?
+                }
+            };
+            inserted(n.rows_affected())
+        }
+        // The earliest link of a patient number wins on every PC.
+        Change::ExternalIdLinked {
+            source,
+            external_id,
+            patient_id,
+            at,
+        } => {
+            let patient_id = current_patient(conn, *patient_id).await?;
+            inserted(
+                sqlx::query!(
+                    "INSERT INTO patient_external_id (source, external_id, patient_id, linked_at)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (source, external_id) DO UPDATE SET patient_id = ?3, linked_at = ?4
+                     WHERE (linked_at, patient_id) > (?4, ?3)",
+                    source,
+                    external_id,
+                    patient_id,
+                    at
+                )
+                .execute(&mut *conn)
+                .await?
+                .rows_affected(),
+            )
+        }
+        Change::DispensingsAdded {
+            dispensings,
+            children,
+            at,
+        } => {
+            let stored = bulk::insert_dispensings(conn, dispensings, at).await?;
+            bulk::insert_children(conn, children).await?;
+            inserted(stored.len() as u64)
+        }
+        Change::DispensingsRemoved { ids } => {
+            let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+            bulk::delete_dispensings(conn, &list).await?;
+            Outcome::Applied
+        }
+        Change::OtcAdded {
+            id,
+            patient_id,
+            identity,
+            name,
+            start_on,
+            end_on,
+            jan,
+            components,
+            source,
+            at,
+        } => {
+            let patient_id = current_patient(conn, *patient_id).await?;
+            inserted(
+                sqlx::query!(
+                    "INSERT INTO otc_use (id, patient_id, identity, name, start_on, end_on, jan, components, source, imported_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    id,
+                    patient_id,
+                    identity,
+                    name,
+                    start_on,
+                    end_on,
+                    jan,
+                    components,
+                    source,
+                    at
+                )
+                .execute(&mut *conn)
+                .await?
+                .rows_affected(),
+            )
         }
         Change::NoteWithdrawn {
             id,

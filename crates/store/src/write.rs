@@ -173,6 +173,17 @@ impl WriteTx<'_> {
         Ok(outcome)
     }
 
+    /// Whether this write goes to the outbox too.
+    pub(crate) fn recording(&self) -> bool {
+        self.mode.recording
+    }
+
+    /// Keeps a change the write already made through the same statements
+    /// [`sync::apply`] uses (a bulk import), for the outbox.
+    pub(crate) fn applied(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
     /// Appends an access-log row inside the transaction.
     pub(crate) fn log(&mut self, event: AccessEvent, patient_id: Option<i64>, detail: &str) {
         self.append(event, self.actor.staff_id, patient_id, detail);

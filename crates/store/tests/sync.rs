@@ -103,6 +103,16 @@ async fn dump(dir: &std::path::Path) -> Vec<String> {
         "SELECT id, patient_id, kind, text, created_at, withdrawn_at, withdrawn_reason FROM body_info ORDER BY id",
         "SELECT idm, patient_id, issued_at, disabled_at, disabled_reason FROM card ORDER BY idm",
         "SELECT id, patient_id, method, at FROM consent ORDER BY id",
+        "SELECT source, external_id, patient_id, linked_at FROM patient_external_id ORDER BY 1, 2",
+        "SELECT id, patient_id, identity, dispensed_on, place_name, prescriber_name, source, imported_at, warnings
+         FROM dispensing ORDER BY id",
+        "SELECT id, dispensing_id, seq, rp_no, usage_name, quantity, usage_code FROM rp ORDER BY id",
+        "SELECT id, rp_id, seq, name, dose, unit, code FROM drug ORDER BY id",
+        "SELECT id, rp_id, drug_id, record, text FROM rp_note ORDER BY id",
+        "SELECT id, dispensing_id, record, text FROM dispensing_note ORDER BY id",
+        "SELECT id, patient_id, identity, name, start_on, components FROM otc_use ORDER BY id",
+        "SELECT id, patient_id, kind, text, source FROM body_info ORDER BY id",
+        "SELECT id, patient_id, text, written_on, source FROM memo ORDER BY id",
     ] {
         for row in sqlx::query(sql).fetch_all(&mut conn).await.unwrap() {
             let cols: Vec<String> = (0..row.len())
@@ -412,4 +422,78 @@ async fn a_single_pc_database_records_nothing_and_numbers_as_before() {
         .await
         .unwrap();
     assert_eq!(outbox, 0);
+}
+
+fn fixture(name: &str) -> okusuri_jahis::Document {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../jahis/tests/fixtures")
+        .join(name);
+    okusuri_jahis::read(&std::fs::read(path).unwrap(), okusuri_jahis::Mode::Lenient).unwrap()
+}
+
+#[tokio::test]
+async fn an_import_on_the_receipt_computer_pc_reaches_the_counter_pc_in_full() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ((a, _), (b, _)) = (pc(da.path(), 1).await, pc(db.path(), 2).await);
+    let mut log = Log::default();
+    let recept = okusuri_store::ImportSource {
+        label: "recept:00123.txt".into(),
+        external_id: Some(("レセコン".into(), "00123".into())),
+        supersedes: true,
+    };
+    let doc = fixture("v26-example-11.txt");
+    let first = a
+        .import_jahis(&sys(), &admit(&doc), &recept, at(2026, 12, 1, 9, 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            first.dispensings_added,
+            first.drugs_added,
+            first.otc_added,
+            first.notes_added
+        ),
+        (2, 5, 2, 6)
+    );
+    assert!((PC_RANGE..2 * PC_RANGE).contains(&first.patient_id));
+
+    // The receipt computer writes the file again with a dose corrected:
+    // the old dispensing is replaced, on both PCs.
+    let mut corrected = doc.clone();
+    let dose = &mut corrected.dispensings[0].rps[0].drugs[0].dose;
+    *dose = Some(format!("{}0", dose.clone().unwrap_or_default()));
+    let second = a
+        .import_jahis(&sys(), &admit(&corrected), &recept, at(2026, 12, 1, 9, 5))
+        .await
+        .unwrap();
+    assert_eq!(
+        (second.dispensings_added, second.dispensings_replaced),
+        (1, 1)
+    );
+
+    log.send(&a, true).await;
+    log.pull(&b).await;
+    let on_b = dump(db.path()).await;
+    assert_eq!(on_b, dump(da.path()).await);
+    assert!(
+        on_b.iter().filter(|r| r.contains("FROM drug")).count() >= 5,
+        "{on_b:#?}"
+    );
+
+    // The counter PC reads the same notebook from the patient's QR: all of it is there already.
+    let qr = okusuri_store::ImportSource {
+        label: "qr".into(),
+        external_id: None,
+        supersedes: false,
+    };
+    let again = b
+        .import_jahis(&sys(), &admit(&corrected), &qr, at(2026, 12, 1, 10, 0))
+        .await
+        .unwrap();
+    assert_eq!(again.patient_id, first.patient_id);
+    assert_eq!(
+        (again.dispensings_added, again.otc_added, again.notes_added),
+        (0, 0, 0)
+    );
+    assert_eq!(dump(db.path()).await, on_b);
 }

@@ -27,6 +27,8 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::access_log::AccessEvent;
+use crate::sync::{Change, Outcome, Table};
+use crate::write::WriteTx;
 use crate::{Actor, Store, StoreError, timestamp};
 
 /// Where a document came from.
@@ -149,8 +151,6 @@ fn body_kind(kind: Option<u8>) -> &'static str {
         _ => "other",
     }
 }
-
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 
 /// One document of a batch and where it came from.
 #[derive(Debug, Clone, Copy)]
@@ -291,10 +291,10 @@ impl Store {
     }
 
     /// Stores a document's OTC use, body information and memos (few per
-    /// document, so one statement each). Returns (OTC, notes) added.
+    /// document, one change each). Returns (OTC, notes) added.
     async fn insert_extras(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut WriteTx<'_>,
         p: &Placed<'_>,
         at: &str,
     ) -> Result<(usize, usize), StoreError> {
@@ -306,40 +306,32 @@ impl Store {
                 .await?;
         }
         let mut notes = 0;
-        for n in &doc.notes {
-            let Some(text) = n.text.as_deref() else {
+        let texts = doc
+            .notes
+            .iter()
+            .map(|n| (Some(body_kind(n.kind)), n.text.as_deref(), None))
+            .chain(
+                doc.memos
+                    .iter()
+                    .map(|m| (None, m.text.as_deref(), m.date.clone())),
+            );
+        for (kind, text, written_on) in texts {
+            let Some(text) = text else {
                 continue;
             };
-            let kind = body_kind(n.kind);
-            let r = sqlx::query!(
-                "INSERT INTO body_info (patient_id, kind, text, source, created_at) VALUES (?, ?, ?, 'import', ?)
-                 ON CONFLICT DO NOTHING",
-                patient_id,
-                kind,
-                text,
-                at
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
-            notes += r.rows_affected() as usize;
-        }
-        for m in &doc.memos {
-            let Some(text) = m.text.as_deref() else {
-                continue;
-            };
-            let r = sqlx::query!(
-                "INSERT INTO memo (patient_id, text, written_on, source, created_at) VALUES (?, ?, ?, 'import', ?)
-                 ON CONFLICT DO NOTHING",
-                patient_id,
-                text,
-                m.date,
-                at
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
-            notes += r.rows_affected() as usize;
+            let table = kind.map_or(Table::Memo, |_| Table::BodyInfo);
+            let id = tx.next_id(table).await?;
+            let outcome = tx
+                .change(Change::NoteImported {
+                    id,
+                    patient_id,
+                    kind: kind.map(str::to_string),
+                    text: text.to_string(),
+                    written_on,
+                    at: at.to_string(),
+                })
+                .await?;
+            notes += usize::from(outcome == Outcome::Applied);
         }
         Ok((otc, notes))
     }
@@ -347,7 +339,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     async fn find_or_create_patient(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut WriteTx<'_>,
         name: &str,
         kana: Option<&str>,
         sex: Option<u8>,
@@ -361,7 +353,7 @@ impl Store {
                 src,
                 id
             )
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut ***tx)
             .await
             .map_err(|e| self.fail(e))?;
             if let Some(patient_id) = linked {
@@ -388,7 +380,7 @@ impl Store {
                 sex,
                 other_source
             )
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut ***tx)
             .await
             .map_err(|e| self.fail(e))?,
             None => None, // without a birth date nobody can be told apart
@@ -396,36 +388,28 @@ impl Store {
         let (patient_id, created) = match same {
             Some(id) => (id, false),
             None => {
-                let kana_text = kana.unwrap_or("");
-                let kana_key = kana_key(kana_text);
-                let id = sqlx::query_scalar!(
-                    "INSERT INTO patient (name, kana, sex, birth_date, created_at, name_key, kana_key)
-                     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    name,
-                    kana_text,
+                let id = tx.next_id(Table::Patient).await?;
+                tx.change(Change::PatientCreated {
+                    id,
+                    name: name.to_string(),
+                    kana: kana.unwrap_or("").to_string(),
                     sex,
-                    birth_date,
-                    at,
-                    key,
-                    kana_key
-                )
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(|e| self.fail(e))?;
+                    birth_date: birth_date.map(str::to_string),
+                    phone: None,
+                    at: at.to_string(),
+                })
+                .await?;
                 (id, true)
             }
         };
         if let Some((src, id)) = &source.external_id {
-            sqlx::query!(
-                "INSERT INTO patient_external_id (source, external_id, patient_id, linked_at) VALUES (?, ?, ?, ?)",
-                src,
-                id,
+            tx.change(Change::ExternalIdLinked {
+                source: src.clone(),
+                external_id: id.clone(),
                 patient_id,
-                at
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
+                at: at.to_string(),
+            })
+            .await?;
         }
         Ok((patient_id, created))
     }
@@ -435,7 +419,7 @@ impl Store {
     /// version is inserted in the same transaction.
     async fn remove_superseded(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut WriteTx<'_>,
         placed: &[Placed<'_>],
         results: &mut [Result<ImportSummary, ImportError>],
     ) -> Result<(), StoreError> {
@@ -447,7 +431,7 @@ impl Store {
                 p.patient_id,
                 label
             )
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut ***tx)
             .await
             .map_err(|e| self.fail(e))?;
             if earlier.is_empty() {
@@ -458,7 +442,7 @@ impl Store {
                 .doc
                 .dispensings
                 .iter()
-                .map(|d| bulk::DispensingRow::new(d, p.patient_id, label, None))
+                .map(|d| bulk::DispensingRow::new(0, d, p.patient_id, label, None))
                 .collect();
             let replaced: Vec<i64> = earlier
                 .into_iter()
@@ -475,23 +459,11 @@ impl Store {
             if replaced.is_empty() {
                 continue;
             }
-            let ids = serde_json::to_string(&replaced)
-                .map_err(|e| StoreError::Database(e.to_string()))?;
-            for statement in [
-                "DELETE FROM rp_note WHERE rp_id IN (SELECT id FROM rp WHERE dispensing_id IN (SELECT value FROM json_each(?1)))",
-                "DELETE FROM drug WHERE rp_id IN (SELECT id FROM rp WHERE dispensing_id IN (SELECT value FROM json_each(?1)))",
-                "DELETE FROM rp WHERE dispensing_id IN (SELECT value FROM json_each(?1))",
-                "DELETE FROM dispensing_note WHERE dispensing_id IN (SELECT value FROM json_each(?1))",
-                "DELETE FROM dispensing WHERE id IN (SELECT value FROM json_each(?1))",
-            ] {
-                sqlx::query(statement)
-                    .bind(&ids)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(|e| self.fail(e))?;
-            }
+            let count = replaced.len();
+            tx.change(Change::DispensingsRemoved { ids: replaced })
+                .await?;
             if let Some(Ok(summary)) = results.get_mut(p.index) {
-                summary.dispensings_replaced += replaced.len();
+                summary.dispensings_replaced += count;
             }
         }
         Ok(())
@@ -503,16 +475,18 @@ impl Store {
     /// one statement per row. Counts go into each document's summary.
     async fn insert_dispensings(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut WriteTx<'_>,
         placed: &[Placed<'_>],
         results: &mut [Result<ImportSummary, ImportError>],
         at: &str,
     ) -> Result<(), StoreError> {
         let mut rows: Vec<bulk::DispensingRow> = Vec::new();
         let mut origin: Vec<(usize, &Dispensing)> = Vec::new();
+        let first_id = tx.next_id(Table::Dispensing).await?;
         for p in placed {
             for (i, d) in p.item.doc.dispensings.iter().enumerate() {
                 rows.push(bulk::DispensingRow::new(
+                    first_id + rows.len() as i64,
                     d,
                     p.patient_id,
                     &p.item.source.label,
@@ -524,28 +498,10 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let json = serde_json::to_string(&rows).map_err(|e| StoreError::Database(e.to_string()))?;
-        let inserted = sqlx::query!(
-            r#"INSERT INTO dispensing (patient_id, identity, dispensed_on, place_name, place_prefecture, place_table,
-                 place_code, pharmacist_name, prescriber_name, prescriber_prefecture, prescriber_table,
-                 prescriber_code, source, imported_at, warnings)
-               SELECT json_extract(value, '$.patient_id'), json_extract(value, '$.identity'),
-                      json_extract(value, '$.date'),
-                      json_extract(value, '$.place_name'), json_extract(value, '$.place_prefecture'),
-                      json_extract(value, '$.place_table'), json_extract(value, '$.place_code'),
-                      json_extract(value, '$.pharmacist_name'), json_extract(value, '$.prescriber_name'),
-                      json_extract(value, '$.prescriber_prefecture'), json_extract(value, '$.prescriber_table'),
-                      json_extract(value, '$.prescriber_code'), json_extract(value, '$.source'), ?2,
-                      json_extract(value, '$.warnings')
-               FROM json_each(?1) WHERE true ORDER BY key
-               ON CONFLICT (patient_id, identity) DO NOTHING
-               RETURNING id AS "id!: i64", patient_id, identity"#,
-            json,
-            at
-        )
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(|e| self.fail(e))?;
+        let json = bulk::json(&rows)?;
+        let inserted = bulk::insert_dispensings(tx, &json, at)
+            .await
+            .map_err(|e| self.fail(e))?;
         // Each stored row belongs to the first document that holds it (two
         // identical dispensings in a batch are stored once).
         let mut first: std::collections::HashMap<(i64, &str), usize> =
@@ -555,6 +511,12 @@ impl Store {
                 .entry((r.patient_id, r.identity.as_str()))
                 .or_insert(i);
         }
+        let mut ids = bulk::NextIds {
+            rp: tx.next_id(Table::Rp).await?,
+            drug: tx.next_id(Table::Drug).await?,
+            rp_note: tx.next_id(Table::RpNote).await?,
+            dispensing_note: tx.next_id(Table::DispensingNote).await?,
+        };
         let mut added = bulk::Children::default();
         let mut stored = vec![false; rows.len()];
         for row in &inserted {
@@ -567,7 +529,7 @@ impl Store {
                 summary.dispensings_added += 1;
                 summary.drugs_added += d.rps.iter().map(|rp| rp.drugs.len()).sum::<usize>();
             }
-            added.add(row.id, d);
+            added.add(row.id, d, &mut ids);
         }
         for (i, (index, _)) in origin.iter().enumerate() {
             if !stored[i]
@@ -576,79 +538,32 @@ impl Store {
                 summary.dispensings_skipped += 1;
             }
         }
-        if !added.rps.is_empty() {
-            sqlx::query!(
-                "INSERT INTO rp (dispensing_id, seq, rp_no, doctor_name, doctor_department, usage_name,
-                     quantity, usage_unit, form, usage_code)
-                 SELECT value ->> '$.d', value ->> '$.seq', value ->> '$.rp_no', value ->> '$.doctor_name',
-                        value ->> '$.doctor_department', value ->> '$.usage_name', value ->> '$.quantity',
-                        value ->> '$.usage_unit', value ->> '$.form', value ->> '$.usage_code'
-                 FROM json_each(?1) ORDER BY key",
-                bulk::json(&added.rps)?
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
+        if inserted.is_empty() {
+            return Ok(());
         }
-        if !added.drugs.is_empty() {
-            sqlx::query!(
-                "INSERT INTO drug (rp_id, seq, name, dose, unit, code_kind, code, generic_name)
-                 SELECT rp.id, g.value ->> '$.seq', g.value ->> '$.name', g.value ->> '$.dose',
-                        g.value ->> '$.unit', g.value ->> '$.code_kind', g.value ->> '$.code',
-                        g.value ->> '$.generic_name'
-                 FROM json_each(?1) g
-                 JOIN rp ON rp.dispensing_id = g.value ->> '$.d' AND rp.seq = g.value ->> '$.r'
-                 ORDER BY g.key",
-                bulk::json(&added.drugs)?
-            )
-            .execute(&mut **tx)
+        let children = added.to_json()?;
+        bulk::insert_children(tx, &children)
             .await
             .map_err(|e| self.fail(e))?;
-        }
-        if !added.drug_notes.is_empty() {
-            sqlx::query!(
-                "INSERT INTO rp_note (rp_id, drug_id, record, text)
-                 SELECT rp.id, drug.id, n.value ->> '$.record', n.value ->> '$.text'
-                 FROM json_each(?1) n
-                 JOIN rp ON rp.dispensing_id = n.value ->> '$.d' AND rp.seq = n.value ->> '$.r'
-                 JOIN drug ON drug.rp_id = rp.id AND drug.seq = n.value ->> '$.g'
-                 ORDER BY n.key",
-                bulk::json(&added.drug_notes)?
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
-        }
-        if !added.rp_notes.is_empty() {
-            sqlx::query!(
-                "INSERT INTO rp_note (rp_id, drug_id, record, text)
-                 SELECT rp.id, NULL, n.value ->> '$.record', n.value ->> '$.text'
-                 FROM json_each(?1) n
-                 JOIN rp ON rp.dispensing_id = n.value ->> '$.d' AND rp.seq = n.value ->> '$.r'
-                 ORDER BY n.key",
-                bulk::json(&added.rp_notes)?
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
-        }
-        if !added.dispensing_notes.is_empty() {
-            sqlx::query!(
-                "INSERT INTO dispensing_note (dispensing_id, record, text)
-                 SELECT value ->> '$.d', value ->> '$.record', value ->> '$.text'
-                 FROM json_each(?1) ORDER BY key",
-                bulk::json(&added.dispensing_notes)?
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
+        if tx.recording() {
+            // The other PCs get the stored dispensings only.
+            let stored_rows: Vec<&bulk::DispensingRow> = rows
+                .iter()
+                .zip(&stored)
+                .filter_map(|(row, &kept)| kept.then_some(row))
+                .collect();
+            tx.applied(Change::DispensingsAdded {
+                dispensings: bulk::json(&stored_rows)?,
+                children,
+                at: at.to_string(),
+            });
         }
         Ok(())
     }
 
     async fn insert_otc(
         &self,
-        tx: &mut Tx<'_>,
+        tx: &mut WriteTx<'_>,
         patient_id: i64,
         o: &Otc,
         source: &str,
@@ -660,25 +575,23 @@ impl Store {
             .iter()
             .filter_map(|c| c.name.as_deref())
             .collect();
-        let components = components.join("、");
-        let r = sqlx::query!(
-            "INSERT INTO otc_use (patient_id, identity, name, start_on, end_on, jan, components, source, imported_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (patient_id, identity) DO NOTHING",
-            patient_id,
-            identity,
-            o.name,
-            o.start_date,
-            o.end_date,
-            o.jan,
-            components,
-            source,
-            at
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| self.fail(e))?;
-        Ok(r.rows_affected() as usize)
+        let id = tx.next_id(Table::OtcUse).await?;
+        let outcome = tx
+            .change(Change::OtcAdded {
+                id,
+                patient_id,
+                identity,
+                name: o.name.clone(),
+                start_on: o.start_date.clone(),
+                end_on: o.end_date.clone(),
+                jan: o.jan.clone(),
+                components: components.join("、"),
+                source: source.to_string(),
+                at: at.to_string(),
+            })
+            .await?;
+        Ok(usize::from(outcome == Outcome::Applied))
     }
 }
 
-mod bulk;
+pub(crate) mod bulk;
