@@ -41,6 +41,9 @@ APT_PACKAGES=(
   # a real network mount for the data-folder refusal: sshfs (FUSE) served by
   # an unprivileged sshd on 127.0.0.1 (tests/share/network-mount-test.sh)
   sshfs openssh-server
+  # several PCs (issue 17): the pharmacy's server; the store's tests start a
+  # cluster of their own with initdb/pg_ctl (as user postgres under root)
+  postgresql
 )
 TAURI_DRIVER_VERSION=2.1.0
 SQLX_CLI_VERSION=0.9.0

@@ -210,6 +210,15 @@ async fn main() {
         .await
         .unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+    // OKUSURI_BENCH_RECORDING=1: as PC 1 of a server (docs/multi-pc.md),
+    // every write also going to the outbox.
+    if std::env::var_os("OKUSURI_BENCH_RECORDING").is_some() {
+        store
+            .start_recording(&okusuri_store::Actor::system("bench"), 1, now)
+            .await
+            .unwrap();
+        println!("recording: every write also goes to the outbox (PC 1)");
+    }
     let source = ImportSource {
         supersedes: false,
         label: "bench".into(),

@@ -15,7 +15,8 @@ CREATE TABLE sync_state (
 INSERT INTO sync_state (id) VALUES (1);
 
 -- Changes written on this PC, in the order they were committed (`id`), kept
--- until the server has them (`sent_seq` = the server's number for it).
+-- until they come back from the server's log (`sent_seq` = the server's
+-- number for it once the server said it has it).
 -- `changes` is the JSON list of typed operations (store::sync::Change);
 -- `log` the access-log rows the write made, with their time and PC.
 CREATE TABLE outbox (

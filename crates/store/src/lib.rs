@@ -14,6 +14,7 @@ pub mod error;
 pub mod event_log;
 pub mod location;
 pub mod password;
+pub mod server;
 pub mod settings;
 pub mod staff_admin;
 pub mod stats;

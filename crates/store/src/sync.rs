@@ -798,32 +798,51 @@ impl Store {
             .collect()
     }
 
-    /// Marks an outbox write as received by the server under `seq`.
-    pub async fn mark_sent(&self, op_id: &str, seq: i64) -> Result<(), StoreError> {
-        sqlx::query!(
-            "UPDATE outbox SET sent_seq = ? WHERE op_id = ? AND sent_seq IS NULL",
-            seq,
-            op_id
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(|e| self.fail(e))?;
-        Ok(())
+    /// Marks outbox writes as received by the server, each `(op_id, seq)`
+    /// with the server's number for it (one transaction).
+    pub async fn mark_sent(&self, sent: &[(String, i64)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+        for (op_id, seq) in sent {
+            sqlx::query!(
+                "UPDATE outbox SET sent_seq = ? WHERE op_id = ? AND sent_seq IS NULL",
+                seq,
+                op_id
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
+        tx.commit().await.map_err(|e| self.fail(e))
     }
 
-    /// Applies a change from the server's log to this PC's cache, in one
-    /// transaction, once: a change already applied (or written here) only
-    /// advances the last number seen. Returns what each of its parts did.
+    /// Applies changes from the server's log to this PC's cache, in order,
+    /// in one transaction (all or none), each once: a change already applied
+    /// (or written here) only advances the last number seen. Returns what
+    /// the parts of each change did (empty for one seen before).
     pub async fn apply_remote(
         &self,
-        change: &RemoteChange,
+        changes: &[RemoteChange],
         now: DateTime<Utc>,
-    ) -> Result<Vec<Outcome>, StoreError> {
+    ) -> Result<Vec<Vec<Outcome>>, StoreError> {
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(|e| self.fail(e))?;
+        let mut all = Vec::with_capacity(changes.len());
+        for change in changes {
+            all.push(self.apply_one(&mut tx, change, now).await?);
+        }
+        tx.commit().await.map_err(|e| self.fail(e))?;
+        Ok(all)
+    }
+
+    async fn apply_one(
+        &self,
+        tx: &mut SqliteConnection,
+        change: &RemoteChange,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Outcome>, StoreError> {
         let seen = sqlx::query_scalar!(
             r#"SELECT (SELECT count(*) FROM sync_applied WHERE op_id = ?1)
                     + (SELECT count(*) FROM outbox WHERE op_id = ?1) AS "n!: i64""#,
@@ -835,7 +854,7 @@ impl Store {
         let mut outcomes = Vec::new();
         if seen == 0 {
             for part in &change.changes {
-                outcomes.push(apply(&mut tx, part).await.map_err(|e| self.fail(e))?);
+                outcomes.push(apply(tx, part).await.map_err(|e| self.fail(e))?);
             }
             let text = outcomes
                 .iter()
@@ -854,15 +873,23 @@ impl Store {
             .await
             .map_err(|e| self.fail(e))?;
         } else {
-            // Our own write coming back: the server has it.
+            // Our own write coming back (or a change seen before): the
+            // server has it, so the outbox no longer needs to keep it.
+            let at = timestamp(now);
             sqlx::query!(
-                "UPDATE outbox SET sent_seq = ? WHERE op_id = ? AND sent_seq IS NULL",
+                "INSERT INTO sync_applied (op_id, seq, applied_at, outcome) VALUES (?, ?, ?, 'own')
+                 ON CONFLICT (op_id) DO NOTHING",
+                change.op_id,
                 change.seq,
-                change.op_id
+                at
             )
             .execute(&mut *tx)
             .await
             .map_err(|e| self.fail(e))?;
+            sqlx::query!("DELETE FROM outbox WHERE op_id = ?", change.op_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.fail(e))?;
         }
         sqlx::query!(
             "UPDATE sync_state SET last_seq = max(last_seq, ?) WHERE id = 1",
@@ -871,7 +898,6 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| self.fail(e))?;
-        tx.commit().await.map_err(|e| self.fail(e))?;
         Ok(outcomes)
     }
 }

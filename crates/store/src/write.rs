@@ -71,6 +71,8 @@ pub(crate) struct WriteTx<'a> {
     changes: Vec<Change>,
     /// The connection's changed-row count at the start (when recording).
     changed_before: i64,
+    /// The rows this write changes belong to this PC alone (the feed's ledger).
+    local_only: bool,
 }
 
 impl std::ops::Deref for WriteTx<'_> {
@@ -126,6 +128,7 @@ impl Store {
             mode,
             changes: Vec::new(),
             changed_before,
+            local_only: false,
         })
     }
 
@@ -184,6 +187,12 @@ impl WriteTx<'_> {
         self.changes.push(change);
     }
 
+    /// Says that the rows this write changes are this PC's own and stay here
+    /// (the receipt-computer feed's ledger of files): its log rows are still sent.
+    pub(crate) fn local_only(&mut self) {
+        self.local_only = true;
+    }
+
     /// Appends an access-log row inside the transaction.
     pub(crate) fn log(&mut self, event: AccessEvent, patient_id: Option<i64>, detail: &str) {
         self.append(event, self.actor.staff_id, patient_id, detail);
@@ -216,7 +225,7 @@ impl WriteTx<'_> {
         let changed = sync::total_changes(&mut self.tx)
             .await
             .map_err(|e| store.fail(e))?;
-        if changed > self.changed_before && self.changes.is_empty() {
+        if changed > self.changed_before && self.changes.is_empty() && !self.local_only {
             let event = self.pending.first().map_or("", |row| row.event.as_str());
             return Err(StoreError::NotShared(event.to_string()));
         }

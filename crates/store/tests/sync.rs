@@ -10,9 +10,7 @@ mod common;
 
 use common::*;
 use okusuri_store::sync::{PC_RANGE, RemoteChange};
-use okusuri_store::{
-    BodyKind, ConsentMethod, NewPatient, Outcome, Staff, Store, StoreError, Touch,
-};
+use okusuri_store::{BodyKind, ConsentMethod, NewPatient, Outcome, Store, StoreError, Touch};
 
 /// The server's change log as the PCs see it: each change once, numbered in
 /// arrival order.
@@ -42,7 +40,7 @@ impl Log {
                 }
             };
             if confirm {
-                pc.mark_sent(&entry.op_id, seq).await.unwrap();
+                pc.mark_sent(&[(entry.op_id.clone(), seq)]).await.unwrap();
             }
         }
         n
@@ -51,88 +49,14 @@ impl Log {
     /// Applies to a PC what it has not seen yet.
     async fn pull(&self, pc: &Store) -> Vec<Vec<Outcome>> {
         let last = pc.sync_state().await.unwrap().last_seq;
-        let mut out = Vec::new();
-        for change in self.changes.iter().filter(|c| c.seq > last) {
-            out.push(
-                pc.apply_remote(change, at(2026, 12, 1, 12, 0))
-                    .await
-                    .unwrap(),
-            );
-        }
-        out
+        let new: Vec<RemoteChange> = self
+            .changes
+            .iter()
+            .filter(|c| c.seq > last)
+            .cloned()
+            .collect();
+        pc.apply_remote(&new, at(2026, 12, 1, 12, 0)).await.unwrap()
     }
-}
-
-async fn pc(dir: &std::path::Path, number: i64) -> (Store, Staff) {
-    let store = open_new(dir).await;
-    let admin = set_up(&store).await;
-    store
-        .start_recording(&act(&admin), number, at(2026, 12, 1, 8, 0))
-        .await
-        .unwrap();
-    (store, admin)
-}
-
-async fn open_new(dir: &std::path::Path) -> Store {
-    let data = okusuri_store::DataDir {
-        path: dir.to_path_buf(),
-        create_if_missing: true,
-    };
-    Store::open_in(&data, options()).await.unwrap()
-}
-
-fn hanako() -> NewPatient {
-    NewPatient {
-        name: "山田 花子".into(),
-        kana: "ヤマダ ハナコ".into(),
-        sex: 2,
-        birth_date: "1958-03-03".into(),
-        phone: None,
-    }
-}
-
-/// Every row the sync covers, as text, for comparing two PCs.
-async fn dump(dir: &std::path::Path) -> Vec<String> {
-    use sqlx::Row;
-    let mut conn = raw(dir).await;
-    let mut out = Vec::new();
-    for sql in [
-        "SELECT id, name, kana, sex, birth_date, phone, created_at FROM patient ORDER BY id",
-        "SELECT id, patient_id, visited_at, source FROM visit ORDER BY id",
-        "SELECT id, patient_id, text, staff_id, created_at, withdrawn_at, withdrawn_reason FROM memo ORDER BY id",
-        "SELECT id, patient_id, kind, text, created_at, withdrawn_at, withdrawn_reason FROM body_info ORDER BY id",
-        "SELECT idm, patient_id, issued_at, disabled_at, disabled_reason FROM card ORDER BY idm",
-        "SELECT id, patient_id, method, at FROM consent ORDER BY id",
-        "SELECT source, external_id, patient_id, linked_at FROM patient_external_id ORDER BY 1, 2",
-        "SELECT id, patient_id, identity, dispensed_on, place_name, prescriber_name, source, imported_at, warnings
-         FROM dispensing ORDER BY id",
-        "SELECT id, dispensing_id, seq, rp_no, usage_name, quantity, usage_code FROM rp ORDER BY id",
-        "SELECT id, rp_id, seq, name, dose, unit, code FROM drug ORDER BY id",
-        "SELECT id, rp_id, drug_id, record, text FROM rp_note ORDER BY id",
-        "SELECT id, dispensing_id, record, text FROM dispensing_note ORDER BY id",
-        "SELECT id, patient_id, identity, name, start_on, components FROM otc_use ORDER BY id",
-        "SELECT id, patient_id, kind, text, source FROM body_info ORDER BY id",
-        "SELECT id, patient_id, text, written_on, source FROM memo ORDER BY id",
-    ] {
-        for row in sqlx::query(sql).fetch_all(&mut conn).await.unwrap() {
-            let cols: Vec<String> = (0..row.len())
-                .map(|i| {
-                    row.try_get::<Option<String>, _>(i)
-                        .ok()
-                        .flatten()
-                        .or_else(|| {
-                            row.try_get::<Option<i64>, _>(i)
-                                .ok()
-                                .flatten()
-                                .map(|n| n.to_string())
-                        })
-                        .unwrap_or_else(|| "NULL".into())
-                })
-                .collect();
-            out.push(format!("{sql}: {}", cols.join("|")));
-        }
-    }
-    out
 }
 
 const CARD: &str = "0123456789ABCDEF";
@@ -214,10 +138,14 @@ async fn a_patient_card_and_memo_written_on_one_pc_reach_the_other_once() {
 
     // The same change delivered again changes nothing.
     let again = b
-        .apply_remote(&log.changes[1], at(2026, 12, 1, 12, 0))
+        .apply_remote(&log.changes[1..2], at(2026, 12, 1, 12, 0))
         .await
         .unwrap();
-    assert!(again.is_empty());
+    assert_eq!(
+        again,
+        vec![Vec::<Outcome>::new()],
+        "seen before: nothing applied"
+    );
     assert_eq!(dump(da.path()).await, dump(db.path()).await);
 }
 
@@ -389,6 +317,25 @@ async fn a_write_that_cannot_be_shared_yet_is_refused_and_nothing_changes() {
     assert_eq!(store.setting("history.default_months").await.unwrap(), None);
     assert_eq!(dump(dir.path()).await, before);
     assert_eq!(store.sync_state().await.unwrap().unsent, 0);
+
+    // The feed's ledger is this PC's own: written, and only its log row is sent.
+    let file = okusuri_store::FeedFile {
+        name: "broken.txt".into(),
+        size: 3,
+        mtime_ns: 1,
+        hash: String::new(),
+        status: okusuri_store::FeedFileStatus::Error,
+        error: Some("読めません".into()),
+        dispensings: 0,
+    };
+    store
+        .record_feed_files(&sys(), "/recept", &[file], at(2026, 12, 1, 9, 1))
+        .await
+        .unwrap();
+    let sent = store.unsent(10).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].changes.is_empty());
+    assert_eq!(sent[0].log.rows[0].event, "feed_files_recorded");
 }
 
 #[tokio::test]
@@ -422,13 +369,6 @@ async fn a_single_pc_database_records_nothing_and_numbers_as_before() {
         .await
         .unwrap();
     assert_eq!(outbox, 0);
-}
-
-fn fixture(name: &str) -> okusuri_jahis::Document {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../jahis/tests/fixtures")
-        .join(name);
-    okusuri_jahis::read(&std::fs::read(path).unwrap(), okusuri_jahis::Mode::Lenient).unwrap()
 }
 
 #[tokio::test]

@@ -130,6 +130,8 @@ impl Store {
         let json = serde_json::to_string(&rows).map_err(|e| StoreError::Database(e.to_string()))?;
         let at = timestamp(now);
         let mut tx = self.begin_write(actor, now).await?;
+        // The ledger is the receipt-computer PC's own (only it runs the feed).
+        tx.local_only();
         sqlx::query!(
             "INSERT INTO feed_file (folder, name, size, mtime_ns, hash, status, error, dispensings, at)
              SELECT ?1, value ->> 'name', value ->> 'size', value ->> 'mtime_ns', value ->> 'hash',
@@ -173,6 +175,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write(actor, now).await?;
+        tx.local_only();
         let done = sqlx::query!(
             "DELETE FROM feed_file WHERE folder = ? AND name = ? AND status = 'error'",
             folder,
