@@ -4,14 +4,19 @@
 //! module is the only one that speaks PostgreSQL.
 //!
 //! TLS: a server reached over the network is only trusted with its own
-//! certificate pinned (the only root, `verify-ca`); a local socket folder
-//! (the server on the same machine, and the tests) needs no TLS.
+//! certificate pinned, and that certificate is the only one trusted (see
+//! `tunnel`); a local socket folder (the server on the same machine, and
+//! the tests) needs no TLS.
 
-use std::path::PathBuf;
+pub mod certificate;
+mod tunnel;
+
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgSslMode};
 use sqlx::{PgPool, Row};
+
+pub use certificate::Certificate;
 
 use crate::sync::{MAX_PC_NUMBER, OutboxEntry, RemoteChange};
 use crate::{Store, StoreError};
@@ -42,9 +47,10 @@ pub struct ServerAddress {
     pub user: String,
     /// Its password (from the OS key store; never logged).
     pub password: Option<String>,
-    /// The server's certificate (PEM) pinned at the first connection: the
-    /// only trusted root. Required for a network address.
-    pub pinned_certificate: Option<PathBuf>,
+    /// The server's certificate pinned at the first connection (see
+    /// [`certificate::fetch`]): the only trusted root. Required for a
+    /// network address.
+    pub pinned_certificate: Option<Certificate>,
 }
 
 impl ServerAddress {
@@ -53,7 +59,8 @@ impl ServerAddress {
         format!("{}:{}/{}", self.host, self.port, self.database)
     }
 
-    fn options(&self) -> Result<PgConnectOptions, ServerError> {
+    /// sqlx's options, and for a network address the pinned TLS tunnel they go through.
+    async fn options(&self) -> Result<(PgConnectOptions, Option<tunnel::Tunnel>), ServerError> {
         let mut options = PgConnectOptions::new()
             .port(self.port)
             .database(&self.database)
@@ -63,15 +70,25 @@ impl ServerAddress {
             options = options.password(password);
         }
         if self.host.starts_with('/') {
-            return Ok(options.socket(&self.host).ssl_mode(PgSslMode::Disable));
+            return Ok((
+                options.socket(&self.host).ssl_mode(PgSslMode::Disable),
+                None,
+            ));
         }
-        let Some(cert) = &self.pinned_certificate else {
+        let Some(pinned) = &self.pinned_certificate else {
             return Err(ServerError::NotPinned(self.label()));
         };
-        Ok(options
-            .host(&self.host)
-            .ssl_mode(PgSslMode::VerifyCa)
-            .ssl_root_cert(cert))
+        // Say which certificate the server presents if it is not the pinned one.
+        let presented = certificate::fetch(&self.host, self.port).await?;
+        if presented != *pinned {
+            return Err(ServerError::CertificateChanged {
+                label: self.label(),
+                pinned: pinned.fingerprint(),
+                presented: presented.fingerprint(),
+            });
+        }
+        let tunnel = tunnel::Tunnel::start(&self.host, self.port, pinned).await?;
+        Ok((tunnel.options(options), Some(tunnel)))
     }
 }
 
@@ -93,6 +110,23 @@ pub enum ServerError {
         "サーバー（{0}）の証明書がまだ確認されていません。設定 → 複数台で使う で証明書を確認してから接続してください。"
     )]
     NotPinned(String),
+    /// The server does not offer TLS (`ssl = off`).
+    #[error(
+        "サーバー（{0}）は暗号化された接続（TLS）に対応していません。サーバーの設定で ssl = on にしてください（患者情報を暗号化せずに送ることはしません）。"
+    )]
+    NoTls(String),
+    /// The server presents another certificate than the one pinned.
+    #[error(
+        "サーバー（{label}）の証明書が、確認済みのものと違います。接続を中止しました。\n確認済み: {pinned}\n今回: {presented}\nサーバーを入れ替えた場合は、管理者が 設定 → 複数台で使う で新しい証明書を確認してください。そうでなければ、別の機器がサーバーになりすましている可能性があります。"
+    )]
+    CertificateChanged {
+        /// `host:port/database`.
+        label: String,
+        /// The pinned certificate's fingerprint.
+        pinned: String,
+        /// The presented certificate's fingerprint.
+        presented: String,
+    },
     /// The server's schema is newer than this app.
     #[error(
         "サーバーのデータは新しいバージョンのOkusuri Deskで更新されています。このPCのアプリを更新してください。"
@@ -134,6 +168,8 @@ pub enum SyncError {
 pub struct Server {
     pool: PgPool,
     label: String,
+    /// The pinned TLS tunnel of a network address, kept while any clone lives.
+    _tunnel: Option<std::sync::Arc<tunnel::Tunnel>>,
 }
 
 impl Server {
@@ -141,17 +177,22 @@ impl Server {
     /// and brings the server's schema up to date.
     pub async fn connect(address: &ServerAddress) -> Result<Server, ServerError> {
         let label = address.label();
+        let (options, tunnel) = address.options().await?;
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(CONNECT_TIMEOUT)
-            .connect_with(address.options()?)
+            .connect_with(options)
             .await
             .map_err(|e| connect_error(&label, e))?;
         SERVER_MIGRATOR.run(&pool).await.map_err(|e| match e {
             sqlx::migrate::MigrateError::VersionMissing(_) => ServerError::NewerSchema,
             other => ServerError::Failed(other.to_string()),
         })?;
-        Ok(Server { pool, label })
+        Ok(Server {
+            pool,
+            label,
+            _tunnel: tunnel.map(std::sync::Arc::new),
+        })
     }
 
     /// `host:port/database`.

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::pg::Pg;
+use common::pg::{Pg, make_certificate, openssl_fingerprint};
 use common::*;
 use okusuri_store::server::{Server, ServerError, SyncError};
 use okusuri_store::{ConsentMethod, ImportSource, Store, Touch};
@@ -244,4 +244,120 @@ async fn appends_from_many_pcs_at_once_are_numbered_without_gaps_in_commit_order
         ),
         "24|1|24"
     );
+}
+
+#[tokio::test]
+async fn over_the_network_only_the_pinned_certificate_is_trusted() {
+    use okusuri_store::server::{Certificate, certificate};
+    let pg = Pg::start_tls();
+    let port = pg.tcp_address(None).port;
+
+    // No certificate pinned yet: no connection (nothing sent unencrypted).
+    let err = Server::connect(&pg.tcp_address(None)).await.unwrap_err();
+    assert!(matches!(err, ServerError::NotPinned(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("証明書がまだ確認されていません"),
+        "{err}"
+    );
+
+    // First use: the PC reads the certificate; its fingerprint is what
+    // openssl prints for the server's file.
+    let presented = certificate::fetch("127.0.0.1", port).await.unwrap();
+    let expected = openssl_fingerprint(&pg.folder().join("server.crt"));
+    assert_eq!(presented.fingerprint(), expected);
+    let on_disk = std::fs::read_to_string(pg.folder().join("server.crt")).unwrap();
+    assert_eq!(Certificate::from_pem(&on_disk), Some(presented.clone()));
+
+    // Pinned: TLS with it as the only root works, and the session is encrypted.
+    let server = Server::connect(&pg.tcp_address(Some(presented.clone())))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, admin) = join(&server, dir.path()).await;
+    a.issue_card(
+        &act(&admin),
+        &hanako(),
+        ConsentMethod::Screen,
+        CARD,
+        at(2026, 12, 1, 9, 0),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        server.sync(&a, at(2026, 12, 1, 9, 1)).await.unwrap().sent,
+        1
+    );
+    let encrypted: i64 = pg
+        .psql(
+            "pharmacy",
+            "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+             WHERE s.ssl AND a.application_name = 'okusuri-desk'",
+        )
+        .parse()
+        .unwrap();
+    let plain: i64 = pg
+        .psql(
+            "pharmacy",
+            "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+             WHERE NOT s.ssl AND a.application_name = 'okusuri-desk'",
+        )
+        .parse()
+        .unwrap();
+    assert!(
+        encrypted >= 1 && plain == 0,
+        "{encrypted} TLS, {plain} plain connections"
+    );
+
+    // Another certificate pinned (a server swapped, or someone posing as it): refused, both named.
+    make_certificate(pg.folder(), "other");
+    let other =
+        Certificate::from_pem(&std::fs::read_to_string(pg.folder().join("other.crt")).unwrap())
+            .unwrap();
+    let err = Server::connect(&pg.tcp_address(Some(other.clone())))
+        .await
+        .unwrap_err();
+    match &err {
+        ServerError::CertificateChanged {
+            pinned,
+            presented: now,
+            ..
+        } => {
+            assert_eq!(pinned, &other.fingerprint());
+            assert_eq!(now, &expected);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        err.to_string().contains("確認済みのものと違います"),
+        "{err}"
+    );
+
+    // The server's certificate replaced while the PC is connected: every new
+    // connection is refused by the pinning itself, and nothing leaves the PC.
+    pg.stop();
+    for ext in ["crt", "key"] {
+        // Copied over the files in place: they keep the server's ownership.
+        std::fs::copy(
+            pg.folder().join(format!("other.{ext}")),
+            pg.folder().join(format!("server.{ext}")),
+        )
+        .unwrap();
+    }
+    pg.restart();
+    a.add_patient_note(
+        &act(&admin),
+        1 << 40 | 1,
+        None,
+        "差し替え後",
+        at(2026, 12, 1, 9, 2),
+    )
+    .await
+    .unwrap();
+    let err = server.sync(&a, at(2026, 12, 1, 9, 3)).await.unwrap_err();
+    assert!(
+        matches!(err, SyncError::Server(ServerError::Unreachable(..))),
+        "{err:?}"
+    );
+    assert_eq!(a.sync_state().await.unwrap().unsent, 1);
+    assert_eq!(pg.psql("pharmacy", "SELECT count(*) FROM change_log"), "1");
 }

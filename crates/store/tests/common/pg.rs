@@ -13,6 +13,8 @@ pub struct Pg {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
+    /// TCP on 127.0.0.1 with TLS (`ssl = on`, a certificate made by the test).
+    tls: bool,
 }
 
 fn bin_dir() -> PathBuf {
@@ -53,6 +55,16 @@ fn command(bin: &Path, program: &str) -> Command {
 impl Pg {
     /// Creates and starts a cluster on a free port number (socket only, no TCP).
     pub fn start() -> Pg {
+        Pg::create(false)
+    }
+
+    /// Creates and starts a cluster that also listens on 127.0.0.1 with TLS,
+    /// with a new self-signed certificate (`server.crt` in its folder).
+    pub fn start_tls() -> Pg {
+        Pg::create(true)
+    }
+
+    fn create(tls: bool) -> Pg {
         let dir = tempfile::tempdir().unwrap();
         let bin = bin_dir();
         let root = is_root();
@@ -84,7 +96,24 @@ impl Pg {
                 "-N",
             ],
         );
-        let pg = Pg { dir, bin, port };
+        if tls {
+            make_certificate(dir.path(), "server");
+            if root {
+                for file in ["server.crt", "server.key"] {
+                    let out = Command::new("chown")
+                        .args(["postgres:postgres", dir.path().join(file).to_str().unwrap()])
+                        .output()
+                        .unwrap();
+                    assert!(out.status.success());
+                }
+            }
+        }
+        let pg = Pg {
+            dir,
+            bin,
+            port,
+            tls,
+        };
         pg.ctl("start");
         pg.psql("postgres", "CREATE DATABASE pharmacy");
         pg
@@ -100,6 +129,20 @@ impl Pg {
             password: None,
             pinned_certificate: None,
         }
+    }
+
+    /// The server's TCP address (TLS), with `pinned` as the pinned certificate.
+    pub fn tcp_address(&self, pinned: Option<okusuri_store::server::Certificate>) -> ServerAddress {
+        ServerAddress {
+            host: "127.0.0.1".into(),
+            pinned_certificate: pinned,
+            ..self.address()
+        }
+    }
+
+    /// The folder holding `server.crt` (and other files the test makes).
+    pub fn folder(&self) -> &Path {
+        self.dir.path()
     }
 
     /// Runs SQL with `psql` (as a separate client, as an administrator would).
@@ -131,11 +174,18 @@ impl Pg {
         if action == "stop" {
             args.extend(["-m".into(), "fast".into()]);
         } else {
-            let socket = self.dir.path().to_str().unwrap();
+            let dir = self.dir.path().to_str().unwrap();
+            let listen = if self.tls {
+                format!(
+                    "-c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key"
+                )
+            } else {
+                "-c listen_addresses=''".to_string()
+            };
             args.extend([
                 "-o".into(),
                 format!(
-                    "-k {socket} -p {} -c listen_addresses='' -c fsync=off -c max_connections=40",
+                    "-k {dir} -p {} {listen} -c fsync=off -c max_connections=40",
                     self.port
                 ),
                 "-l".into(),
@@ -180,4 +230,58 @@ impl Drop for Pg {
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
+}
+
+/// Makes a self-signed certificate `NAME.crt` with its key `NAME.key` in
+/// `dir` (P-256, not a CA, for 127.0.0.1), as a pharmacy's server set-up would.
+pub fn make_certificate(dir: &Path, name: &str) {
+    let key = dir.join(format!("{name}.key"));
+    let crt = dir.join(format!("{name}.crt"));
+    let out = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .arg("-nodes")
+        .args([
+            "-keyout",
+            key.to_str().unwrap(),
+            "-out",
+            crt.to_str().unwrap(),
+        ])
+        .args(["-days", "30", "-subj", "/CN=okusuri-test-server"])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// `openssl x509 -fingerprint -sha256` of a PEM file: the fingerprint as an
+/// independent tool prints it.
+pub fn openssl_fingerprint(crt: &Path) -> String {
+    let out = Command::new("openssl")
+        .args([
+            "x509",
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+            "-in",
+            crt.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim().rsplit('=').next().unwrap().to_string()
 }
