@@ -833,6 +833,15 @@ impl Store {
         for change in changes {
             all.push(self.apply_one(&mut tx, change, now).await?);
         }
+        if let Some(last) = changes.iter().map(|c| c.seq).max() {
+            sqlx::query!(
+                "UPDATE sync_state SET last_seq = max(last_seq, ?) WHERE id = 1",
+                last
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.fail(e))?;
+        }
         tx.commit().await.map_err(|e| self.fail(e))?;
         Ok(all)
     }
@@ -891,13 +900,6 @@ impl Store {
                 .await
                 .map_err(|e| self.fail(e))?;
         }
-        sqlx::query!(
-            "UPDATE sync_state SET last_seq = max(last_seq, ?) WHERE id = 1",
-            change.seq
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| self.fail(e))?;
         Ok(outcomes)
     }
 }
