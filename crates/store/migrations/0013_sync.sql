@@ -38,3 +38,7 @@ CREATE TABLE sync_applied (
     applied_at  TEXT NOT NULL,
     outcome     TEXT NOT NULL
 );
+
+-- When each setting last changed: the pharmacy's shared settings are
+-- changes too, and the latest one wins on every PC.
+ALTER TABLE settings ADD COLUMN changed_at TEXT;

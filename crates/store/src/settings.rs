@@ -5,7 +5,17 @@
 use chrono::{DateTime, Utc};
 
 use crate::access_log::AccessEvent;
-use crate::{Actor, Store, StoreError};
+use crate::sync::Change;
+use crate::{Actor, Store, StoreError, timestamp};
+
+/// Whether a setting is the pharmacy's, shared by all its PCs (and so a
+/// [`Change`]), rather than this PC's own (its card reader, backup folders,
+/// the receipt-computer folders, updates, its database's ID).
+pub fn is_shared(key: &str) -> bool {
+    ["facility.", "notebook.", "current.", "session.", "import."]
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
+}
 
 /// The setting that caps the size of a file to import, in bytes (shared by
 /// the feed, 取込 and the command line; the hardening settings edit it). It
@@ -70,15 +80,20 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write(actor, now).await?;
         for (key, value) in pairs {
-            sqlx::query!(
-                "INSERT INTO settings (key, value) VALUES (?, ?)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                key,
-                value
-            )
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| self.fail(e))?;
+            let change = Change::SettingChanged {
+                key: key.to_string(),
+                value: value.to_string(),
+                at: timestamp(now),
+            };
+            if is_shared(key) {
+                tx.change(change).await?;
+            } else {
+                // This PC's own: written the same way, kept here.
+                crate::sync::apply(&mut tx, &change)
+                    .await
+                    .map_err(|e| self.fail(e))?;
+                tx.local_only();
+            }
         }
         tx.log(event, None, detail);
         tx.commit().await

@@ -170,6 +170,15 @@ pub enum Change {
         /// When it was imported.
         at: String,
     },
+    /// A setting of the pharmacy's changed (see [`crate::settings::is_shared`]).
+    SettingChanged {
+        /// The setting.
+        key: String,
+        /// Its new value.
+        value: String,
+        /// When (the latest change wins on every PC).
+        at: String,
+    },
     /// An entry of からだの情報 or メモ withdrawn with a reason.
     NoteWithdrawn {
         /// The entry's ID.
@@ -685,6 +694,20 @@ pub(crate) async fn apply(
                 .rows_affected(),
             )
         }
+        // The latest change of a setting wins (time, then value), in any order.
+        Change::SettingChanged { key, value, at } => inserted(
+            sqlx::query!(
+                "INSERT INTO settings (key, value, changed_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET value = ?2, changed_at = ?3
+                 WHERE settings.changed_at IS NULL OR (settings.changed_at, settings.value) <= (?3, ?2)",
+                key,
+                value,
+                at
+            )
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+        ),
         Change::NoteWithdrawn {
             id,
             kind,

@@ -300,23 +300,61 @@ async fn a_pc_killed_before_it_heard_back_sends_again_and_nothing_is_doubled() {
 async fn a_write_that_cannot_be_shared_yet_is_refused_and_nothing_changes() {
     let dir = tempfile::tempdir().unwrap();
     let (store, admin) = pc(dir.path(), 3).await;
-    let before = dump(dir.path()).await;
-    let err = store
-        .set_setting(
+    let first = store
+        .issue_card(
             &act(&admin),
-            "history.default_months",
-            "6",
+            &hanako(),
+            ConsentMethod::Screen,
+            CARD,
             at(2026, 12, 1, 9, 0),
         )
         .await
+        .unwrap();
+    let second = store
+        .issue_card(
+            &act(&admin),
+            &hanako(),
+            ConsentMethod::Screen,
+            "1111222233334444",
+            at(2026, 12, 1, 9, 0),
+        )
+        .await
+        .unwrap();
+    let before = dump(dir.path()).await;
+    let unsent = store.sync_state().await.unwrap().unsent;
+    // Merging is not a change yet: refused while the PC records.
+    let err = store
+        .merge_patients(
+            &act(&admin),
+            first,
+            second,
+            "同一人物",
+            at(2026, 12, 1, 9, 5),
+        )
+        .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::NotShared(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            okusuri_store::MergeError::Store(StoreError::NotShared(_))
+        ),
+        "{err:?}"
+    );
     let message = err.to_string();
     assert!(message.contains("複数台で使う設定"), "{message}");
     assert!(message.contains("変更は保存されていません"), "{message}");
-    assert_eq!(store.setting("history.default_months").await.unwrap(), None);
+    assert!(store.patient_merges(first).await.unwrap().is_empty());
     assert_eq!(dump(dir.path()).await, before);
-    assert_eq!(store.sync_state().await.unwrap().unsent, 0);
+    assert_eq!(store.sync_state().await.unwrap().unsent, unsent);
+    let sent: Vec<(String, i64)> = store
+        .unsent(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (e.op_id, i as i64 + 1))
+        .collect();
+    store.mark_sent(&sent).await.unwrap();
 
     // The feed's ledger is this PC's own: written, and only its log row is sent.
     let file = okusuri_store::FeedFile {
@@ -436,4 +474,65 @@ async fn an_import_on_the_receipt_computer_pc_reaches_the_counter_pc_in_full() {
         (0, 0, 0)
     );
     assert_eq!(dump(db.path()).await, on_b);
+}
+
+#[tokio::test]
+async fn the_pharmacys_settings_travel_and_the_latest_wins_while_a_pcs_own_stay() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ((a, admin_a), (b, admin_b)) = (pc(da.path(), 1).await, pc(db.path(), 2).await);
+    let mut log = Log::default();
+    // Offline on both: B changes the idle lock later than A; each names its own card reader.
+    b.set_setting(
+        &act(&admin_b),
+        "session.idle_lock_minutes",
+        "10",
+        at(2026, 12, 1, 9, 30),
+    )
+    .await
+    .unwrap();
+    a.set_setting(
+        &act(&admin_a),
+        "session.idle_lock_minutes",
+        "5",
+        at(2026, 12, 1, 9, 10),
+    )
+    .await
+    .unwrap();
+    a.set_setting(
+        &act(&admin_a),
+        "reader.name",
+        "Reader A",
+        at(2026, 12, 1, 9, 11),
+    )
+    .await
+    .unwrap();
+    b.set_setting(
+        &act(&admin_b),
+        "reader.name",
+        "Reader B",
+        at(2026, 12, 1, 9, 12),
+    )
+    .await
+    .unwrap();
+    log.send(&a, true).await;
+    log.send(&b, true).await;
+    log.pull(&a).await;
+    log.pull(&b).await;
+    for pc in [&a, &b] {
+        assert_eq!(
+            pc.setting("session.idle_lock_minutes")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("10")
+        );
+    }
+    assert_eq!(
+        a.setting("reader.name").await.unwrap().as_deref(),
+        Some("Reader A")
+    );
+    assert_eq!(
+        b.setting("reader.name").await.unwrap().as_deref(),
+        Some("Reader B")
+    );
 }
