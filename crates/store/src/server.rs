@@ -204,14 +204,23 @@ impl Server {
         connect_error(&self.label, e)
     }
 
-    /// Registers a PC and gives it the next free number (1, 2, …).
-    pub async fn join(&self, pc_name: &str) -> Result<i64, ServerError> {
+    /// A transaction holding the log's lock until it ends: numbers (of PCs,
+    /// of changes) are given and committed one writer at a time.
+    async fn begin_locked(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, ServerError> {
         let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(APPEND_LOCK)
             .execute(&mut *tx)
             .await
             .map_err(|e| self.fail(e))?;
+        Ok(tx)
+    }
+
+    /// Registers a PC and gives it the next free number (1, 2, …).
+    pub async fn join(&self, pc_name: &str) -> Result<i64, ServerError> {
+        let mut tx = self.begin_locked().await?;
         let number: i64 = sqlx::query_scalar("SELECT coalesce(max(number), 0)::BIGINT + 1 FROM pc")
             .fetch_one(&mut *tx)
             .await
@@ -238,12 +247,7 @@ impl Server {
         pc: i64,
         entries: &[OutboxEntry],
     ) -> Result<Vec<(String, i64)>, ServerError> {
-        let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(APPEND_LOCK)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.fail(e))?;
+        let mut tx = self.begin_locked().await?;
         let mut next: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) + 1 FROM change_log")
             .fetch_one(&mut *tx)
             .await
