@@ -24,6 +24,7 @@ pub mod patients;
 pub mod prescribe;
 pub mod qr;
 pub mod reader;
+pub mod server_link;
 pub mod session;
 pub mod settings;
 pub mod sheets;

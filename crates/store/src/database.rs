@@ -182,6 +182,7 @@ impl Store {
             audit_key: options.audit_key.map(std::sync::Arc::new),
             database_key: options.database_key.map(std::sync::Arc::new),
             folder_lock: None,
+            recorded: Default::default(),
         };
         if let Some(key) = store.database_key.clone() {
             store.adopt_database_id(&key.id, encrypting).await?;

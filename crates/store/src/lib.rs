@@ -70,6 +70,8 @@ pub struct Store {
     audit_key: Option<std::sync::Arc<Vec<u8>>>,
     /// The data folder's lock, held shared while this store (any clone) lives.
     folder_lock: Option<std::sync::Arc<std::sync::Mutex<Option<std::fs::File>>>>,
+    /// Signalled after each write that went to the outbox (wakes the sender).
+    recorded: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// How times are stored: UTC RFC 3339 with milliseconds, which sorts as text.

@@ -752,6 +752,12 @@ pub(crate) async fn apply(
 }
 
 impl Store {
+    /// Waits until a write has gone to the outbox since the last call (one
+    /// waiter: the sender; a write made while nobody waits is not missed).
+    pub async fn recorded_write(&self) {
+        self.recorded.notified().await;
+    }
+
     /// This PC's number, whether it records its writes, and the outbox's size.
     pub async fn sync_state(&self) -> Result<SyncState, StoreError> {
         let row = sqlx::query!(

@@ -279,6 +279,9 @@ impl WriteTx<'_> {
         if let Some((id, hash)) = head {
             store.write_head(id, &hash);
         }
+        if self.mode.recording {
+            store.recorded.notify_one();
+        }
         Ok(())
     }
 }
