@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::access_log::AccessEvent;
 use crate::sync::Change;
-use crate::{Actor, Store, StoreError, timestamp};
+use crate::{Actor, Store, StoreError, parse_timestamp, timestamp};
 
 /// Whether a setting is the pharmacy's, shared by all its PCs (and so a
 /// [`Change`]), rather than this PC's own (its card reader, backup folders,
@@ -80,10 +80,23 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write(actor, now).await?;
         for (key, value) in pairs {
+            // The latest change wins on every PC, so this one is stamped
+            // after whatever this PC has seen of the setting (a second change
+            // in the same millisecond, or a PC whose clock is behind).
+            let last = sqlx::query_scalar!("SELECT changed_at FROM settings WHERE key = ?", key)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(|e| self.fail(e))?
+                .flatten()
+                .and_then(|t| parse_timestamp(&t));
+            let at = match last {
+                Some(last) if last >= now => last + chrono::Duration::milliseconds(1),
+                _ => now,
+            };
             let change = Change::SettingChanged {
                 key: key.to_string(),
                 value: value.to_string(),
-                at: timestamp(now),
+                at: timestamp(at),
             };
             if is_shared(key) {
                 tx.change(change).await?;

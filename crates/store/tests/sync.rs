@@ -535,4 +535,35 @@ async fn the_pharmacys_settings_travel_and_the_latest_wins_while_a_pcs_own_stay(
         b.setting("reader.name").await.unwrap().as_deref(),
         Some("Reader B")
     );
+
+    // Two changes on one PC in the same millisecond (or with its clock behind
+    // what it has seen): the second is the one kept, here and on the other PC.
+    let same = at(2026, 12, 1, 9, 0);
+    a.set_setting(&act(&admin_a), "import.max_file_bytes", "104857600", same)
+        .await
+        .unwrap();
+    a.set_setting(&act(&admin_a), "import.max_file_bytes", "1048576", same)
+        .await
+        .unwrap();
+    a.set_setting(&act(&admin_a), "session.idle_lock_minutes", "3", same)
+        .await
+        .unwrap();
+    log.send(&a, true).await;
+    log.pull(&b).await;
+    for pc in [&a, &b] {
+        assert_eq!(
+            pc.setting("import.max_file_bytes")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("1048576")
+        );
+        assert_eq!(
+            pc.setting("session.idle_lock_minutes")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("3")
+        );
+    }
 }
